@@ -1,0 +1,63 @@
+//! Probes the system LAPACK/BLAS chosen by the backend feature and fails with one clear sentence
+//! when it is missing, instead of an obscure linker error later.
+
+use std::env;
+use std::path::Path;
+
+fn feature(name: &str) -> bool {
+    env::var_os(format!(
+        "CARGO_FEATURE_{}",
+        name.to_uppercase().replace('-', "_")
+    ))
+    .is_some()
+}
+
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    if env::var_os("DOCS_RS").is_some() {
+        return;
+    }
+    let target_os = env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    if feature("openblas-system")
+        && target_os == "linux"
+        && pkg_config::Config::new()
+            .cargo_metadata(false)
+            .probe("openblas")
+            .is_err()
+    {
+        panic!(
+            "\n\nndfactor: the system OpenBLAS library was not found (pkg-config openblas). \
+             Install it (Debian/Ubuntu: `sudo apt-get install libopenblas-dev`; Fedora: \
+             `sudo dnf install openblas-devel`), or choose another backend feature.\n\n"
+        );
+    }
+    if feature("netlib-system") && target_os == "linux" {
+        // Debian/Ubuntu keep the reference libraries in their own directories, while
+        // /usr/lib/<triplet>/lib{blas,lapack}.so.3 are alternatives that point at OpenBLAS
+        // whenever it is installed. Link and run the reference ones for real.
+        let triplet = match env::var("CARGO_CFG_TARGET_ARCH").as_deref() {
+            Ok("x86_64") => "x86_64-linux-gnu",
+            Ok("aarch64") => "aarch64-linux-gnu",
+            _ => "",
+        };
+        let blas = format!("/usr/lib/{triplet}/blas");
+        let lapack = format!("/usr/lib/{triplet}/lapack");
+        let found = |dir: &str, lib: &str| Path::new(dir).join(format!("lib{lib}.so")).exists();
+        if !triplet.is_empty() && found(&blas, "blas") && found(&lapack, "lapack") {
+            println!("cargo:rustc-link-search=native={blas}");
+            println!("cargo:rustc-link-search=native={lapack}");
+            // Applies to this package's tests, examples and benches.
+            println!("cargo:rustc-link-arg=-Wl,-rpath,{blas}:{lapack}");
+        } else if pkg_config::Config::new()
+            .cargo_metadata(false)
+            .probe("lapack")
+            .is_err()
+        {
+            panic!(
+                "\n\nndfactor: the reference LAPACK/BLAS libraries were not found. Install them \
+                 (Debian/Ubuntu: `sudo apt-get install liblapack-dev libblas-dev gfortran`), or \
+                 choose another backend feature.\n\n"
+            );
+        }
+    }
+}

@@ -1,0 +1,497 @@
+//! LU factorization with partial pivoting.
+
+use ndarray::{Array, Array2, ArrayBase, ArrayView2, Data, Ix2, ShapeBuilder};
+
+use super::{rhs_matrix, Rhs, Solve};
+use crate::error::{Error, Result};
+use crate::lapack::lu::{gecon, getrf, getri, getrs};
+use crate::lapack::norm::{lange, Norm};
+use crate::lapack::Trans;
+use crate::layout::{check_dims, check_finite, check_square, into_col_major, to_col_major};
+use crate::scalar::{RealScalar, Scalar};
+
+/// LU factorization with partial (row) pivoting of a square matrix: `P·A = L·U`.
+///
+/// `L` is unit lower triangular, `U` upper triangular and `P` a permutation. This is Gaussian
+/// elimination; use it to solve general square systems, for determinants and inverses, and to
+/// estimate the condition number. For symmetric positive definite matrices [`Cholesky`] is
+/// twice as fast; for symmetric indefinite ones use `Ldlt`.
+///
+/// An exactly singular matrix still factors (as in LAPACK, NumPy and SciPy): `det()` is 0,
+/// `rcond()` is 0, [`singular_at`](Lu::singular_at) reports the first zero pivot, and `solve` /
+/// `inverse` return [`Error::Singular`] with that pivot.
+///
+/// # Errors
+/// [`Error::NotSquare`], [`Error::NonFinite`] (checked before LAPACK is called),
+/// [`Error::TooLarge`] (dimension beyond LAPACK's 32-bit integers), and
+/// [`Error::NumericalBreakdown`] if LAPACK produces non-finite factors from finite input.
+///
+/// # Complexity
+/// ≈ 2n³/3 flops to factor; each solve 2n² flops per right-hand side; `inverse` ≈ 4n³/3 more.
+///
+/// # LAPACK
+/// | f32 | f64 | c32 | c64 |
+/// |---|---|---|---|
+/// | sgetrf | dgetrf | cgetrf | zgetrf |
+///
+/// companions: ?getrs (solve), ?getri (inverse), ?gecon (rcond), ?lange (‖A‖₁ taken before
+/// factoring).
+///
+/// | operation | method |
+/// |---|---|
+/// | solve `A·x = b`, `Aᵀ·x = b`, `Aᴴ·x = b` | [`solve`](Lu::solve), [`solve_transpose`](Lu::solve_transpose), [`solve_adjoint`](Lu::solve_adjoint) |
+/// | determinant | [`det`](Lu::det), [`ln_abs_det`](Lu::ln_abs_det) |
+/// | inverse | [`inverse`](Lu::inverse) |
+/// | condition | [`rcond`](Lu::rcond) |
+/// | factors | [`p`](Lu::p), [`l`](Lu::l), [`u`](Lu::u), [`perm`](Lu::perm), [`pivots`](Lu::pivots), [`reconstruct`](Lu::reconstruct) |
+///
+/// ```
+/// use ndarray::array;
+/// use ndfactor::prelude::*;
+/// let a = array![[4.0f64, 2.0, 1.0], [2.0, 5.0, 3.0], [1.0, 3.0, 6.0]];
+/// let lu = Lu::new(&a)?;
+/// let b = array![1.0, 2.0, 3.0];
+/// let x = lu.solve(&b)?;
+/// let r = &a.dot(&x) - &b;
+/// assert!(r.iter().all(|ri| ri.abs() <= 1e-14 * 6.0));
+/// assert!((lu.det() - 67.0).abs() < 1e-12);
+/// // P·A = L·U
+/// assert!((&lu.p().dot(&a) - &lu.l().dot(&lu.u())).iter().all(|d| d.abs() < 1e-14));
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+///
+/// [`Cholesky`]: crate::Cholesky
+#[derive(Debug, Clone)]
+pub struct Lu<T: Scalar> {
+    /// LAPACK's compact factors: strict lower part of L (unit diagonal implied) and U, F-order.
+    factors: Array2<T>,
+    /// LAPACK's 1-based row interchanges: row i was swapped with row ipiv[i].
+    ipiv: Vec<i32>,
+    /// ‖A‖₁ of the input, taken before factoring (for ?gecon).
+    anorm: T::Real,
+    /// First exactly zero pivot (1-based), LAPACK's INFO > 0.
+    singular_at: Option<usize>,
+}
+
+impl<T: Scalar> Lu<T> {
+    /// Factors a square matrix given as any 2-D array or view; the input is copied once.
+    ///
+    /// ```
+    /// use ndarray::{array, s};
+    /// use ndfactor::Lu;
+    /// let a = array![[0.0f64, 1.0], [2.0, 3.0]];
+    /// let lu = Lu::new(&a.slice(s![..;-1, ..]))?; // rows reversed: a negative-stride view
+    /// assert!((lu.det() - 2.0).abs() < 1e-15);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn new<S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<Self> {
+        check_square(a)?;
+        check_dims(a.nrows(), a.ncols())?;
+        check_finite(a)?;
+        Self::factor(to_col_major(a))
+    }
+
+    /// Factors an owned matrix, reusing its buffer when it is already F-contiguous (otherwise it
+    /// is copied once, as in [`new`](Lu::new)).
+    ///
+    /// ```
+    /// use ndarray::{array, Array2, ShapeBuilder};
+    /// use ndfactor::Lu;
+    /// let mut a = Array2::<f64>::zeros((2, 2).f());
+    /// a.assign(&array![[1.0f64, 2.0], [3.0, 4.0]]);
+    /// let lu = Lu::from_owned(a)?; // no copy
+    /// assert!((lu.det() + 2.0).abs() < 1e-15);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn from_owned(a: Array2<T>) -> Result<Self> {
+        check_square(&a)?;
+        check_dims(a.nrows(), a.ncols())?;
+        check_finite(&a)?;
+        Self::factor(into_col_major(a))
+    }
+
+    fn factor(mut a: Array2<T>) -> Result<Self> {
+        let anorm = lange(Norm::One, &a)?;
+        let r = getrf(&mut a)?;
+        Ok(Lu {
+            factors: a,
+            ipiv: r.ipiv,
+            anorm,
+            singular_at: r.singular_at,
+        })
+    }
+
+    /// Order `n` of the factored matrix.
+    ///
+    /// ```
+    /// # use ndfactor::Lu;
+    /// assert_eq!(Lu::new(&ndarray::Array2::<f64>::eye(3))?.n(), 3);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn n(&self) -> usize {
+        self.factors.nrows()
+    }
+
+    /// First exactly zero pivot `U[k-1, k-1]` (1-based `k`, LAPACK's INFO), or `None`.
+    ///
+    /// ```
+    /// # use ndarray::array;
+    /// # use ndfactor::Lu;
+    /// let lu = Lu::new(&array![[1.0f64, 2.0], [2.0, 4.0]])?;
+    /// assert_eq!(lu.singular_at(), Some(2));
+    /// assert_eq!(lu.det(), 0.0);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn singular_at(&self) -> Option<usize> {
+        self.singular_at
+    }
+
+    fn check_nonsingular(&self) -> Result<()> {
+        match self.singular_at {
+            Some(index) => Err(Error::Singular { index }),
+            None => Ok(()),
+        }
+    }
+
+    fn solve_op<S, D>(&self, b: &ArrayBase<S, D>, trans: Trans) -> Result<Array<T, D>>
+    where
+        S: Data<Elem = T>,
+        D: Rhs,
+    {
+        let mut x = rhs_matrix(b, self.n(), "Lu::solve: rows of b")?;
+        self.check_nonsingular()?;
+        getrs(&self.factors, &self.ipiv, trans, &mut x)?;
+        Ok(D::from_matrix(x))
+    }
+
+    /// Solves `A·x = b` (`b` a vector) or `A·X = B` (`B` a matrix of columns).
+    ///
+    /// Does not check conditioning: an ill-conditioned but nonsingular `A` gives an answer whose
+    /// error is about `1/rcond()` times the backward error. Check [`rcond`](Lu::rcond) when in doubt.
+    ///
+    /// # Errors
+    /// [`Error::Singular`] for an exactly singular matrix, [`Error::DimensionMismatch`] when
+    /// `b` does not have `n` rows, [`Error::NonFinite`] for NaN/∞ in `b`.
+    ///
+    /// ```
+    /// # use ndarray::array;
+    /// # use ndfactor::Lu;
+    /// let a = array![[3.0f64, 1.0], [1.0, 2.0]];
+    /// let x = Lu::new(&a)?.solve(&array![9.0, 8.0])?;
+    /// assert!((x[0] - 2.0).abs() < 1e-15 && (x[1] - 3.0).abs() < 1e-15);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    #[must_use = "solve allocates the solution; it does not modify b"]
+    pub fn solve<S, D>(&self, b: &ArrayBase<S, D>) -> Result<Array<T, D>>
+    where
+        S: Data<Elem = T>,
+        D: Rhs,
+    {
+        self.solve_op(b, Trans::No)
+    }
+
+    /// Solves `Aᵀ·x = b`.
+    ///
+    /// ```
+    /// # use ndarray::array;
+    /// # use ndfactor::Lu;
+    /// let a = array![[1.0f64, 2.0], [0.0, 1.0]];
+    /// let x = Lu::new(&a)?.solve_transpose(&array![1.0, 4.0])?;
+    /// assert!((&a.t().dot(&x) - &array![1.0, 4.0]).iter().all(|d| d.abs() < 1e-15));
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    #[must_use = "solve allocates the solution; it does not modify b"]
+    pub fn solve_transpose<S, D>(&self, b: &ArrayBase<S, D>) -> Result<Array<T, D>>
+    where
+        S: Data<Elem = T>,
+        D: Rhs,
+    {
+        self.solve_op(b, Trans::Transpose)
+    }
+
+    /// Solves `Aᴴ·x = b` (the same as [`solve_transpose`](Lu::solve_transpose) for real types).
+    ///
+    /// ```
+    /// # use ndarray::array;
+    /// # use ndfactor::{c64, Lu};
+    /// let i = c64::new(0.0, 1.0);
+    /// let a = array![[c64::new(1.0, 0.0), i], [c64::new(0.0, 0.0), c64::new(2.0, 0.0)]];
+    /// let b = array![c64::new(1.0, 0.0), c64::new(1.0, 1.0)];
+    /// let x = Lu::new(&a)?.solve_adjoint(&b)?;
+    /// let ah = a.t().mapv(|z| z.conj());
+    /// assert!((&ah.dot(&x) - &b).iter().all(|d| d.norm() < 1e-15));
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    #[must_use = "solve allocates the solution; it does not modify b"]
+    pub fn solve_adjoint<S, D>(&self, b: &ArrayBase<S, D>) -> Result<Array<T, D>>
+    where
+        S: Data<Elem = T>,
+        D: Rhs,
+    {
+        self.solve_op(b, Trans::Adjoint)
+    }
+
+    /// Solves `A·X = B` overwriting `b`. An F-contiguous `b` is passed to LAPACK directly;
+    /// otherwise it is copied in and out.
+    ///
+    /// ```
+    /// # use ndarray::array;
+    /// # use ndfactor::Lu;
+    /// let lu = Lu::new(&array![[2.0f64, 0.0], [0.0, 4.0]])?;
+    /// let mut b = array![[2.0f64], [4.0]];
+    /// lu.solve_in_place(&mut b)?;
+    /// assert_eq!(b, array![[1.0f64], [1.0]]);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn solve_in_place(&self, b: &mut Array2<T>) -> Result<()> {
+        if b.nrows() != self.n() {
+            return Err(Error::DimensionMismatch {
+                operation: "Lu::solve_in_place: rows of b",
+                expected: self.n(),
+                found: b.nrows(),
+            });
+        }
+        check_finite(b)?;
+        self.check_nonsingular()?;
+        if b.t().is_standard_layout() {
+            return getrs(&self.factors, &self.ipiv, Trans::No, b);
+        }
+        let mut x = to_col_major(b);
+        getrs(&self.factors, &self.ipiv, Trans::No, &mut x)?;
+        b.assign(&x);
+        Ok(())
+    }
+
+    /// Determinant: the product of U's diagonal times the permutation's sign (0 when singular,
+    /// 1 for a 0×0 matrix). Can overflow to ±∞ for large matrices; use
+    /// [`ln_abs_det`](Lu::ln_abs_det) then.
+    ///
+    /// ```
+    /// # use ndarray::array;
+    /// # use ndfactor::Lu;
+    /// assert!((Lu::new(&array![[0.0f64, 2.0], [3.0, 1.0]])?.det() + 6.0).abs() < 1e-15);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn det(&self) -> T {
+        let mut d = T::one();
+        for (i, &p) in self.ipiv.iter().enumerate() {
+            d *= self.factors[(i, i)];
+            if p as usize != i + 1 {
+                d = -d;
+            }
+        }
+        d
+    }
+
+    /// Sign and logarithm of the absolute determinant, `det = sign·exp(ln_abs)`, without overflow.
+    ///
+    /// `sign` is ±1 for real types and a unit-modulus number for complex ones; for a singular
+    /// matrix it is 0 and `ln_abs` is −∞. A 0×0 matrix gives `(1, 0)`.
+    ///
+    /// ```
+    /// # use ndarray::Array2;
+    /// # use ndfactor::Lu;
+    /// let a = Array2::<f64>::eye(200) * 1e300; // det = 1e60000 overflows
+    /// let (sign, ln) = Lu::new(&a)?.ln_abs_det();
+    /// assert_eq!(sign, 1.0);
+    /// assert!((ln - 200.0 * 1e300f64.ln()).abs() < 1e-9 * ln);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn ln_abs_det(&self) -> (T, T::Real) {
+        let zero = T::Real::from_f64(0.0);
+        let mut sign = T::one();
+        let mut ln = zero;
+        for (i, &p) in self.ipiv.iter().enumerate() {
+            let u = self.factors[(i, i)];
+            let m = u.abs();
+            if m == zero {
+                return (T::zero(), T::Real::neg_infinity());
+            }
+            ln += m.ln();
+            sign *= u.scale(T::Real::from_f64(1.0) / m);
+            if p as usize != i + 1 {
+                sign = -sign;
+            }
+        }
+        (sign, ln)
+    }
+
+    /// Inverse `A⁻¹` (F-order). Prefer [`solve`](Lu::solve) for systems: it is cheaper and more
+    /// accurate.
+    ///
+    /// # Errors
+    /// [`Error::Singular`] with the zero pivot.
+    ///
+    /// ```
+    /// # use ndarray::{array, Array2};
+    /// # use ndfactor::Lu;
+    /// let a = array![[4.0f64, 7.0], [2.0, 6.0]];
+    /// let inv = Lu::new(&a)?.inverse()?;
+    /// assert!((&a.dot(&inv) - &Array2::<f64>::eye(2)).iter().all(|d| d.abs() < 1e-15));
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn inverse(&self) -> Result<Array2<T>> {
+        self.check_nonsingular()?;
+        let mut inv = self.factors.clone();
+        getri(&mut inv, &self.ipiv)?;
+        Ok(inv)
+    }
+
+    /// Reciprocal condition number `1/(‖A‖₁·‖A⁻¹‖₁)` estimated by ?gecon (within a factor of
+    /// about 10, never above the truth by more than rounding). 0 for a singular matrix, 1 for a
+    /// 0×0 one. Values below [`Scalar::eps`] mean the matrix is singular to working precision.
+    ///
+    /// ‖A‖₁ is taken from the input before factoring, not from the factors.
+    ///
+    /// ```
+    /// # use ndarray::array;
+    /// # use ndfactor::Lu;
+    /// let a = array![[1.0f64, 0.0], [0.0, 1e-10]]; // κ₁ = 1e10
+    /// let rc = Lu::new(&a)?.rcond();
+    /// assert!((rc - 1e-10).abs() < 1e-20);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn rcond(&self) -> T::Real {
+        if self.singular_at.is_some() {
+            return T::Real::from_f64(0.0);
+        }
+        gecon(&self.factors, self.anorm).unwrap_or_else(|_| T::Real::nan())
+    }
+
+    /// ‖A‖₁ of the factored matrix (maximum column sum), recorded before factoring.
+    ///
+    /// ```
+    /// # use ndarray::array;
+    /// # use ndfactor::Lu;
+    /// assert_eq!(Lu::new(&array![[1.0f64, -4.0], [2.0, 1.0]])?.norm1(), 5.0);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn norm1(&self) -> T::Real {
+        self.anorm
+    }
+
+    /// LAPACK's pivots, 1-based: in step `i`, row `i+1` was interchanged with row `pivots()[i]`.
+    ///
+    /// ```
+    /// # use ndarray::array;
+    /// # use ndfactor::Lu;
+    /// assert_eq!(Lu::new(&array![[0.0f64, 1.0], [1.0, 0.0]])?.pivots(), &[2, 2]);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn pivots(&self) -> &[i32] {
+        &self.ipiv
+    }
+
+    /// The row permutation as indices: row `i` of `P·A` is row `perm()[i]` of `A`.
+    ///
+    /// ```
+    /// # use ndarray::array;
+    /// # use ndfactor::Lu;
+    /// let a = array![[1.0f64, 0.0, 0.0], [0.0, 0.0, 5.0], [0.0, 3.0, 0.0]];
+    /// let lu = Lu::new(&a)?;
+    /// let pa = a.select(ndarray::Axis(0), &lu.perm());
+    /// assert_eq!(pa, lu.p().dot(&a));
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn perm(&self) -> Vec<usize> {
+        let mut perm: Vec<usize> = (0..self.n()).collect();
+        for (i, &p) in self.ipiv.iter().enumerate() {
+            perm.swap(i, p as usize - 1);
+        }
+        perm
+    }
+
+    /// The permutation matrix `P` of `P·A = L·U`.
+    ///
+    /// ```
+    /// # use ndarray::array;
+    /// # use ndfactor::Lu;
+    /// let p = Lu::new(&array![[0.0f64, 1.0], [1.0, 0.0]])?.p();
+    /// assert_eq!(p, array![[0.0f64, 1.0], [1.0, 0.0]]);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn p(&self) -> Array2<T> {
+        let n = self.n();
+        let mut p = Array2::zeros((n, n).f());
+        for (i, j) in self.perm().into_iter().enumerate() {
+            p[(i, j)] = T::one();
+        }
+        p
+    }
+
+    /// The unit lower triangular factor `L`.
+    ///
+    /// ```
+    /// # use ndarray::array;
+    /// # use ndfactor::Lu;
+    /// let l = Lu::new(&array![[2.0f64, 1.0], [4.0, 3.0]])?.l();
+    /// assert_eq!(l, array![[1.0f64, 0.0], [0.5, 1.0]]);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn l(&self) -> Array2<T> {
+        let n = self.n();
+        Array2::from_shape_fn((n, n).f(), |(i, j)| match i.cmp(&j) {
+            std::cmp::Ordering::Greater => self.factors[(i, j)],
+            std::cmp::Ordering::Equal => T::one(),
+            std::cmp::Ordering::Less => T::zero(),
+        })
+    }
+
+    /// The upper triangular factor `U`.
+    ///
+    /// ```
+    /// # use ndarray::array;
+    /// # use ndfactor::Lu;
+    /// let u = Lu::new(&array![[2.0f64, 1.0], [4.0, 3.0]])?.u();
+    /// assert_eq!(u, array![[4.0f64, 3.0], [0.0, -0.5]]);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn u(&self) -> Array2<T> {
+        let n = self.n();
+        Array2::from_shape_fn((n, n).f(), |(i, j)| {
+            if i <= j {
+                self.factors[(i, j)]
+            } else {
+                T::zero()
+            }
+        })
+    }
+
+    /// LAPACK's compact storage: `L` below the diagonal (unit diagonal implied), `U` on and above.
+    ///
+    /// ```
+    /// # use ndarray::array;
+    /// # use ndfactor::Lu;
+    /// let lu = Lu::new(&array![[2.0f64, 1.0], [4.0, 3.0]])?;
+    /// assert_eq!(lu.factors(), array![[4.0f64, 3.0], [0.5, -0.5]]);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn factors(&self) -> ArrayView2<'_, T> {
+        self.factors.view()
+    }
+
+    /// Rebuilds `A = Pᵀ·L·U` from the factors (for checks; costs a matrix product).
+    ///
+    /// ```
+    /// # use ndarray::array;
+    /// # use ndfactor::Lu;
+    /// let a = array![[1.0f64, 2.0], [3.0, 4.0]];
+    /// let r = Lu::new(&a)?.reconstruct();
+    /// assert!((&r - &a).iter().all(|d| d.abs() < 1e-15));
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn reconstruct(&self) -> Array2<T> {
+        let lu = self.l().dot(&self.u());
+        let mut a = Array2::zeros((self.n(), self.n()).f());
+        for (i, src) in self.perm().into_iter().enumerate() {
+            a.row_mut(src).assign(&lu.row(i));
+        }
+        a
+    }
+}
+
+impl<T: Scalar> Solve<T> for Lu<T> {
+    fn solve_matrix(&self, b: ArrayView2<T>) -> Result<Array2<T>> {
+        self.solve(&b)
+    }
+}

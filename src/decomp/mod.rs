@@ -1,0 +1,115 @@
+//! Owning, typed factorizations.
+//!
+//! Every constructor takes any 2-D array or view (C order, F order, strided, negative strides),
+//! checks shape and finiteness, and copies once into an owned column-major buffer that LAPACK
+//! factors in place. `from_owned` reuses an F-contiguous owned array without copying.
+//! Factors are stored in LAPACK's compact form and expanded only on request (`l()`, `u()`, ...).
+//! **All returned matrices are F-order (column-major)**: `as_slice()` may be `None` on them;
+//! use `as_slice_memory_order()` or iterate.
+//!
+//! | type | factorization | LAPACK | cost (flops) |
+//! |---|---|---|---|
+//! | [`Lu`](crate::Lu) | `P·A = L·U` | ?getrf | ≈ 2n³/3 |
+//! | [`Cholesky`](crate::Cholesky) | `A = L·Lᴴ` | ?potrf | ≈ n³/3 |
+
+use ndarray::{Array, Array1, Array2, ArrayBase, Data, Dimension, Ix1, Ix2, ShapeBuilder};
+
+use crate::error::{Error, Result};
+use crate::layout::to_col_major;
+use crate::scalar::Scalar;
+
+pub mod cholesky;
+pub mod lu;
+
+mod private {
+    pub trait Sealed {}
+    impl Sealed for ndarray::Ix1 {}
+    impl Sealed for ndarray::Ix2 {}
+}
+
+/// Right-hand sides a solve accepts: a vector (`Ix1`) or a matrix of columns (`Ix2`).
+/// The solution has the same dimensionality as the right-hand side.
+///
+/// ```
+/// use ndarray::array;
+/// use ndfactor::prelude::*;
+/// let lu = Lu::new(&array![[2.0f64, 0.0], [0.0, 4.0]])?;
+/// let x1 = lu.solve(&array![2.0, 4.0])?;              // Array1
+/// let x2 = lu.solve(&array![[2.0f64, 4.0], [4.0, 8.0]])?; // Array2
+/// assert_eq!(x1, array![1.0, 1.0]);
+/// assert_eq!(x2.column(1), array![2.0, 2.0]);
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+pub trait Rhs: Dimension + private::Sealed {
+    /// Copies `b` into an F-order matrix with one column per right-hand side.
+    #[doc(hidden)]
+    fn to_matrix<T: Scalar, S: Data<Elem = T>>(b: &ArrayBase<S, Self>) -> Array2<T>;
+    /// Turns the F-order solution matrix back into the right-hand side's dimensionality.
+    #[doc(hidden)]
+    fn from_matrix<T: Scalar>(x: Array2<T>) -> Array<T, Self>;
+}
+
+impl Rhs for Ix1 {
+    fn to_matrix<T: Scalar, S: Data<Elem = T>>(b: &ArrayBase<S, Ix1>) -> Array2<T> {
+        let n = b.len();
+        Array2::from_shape_vec((n, 1).f(), b.iter().copied().collect()).expect("n×1 from n")
+    }
+    fn from_matrix<T: Scalar>(x: Array2<T>) -> Array1<T> {
+        x.column(0).to_owned()
+    }
+}
+
+impl Rhs for Ix2 {
+    fn to_matrix<T: Scalar, S: Data<Elem = T>>(b: &ArrayBase<S, Ix2>) -> Array2<T> {
+        to_col_major(b)
+    }
+    fn from_matrix<T: Scalar>(x: Array2<T>) -> Array2<T> {
+        x
+    }
+}
+
+/// Checks that a right-hand side has `rows` rows and copies it to F order.
+pub(crate) fn rhs_matrix<T, S, D>(
+    b: &ArrayBase<S, D>,
+    rows: usize,
+    operation: &'static str,
+) -> Result<Array2<T>>
+where
+    T: Scalar,
+    S: Data<Elem = T>,
+    D: Rhs,
+{
+    let found = b.shape()[0];
+    if found != rows {
+        return Err(Error::DimensionMismatch {
+            operation,
+            expected: rows,
+            found,
+        });
+    }
+    let m = D::to_matrix(b);
+    crate::layout::check_dims(m.nrows(), m.ncols())?;
+    crate::layout::check_finite(&m)?;
+    Ok(m)
+}
+
+/// The solve shared by every square factorization, so generic code (and the test harness) can
+/// treat them alike. Each factorization also has inherent `solve` methods with the same result.
+///
+/// ```
+/// use ndarray::array;
+/// use ndfactor::prelude::*;
+/// fn solve_with<T: Scalar>(f: &dyn Solve<T>, b: &ndarray::Array2<T>) -> ndfactor::Result<ndarray::Array2<T>> {
+///     f.solve_matrix(b.view())
+/// }
+/// let a = array![[4.0f64, 1.0], [1.0, 3.0]];
+/// let b = array![[1.0f64], [2.0]];
+/// let x1 = solve_with(&Lu::new(&a)?, &b)?;
+/// let x2 = solve_with(&Cholesky::new(&a)?, &b)?;
+/// assert!((&x1 - &x2).iter().all(|d| d.abs() < 1e-15));
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+pub trait Solve<T: Scalar> {
+    /// Solves `A·X = B` for a matrix of right-hand sides; the result is F-order.
+    fn solve_matrix(&self, b: ndarray::ArrayView2<T>) -> Result<Array2<T>>;
+}

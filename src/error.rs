@@ -1,0 +1,124 @@
+//! The one error type of ndfactor.
+
+/// Everything that can go wrong in ndfactor, with the context needed to act on it.
+///
+/// Indices that come from LAPACK (`Singular`, `NotPositiveDefinite`) are **1-based**, as LAPACK
+/// reports them, so that they match LAPACK's documentation and SciPy's messages. Row and column
+/// indices of the input (`NonFinite`) are 0-based ndarray indices.
+///
+/// ```
+/// use ndarray::array;
+/// use ndfactor::{Cholesky, Error};
+/// let a = array![[1.0, 2.0], [2.0, 1.0]]; // eigenvalues 3 and -1
+/// match Cholesky::new(&a) {
+///     Err(Error::NotPositiveDefinite { index }) => assert_eq!(index, 2),
+///     other => panic!("expected NotPositiveDefinite, got {other:?}"),
+/// }
+/// ```
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A square matrix was required.
+    #[error("matrix must be square, but it is {rows}×{cols}")]
+    NotSquare {
+        /// Rows of the input.
+        rows: usize,
+        /// Columns of the input.
+        cols: usize,
+    },
+    /// Two operands do not fit together.
+    #[error("dimension mismatch in {operation}: expected {expected}, found {found}")]
+    DimensionMismatch {
+        /// What was being done, e.g. `"solve: rows of b"`.
+        operation: &'static str,
+        /// The size that was required.
+        expected: usize,
+        /// The size that was given.
+        found: usize,
+    },
+    /// The input holds NaN or ±∞ where LAPACK would read it (0-based position, first in row-major
+    /// order). LAPACK is never called on such input: some routines loop forever on it.
+    #[error("matrix holds a non-finite value (NaN or infinity) at row {row}, column {col}")]
+    NonFinite {
+        /// 0-based row.
+        row: usize,
+        /// 0-based column.
+        col: usize,
+    },
+    /// The matrix is exactly singular: pivot `index` (1-based, LAPACK's INFO) is zero.
+    #[error("matrix is singular: pivot {index} (1-based) is exactly zero")]
+    Singular {
+        /// 1-based index of the first zero pivot.
+        index: usize,
+    },
+    /// Cholesky failed: the leading minor of order `index` (1-based) is not positive definite.
+    #[error("matrix is not positive definite: the leading minor of order {index} is not positive")]
+    NotPositiveDefinite {
+        /// Order of the first leading minor that is not positive definite (LAPACK's INFO).
+        index: usize,
+    },
+    /// A checked solve refused a matrix whose reciprocal condition number is below the threshold.
+    #[error(
+        "matrix is ill conditioned: rcond = {rcond:.3e} is below the threshold {threshold:.3e} \
+         (about {lost:.0} of the precision's digits would be lost)",
+        lost = -rcond.log10()
+    )]
+    IllConditioned {
+        /// Estimated reciprocal condition number in the 1-norm.
+        rcond: f64,
+        /// The threshold it was compared with.
+        threshold: f64,
+    },
+    /// An iterative LAPACK routine did not converge.
+    #[error("{routine} did not converge (INFO = {info})")]
+    NoConvergence {
+        /// LAPACK routine name, e.g. `"dgesdd"`.
+        routine: &'static str,
+        /// LAPACK's INFO.
+        info: i32,
+    },
+    /// A dimension, leading dimension or workspace does not fit LAPACK's 32-bit integers.
+    #[error("size {dim} exceeds LAPACK's 32-bit integer limit ({})", i32::MAX)]
+    TooLarge {
+        /// The size that does not fit.
+        dim: usize,
+    },
+    /// A requested rank is out of range.
+    #[error("rank {k} is out of range: it must be at most {max}")]
+    InvalidRank {
+        /// The rank asked for.
+        k: usize,
+        /// The largest valid rank, `min(m, n)`.
+        max: usize,
+    },
+    /// LAPACK rejected argument `arg` of `routine`. This is a bug in ndfactor: please report it.
+    #[error("LAPACK {routine} rejected argument {arg}: this is a bug in ndfactor")]
+    IllegalArgument {
+        /// LAPACK routine name.
+        routine: String,
+        /// 1-based position of the rejected argument.
+        arg: i32,
+    },
+    /// LAPACK returned non-finite values from finite input (e.g. overflow from pivot growth, or
+    /// OpenBLAS 0.3.21's ?getrf on subnormal pivots).
+    #[error("{routine} produced non-finite values from finite input")]
+    NumericalBreakdown {
+        /// LAPACK routine name.
+        routine: &'static str,
+    },
+    /// The operation has no defined result for an empty matrix.
+    #[error("{operation} is not defined for an empty matrix")]
+    Empty {
+        /// The operation.
+        operation: &'static str,
+    },
+    /// A parameter (tolerance, fraction, count) is out of its range.
+    #[error("invalid argument: {reason}")]
+    InvalidArgument {
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+/// `Result<T, ndfactor::Error>`.
+pub type Result<T> = std::result::Result<T, Error>;

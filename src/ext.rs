@@ -1,0 +1,35 @@
+//! Extension trait: factor any 2-D array or view with a method call.
+
+use ndarray::{ArrayBase, Data, Ix2};
+
+use crate::decomp::{cholesky::Cholesky, lu::Lu};
+use crate::error::Result;
+use crate::scalar::Scalar;
+
+/// Factorization methods on every 2-D array and view: `a.lu()`, `a.cholesky()`, ...
+/// Each is a one-line delegate to the type's `new`.
+///
+/// ```
+/// use ndarray::array;
+/// use ndfactor::prelude::*;
+/// let a = array![[4.0f64, 1.0], [1.0, 3.0]];
+/// let x = a.lu()?.solve(&array![1.0, 2.0])?;
+/// let y = a.view().cholesky()?.solve(&array![1.0, 2.0])?;
+/// assert!((&x - &y).iter().all(|d| d.abs() < 1e-15));
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+pub trait LinalgExt<T: Scalar> {
+    /// [`Lu::new`]: `P·A = L·U`.
+    fn lu(&self) -> Result<Lu<T>>;
+    /// [`Cholesky::new`]: `A = L·Lᴴ`, reading the lower triangle.
+    fn cholesky(&self) -> Result<Cholesky<T>>;
+}
+
+impl<T: Scalar, S: Data<Elem = T>> LinalgExt<T> for ArrayBase<S, Ix2> {
+    fn lu(&self) -> Result<Lu<T>> {
+        Lu::new(self)
+    }
+    fn cholesky(&self) -> Result<Cholesky<T>> {
+        Cholesky::new(self)
+    }
+}

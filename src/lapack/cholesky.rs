@@ -1,0 +1,332 @@
+//! Cholesky: ?potrf ?potrs ?potri ?pocon.
+
+use std::os::raw::c_char;
+
+use ndarray::Array2;
+use num_complex::Complex;
+
+use super::{assert_buf, check_illegal, lapack_int, rname, LapackScalar, Uplo};
+use crate::error::{Error, Result};
+use crate::layout::{col_major_slice, col_major_slice_mut, ld};
+use crate::scalar::Scalar;
+
+macro_rules! chol_ffi {
+    ($t:ty, $potrf:ident, $potrs:ident, $potri:ident) => {
+        extern "C" {
+            // SUBROUTINE xPOTRF( UPLO, N, A, LDA, INFO )
+            fn $potrf(
+                uplo: *const c_char,
+                n: *const i32,
+                a: *mut $t,
+                lda: *const i32,
+                info: *mut i32,
+                uplo_len: usize,
+            );
+            // SUBROUTINE xPOTRS( UPLO, N, NRHS, A, LDA, B, LDB, INFO )
+            fn $potrs(
+                uplo: *const c_char,
+                n: *const i32,
+                nrhs: *const i32,
+                a: *const $t,
+                lda: *const i32,
+                b: *mut $t,
+                ldb: *const i32,
+                info: *mut i32,
+                uplo_len: usize,
+            );
+            // SUBROUTINE xPOTRI( UPLO, N, A, LDA, INFO )
+            fn $potri(
+                uplo: *const c_char,
+                n: *const i32,
+                a: *mut $t,
+                lda: *const i32,
+                info: *mut i32,
+                uplo_len: usize,
+            );
+        }
+    };
+}
+chol_ffi!(f32, spotrf_, spotrs_, spotri_);
+chol_ffi!(f64, dpotrf_, dpotrs_, dpotri_);
+chol_ffi!(Complex<f32>, cpotrf_, cpotrs_, cpotri_);
+chol_ffi!(Complex<f64>, zpotrf_, zpotrs_, zpotri_);
+
+extern "C" {
+    // SUBROUTINE DPOCON( UPLO, N, A, LDA, ANORM, RCOND, WORK, IWORK, INFO )  WORK(3N) IWORK(N)
+    fn spocon_(
+        uplo: *const c_char,
+        n: *const i32,
+        a: *const f32,
+        lda: *const i32,
+        anorm: *const f32,
+        rcond: *mut f32,
+        work: *mut f32,
+        iwork: *mut i32,
+        info: *mut i32,
+        ul: usize,
+    );
+    fn dpocon_(
+        uplo: *const c_char,
+        n: *const i32,
+        a: *const f64,
+        lda: *const i32,
+        anorm: *const f64,
+        rcond: *mut f64,
+        work: *mut f64,
+        iwork: *mut i32,
+        info: *mut i32,
+        ul: usize,
+    );
+    // SUBROUTINE ZPOCON( UPLO, N, A, LDA, ANORM, RCOND, WORK, RWORK, INFO )  WORK(2N) RWORK(N)
+    fn cpocon_(
+        uplo: *const c_char,
+        n: *const i32,
+        a: *const Complex<f32>,
+        lda: *const i32,
+        anorm: *const f32,
+        rcond: *mut f32,
+        work: *mut Complex<f32>,
+        rwork: *mut f32,
+        info: *mut i32,
+        ul: usize,
+    );
+    fn zpocon_(
+        uplo: *const c_char,
+        n: *const i32,
+        a: *const Complex<f64>,
+        lda: *const i32,
+        anorm: *const f64,
+        rcond: *mut f64,
+        work: *mut Complex<f64>,
+        rwork: *mut f64,
+        info: *mut i32,
+        ul: usize,
+    );
+}
+
+/// Raw Cholesky routines.
+pub trait CholeskyLapack: LapackScalar {
+    /// # Safety
+    /// `a` holds `lda·n` elements, `lda ≥ max(1, n)`.
+    unsafe fn potrf(uplo: c_char, n: i32, a: *mut Self, lda: i32) -> i32;
+    /// # Safety
+    /// `a` is the n×n factor, `b` holds `ldb·nrhs` with `ldb ≥ max(1, n)`.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn potrs(
+        uplo: c_char,
+        n: i32,
+        nrhs: i32,
+        a: *const Self,
+        lda: i32,
+        b: *mut Self,
+        ldb: i32,
+    ) -> i32;
+    /// # Safety
+    /// `a` is the n×n factor.
+    unsafe fn potri(uplo: c_char, n: i32, a: *mut Self, lda: i32) -> i32;
+    /// # Safety
+    /// `a` is the n×n factor; `work` holds 3n, `rwork` n, `iwork` n elements.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn pocon(
+        uplo: c_char,
+        n: i32,
+        a: *const Self,
+        lda: i32,
+        anorm: Self::Real,
+        rcond: &mut Self::Real,
+        work: *mut Self,
+        rwork: *mut Self::Real,
+        iwork: *mut i32,
+    ) -> i32;
+}
+
+macro_rules! impl_chol {
+    ($t:ty, $potrf:ident, $potrs:ident, $potri:ident, $pocon:ident, |$rw:ident, $iw:ident| $extra:ident) => {
+        impl CholeskyLapack for $t {
+            unsafe fn potrf(uplo: c_char, n: i32, a: *mut Self, lda: i32) -> i32 {
+                let mut info = 0;
+                // SAFETY: forwarded contract of `CholeskyLapack::potrf`.
+                unsafe { $potrf(&uplo, &n, a, &lda, &mut info, 1) };
+                info
+            }
+            unsafe fn potrs(
+                uplo: c_char,
+                n: i32,
+                nrhs: i32,
+                a: *const Self,
+                lda: i32,
+                b: *mut Self,
+                ldb: i32,
+            ) -> i32 {
+                let mut info = 0;
+                // SAFETY: forwarded contract of `CholeskyLapack::potrs`.
+                unsafe { $potrs(&uplo, &n, &nrhs, a, &lda, b, &ldb, &mut info, 1) };
+                info
+            }
+            unsafe fn potri(uplo: c_char, n: i32, a: *mut Self, lda: i32) -> i32 {
+                let mut info = 0;
+                // SAFETY: forwarded contract of `CholeskyLapack::potri`.
+                unsafe { $potri(&uplo, &n, a, &lda, &mut info, 1) };
+                info
+            }
+            unsafe fn pocon(
+                uplo: c_char,
+                n: i32,
+                a: *const Self,
+                lda: i32,
+                anorm: Self::Real,
+                rcond: &mut Self::Real,
+                work: *mut Self,
+                $rw: *mut Self::Real,
+                $iw: *mut i32,
+            ) -> i32 {
+                let mut info = 0;
+                // SAFETY: forwarded contract of `CholeskyLapack::pocon`; `$extra` is IWORK for the
+                // real routine and RWORK for the complex one.
+                unsafe {
+                    $pocon(
+                        &uplo, &n, a, &lda, &anorm, rcond, work, $extra, &mut info, 1,
+                    )
+                };
+                info
+            }
+        }
+    };
+}
+impl_chol!(f32, spotrf_, spotrs_, spotri_, spocon_, |_rwork, iwork| {
+    iwork
+});
+impl_chol!(f64, dpotrf_, dpotrs_, dpotri_, dpocon_, |_rwork, iwork| {
+    iwork
+});
+impl_chol!(
+    Complex<f32>,
+    cpotrf_,
+    cpotrs_,
+    cpotri_,
+    cpocon_,
+    |rwork, _iwork| rwork
+);
+impl_chol!(
+    Complex<f64>,
+    zpotrf_,
+    zpotrs_,
+    zpotri_,
+    zpocon_,
+    |rwork, _iwork| rwork
+);
+
+// ----------------------------------------------------------------------------- safe wrappers
+
+/// Factors the F-order Hermitian `a` (triangle `uplo`) in place. INFO > 0 is
+/// `NotPositiveDefinite { index: INFO }`.
+pub(crate) fn potrf<T: Scalar>(a: &mut Array2<T>, uplo: Uplo) -> Result<()> {
+    let n = a.nrows();
+    if n == 0 {
+        return Ok(());
+    }
+    let (ni, ldi) = (lapack_int(n)?, lapack_int(ld(n))?);
+    let buf = col_major_slice_mut(a);
+    assert_buf(buf, n, n, ld(n));
+    // SAFETY: buf is n×n with ld max(1, n) (asserted).
+    let info = unsafe { T::potrf(uplo.as_char(), ni, buf.as_mut_ptr(), ldi) };
+    let routine = rname!(T, "potrf");
+    check_illegal(routine, info)?;
+    if info > 0 {
+        return Err(Error::NotPositiveDefinite {
+            index: info as usize,
+        });
+    }
+    if !super::all_finite(buf) {
+        return Err(Error::NumericalBreakdown { routine });
+    }
+    Ok(())
+}
+
+/// Solves `A·X = B` in place with the factor from [`potrf`].
+pub(crate) fn potrs<T: Scalar>(f: &Array2<T>, uplo: Uplo, b: &mut Array2<T>) -> Result<()> {
+    let n = f.nrows();
+    let nrhs = b.ncols();
+    if n == 0 || nrhs == 0 {
+        return Ok(());
+    }
+    assert_eq!(b.nrows(), n);
+    let (ni, nrhsi, ldi) = (lapack_int(n)?, lapack_int(nrhs)?, lapack_int(ld(n))?);
+    let a = col_major_slice(f);
+    assert_buf(a, n, n, ld(n));
+    let bb = col_major_slice_mut(b);
+    assert_buf(bb, n, nrhs, ld(n));
+    // SAFETY: a is n×n, bb is n×nrhs, both with ld max(1, n) (asserted), distinct allocations.
+    let info = unsafe {
+        T::potrs(
+            uplo.as_char(),
+            ni,
+            nrhsi,
+            a.as_ptr(),
+            ldi,
+            bb.as_mut_ptr(),
+            ldi,
+        )
+    };
+    check_illegal(rname!(T, "potrs"), info)
+}
+
+/// Overwrites the factor with triangle `uplo` of `A⁻¹`.
+pub(crate) fn potri<T: Scalar>(f: &mut Array2<T>, uplo: Uplo) -> Result<()> {
+    let n = f.nrows();
+    if n == 0 {
+        return Ok(());
+    }
+    let (ni, ldi) = (lapack_int(n)?, lapack_int(ld(n))?);
+    let buf = col_major_slice_mut(f);
+    assert_buf(buf, n, n, ld(n));
+    // SAFETY: buf is n×n with ld max(1, n) (asserted).
+    let info = unsafe { T::potri(uplo.as_char(), ni, buf.as_mut_ptr(), ldi) };
+    let routine = rname!(T, "potri");
+    check_illegal(routine, info)?;
+    if info > 0 {
+        return Err(Error::Singular {
+            index: info as usize,
+        });
+    }
+    if !super::all_finite(buf) {
+        return Err(Error::NumericalBreakdown { routine });
+    }
+    Ok(())
+}
+
+/// Reciprocal condition number estimate (1-norm) from the factor and `‖A‖₁`.
+pub(crate) fn pocon<T: Scalar>(f: &Array2<T>, uplo: Uplo, anorm: T::Real) -> Result<T::Real> {
+    let n = f.nrows();
+    let zero = T::Real::from_f64(0.0);
+    if n == 0 {
+        return Ok(T::Real::from_f64(1.0));
+    }
+    if anorm == zero {
+        return Ok(zero);
+    }
+    let (ni, ldi) = (lapack_int(n)?, lapack_int(ld(n))?);
+    let a = col_major_slice(f);
+    assert_buf(a, n, n, ld(n));
+    let mut work = vec![T::zero(); 3 * n];
+    let mut rwork = vec![zero; n];
+    let mut iwork = vec![0i32; n];
+    let mut rcond = zero;
+    // SAFETY: a is n×n (asserted); work 3n, rwork n, iwork n cover the real (WORK 3n, IWORK n)
+    // and complex (WORK 2n, RWORK n) requirements.
+    let info = unsafe {
+        T::pocon(
+            uplo.as_char(),
+            ni,
+            a.as_ptr(),
+            ldi,
+            anorm,
+            &mut rcond,
+            work.as_mut_ptr(),
+            rwork.as_mut_ptr(),
+            iwork.as_mut_ptr(),
+        )
+    };
+    check_illegal(rname!(T, "pocon"), info)?;
+    Ok(rcond)
+}

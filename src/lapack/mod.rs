@@ -1,0 +1,323 @@
+//! The only unsafe code of ndfactor: LAPACK bindings and one safe wrapper per routine family.
+//!
+//! # Why our own `extern "C"` declarations
+//! gfortran passes the length of every `CHARACTER` argument as a hidden trailing `size_t`.
+//! The `lapack-sys` bindings omit these, which is undefined behaviour that GCC's sibling-call
+//! optimisation has turned into real stack corruption (Reference-LAPACK#339, OpenBLAS#2154,
+//! scipy#10335). Every declaration here carries the hidden lengths, and we pass 1.
+//! The libraries themselves are linked by the backend's `*-src` crate.
+//!
+//! # The call pipeline (RELIABILITY.md §5.1)
+//! Callers in `decomp/` validate shapes and finiteness and copy into an owned F-order buffer
+//! (`layout`). The safe wrappers here then: convert every size with [`lapack_int`] (never
+//! `as i32`), short-circuit empty shapes, query workspace (`lwork = -1`) and take
+//! `max(1, query rounded up, documented minimum computed in i64)`, zero the workspace, call
+//! LAPACK with XERBLA interposed, map `INFO` to a typed error, and post-check outputs for
+//! finiteness.
+//!
+//! # Safety conventions
+//! Each family trait (`LuLapack`, `CholeskyLapack`, ...) has `unsafe fn`s that forward raw
+//! pointers to Fortran. The generic safe wrappers assert every buffer length against the
+//! dimensions they pass before the `unsafe` block, which is what each SAFETY comment relies on.
+
+#![allow(unsafe_code)]
+
+use std::cell::RefCell;
+use std::os::raw::c_char;
+
+use num_complex::Complex;
+
+use crate::error::{Error, Result};
+use crate::scalar::{RealScalar, Scalar};
+
+pub(crate) mod cholesky;
+pub(crate) mod lu;
+pub(crate) mod norm;
+
+pub(crate) use crate::layout::lapack_int;
+
+/// Which triangle of a symmetric, Hermitian or triangular matrix is read or written.
+///
+/// ```
+/// use ndfactor::Uplo;
+/// assert_ne!(Uplo::Lower, Uplo::Upper);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Uplo {
+    /// The lower triangle, diagonal included.
+    Lower,
+    /// The upper triangle, diagonal included.
+    Upper,
+}
+
+impl Uplo {
+    pub(crate) fn as_char(self) -> c_char {
+        match self {
+            Uplo::Lower => b'L' as c_char,
+            Uplo::Upper => b'U' as c_char,
+        }
+    }
+}
+
+/// Which operator a solve applies: `A`, `Aᵀ` or `Aᴴ`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Trans {
+    No,
+    Transpose,
+    Adjoint,
+}
+
+impl Trans {
+    pub(crate) fn as_char(self) -> c_char {
+        match self {
+            Trans::No => b'N' as c_char,
+            Trans::Transpose => b'T' as c_char,
+            Trans::Adjoint => b'C' as c_char,
+        }
+    }
+}
+
+/// Carries the real type and the LAPACK prefix of an element type. Sealed: it lives in a
+/// private module, so only the four LAPACK types implement it.
+pub trait LapackScalar: Copy + Send + Sync + 'static {
+    /// The real type of the same precision: `f32` for `f32` and `c32`, `f64` for `f64` and `c64`.
+    type Real: RealScalar;
+    /// LAPACK's precision prefix: `s`, `d`, `c` or `z`.
+    const PREFIX: char;
+}
+
+impl LapackScalar for f32 {
+    type Real = f32;
+    const PREFIX: char = 's';
+}
+impl LapackScalar for f64 {
+    type Real = f64;
+    const PREFIX: char = 'd';
+}
+impl LapackScalar for Complex<f32> {
+    type Real = f32;
+    const PREFIX: char = 'c';
+}
+impl LapackScalar for Complex<f64> {
+    type Real = f64;
+    const PREFIX: char = 'z';
+}
+
+/// Every LAPACK family ndfactor calls; a supertrait of [`Scalar`].
+pub trait Lapack:
+    LapackScalar + lu::LuLapack + cholesky::CholeskyLapack + norm::NormLapack
+{
+}
+impl<T> Lapack for T where
+    T: LapackScalar + lu::LuLapack + cholesky::CholeskyLapack + norm::NormLapack
+{
+}
+
+/// The LAPACK routine name for a family, e.g. `rname!(T, "getrf")` is `"dgetrf"` for `f64`.
+/// The two-argument form names the real and complex routines of families that differ
+/// (`rname!(T, "orgqr", "ungqr")`).
+macro_rules! rname {
+    ($t:ty, $f:literal) => {
+        match <$t as $crate::lapack::LapackScalar>::PREFIX {
+            's' => concat!("s", $f),
+            'd' => concat!("d", $f),
+            'c' => concat!("c", $f),
+            _ => concat!("z", $f),
+        }
+    };
+    ($t:ty, $real:literal, $complex:literal) => {
+        match <$t as $crate::lapack::LapackScalar>::PREFIX {
+            's' => concat!("s", $real),
+            'd' => concat!("d", $real),
+            'c' => concat!("c", $complex),
+            _ => concat!("z", $complex),
+        }
+    };
+}
+pub(crate) use rname;
+
+// ---------------------------------------------------------------------------------------------
+// XERBLA: LAPACK's error handler. Reference LAPACK's version prints and STOPs the process;
+// OpenBLAS's prints. Ours records the call for the calling thread and stays silent, and every
+// wrapper turns a recorded call into `Error::IllegalArgument`.
+
+thread_local! {
+    static XERBLA_CALL: RefCell<Option<(String, i32)>> = const { RefCell::new(None) };
+}
+
+/// Replacement for LAPACK's `XERBLA` (argument-error handler): records, never prints or exits.
+///
+/// # Safety
+/// Called by LAPACK with `srname` pointing to at least `len` bytes (a Fortran CHARACTER, not
+/// NUL-terminated) and `info` to one integer. It cannot unwind: nothing in it panics.
+#[cfg(feature = "xerbla")]
+#[no_mangle]
+pub unsafe extern "C" fn xerbla_(srname: *const c_char, info: *const i32, len: usize) {
+    let mut name = String::new();
+    if !srname.is_null() {
+        for i in 0..len.min(32) {
+            // SAFETY: LAPACK guarantees `len` readable bytes at `srname`; we read at most 32.
+            let c = unsafe { *srname.add(i) } as u8;
+            if c == 0 || c == b' ' {
+                break;
+            }
+            name.push(c.to_ascii_lowercase() as char);
+        }
+    }
+    // SAFETY: `info` points to LAPACK's INFO integer, valid for the duration of the call.
+    let arg = if info.is_null() { 0 } else { unsafe { *info } };
+    let _ = XERBLA_CALL.try_with(|c| {
+        if let Ok(mut slot) = c.try_borrow_mut() {
+            *slot = Some((name, arg));
+        }
+    });
+}
+
+/// Takes the XERBLA call recorded on this thread since the last take, if any.
+pub(crate) fn take_xerbla() -> Option<(String, i32)> {
+    XERBLA_CALL.with(|c| c.borrow_mut().take())
+}
+
+/// Maps a negative INFO (or a recorded XERBLA call) to `IllegalArgument`. Positive INFO is left
+/// to the caller, whose meaning is routine-specific.
+pub(crate) fn check_illegal(routine: &'static str, info: i32) -> Result<()> {
+    if let Some((name, arg)) = take_xerbla() {
+        debug_assert!(false, "LAPACK rejected argument {arg} of {name}");
+        return Err(Error::IllegalArgument { routine: name, arg });
+    }
+    if info < 0 {
+        debug_assert!(false, "LAPACK rejected argument {} of {routine}", -info);
+        return Err(Error::IllegalArgument {
+            routine: routine.to_string(),
+            arg: -info,
+        });
+    }
+    Ok(())
+}
+
+/// Workspace length from a LAPACK query: `max(1, ceil(query), documented_min)`, where the query
+/// of a single-precision routine is first rounded up to the next float (LAPACK returns it as a
+/// REAL, which can round the true integer down: Reference-LAPACK#600). `documented_min` is
+/// computed by the caller in i64 from the routine's documentation; a query is never trusted
+/// alone, since LP64 queries wrap silently for large sizes (RELIABILITY.md §3.3).
+pub(crate) fn lwork<T: Scalar>(query: T, documented_min: i64) -> Result<usize> {
+    let q = query.re();
+    let q = if q > T::Real::from_f64(0.0) {
+        q.next_up().to_f64().ceil()
+    } else {
+        0.0
+    };
+    let need = documented_min.max(1) as f64;
+    let n = q.max(need);
+    if !(n <= i32::MAX as f64) {
+        return Err(Error::TooLarge {
+            dim: if n.is_finite() {
+                n as usize
+            } else {
+                usize::MAX
+            },
+        });
+    }
+    Ok(n as usize)
+}
+
+/// Converts an i64 size (a documented workspace formula) to usize, or `TooLarge`.
+pub(crate) fn size_i64(n: i64) -> Result<usize> {
+    if n > i32::MAX as i64 {
+        return Err(Error::TooLarge { dim: n as usize });
+    }
+    Ok(n.max(1) as usize)
+}
+
+/// `true` when every element is finite.
+pub(crate) fn all_finite<T: Scalar>(xs: &[T]) -> bool {
+    xs.iter().all(|x| x.is_finite())
+}
+
+/// Asserts that a column-major buffer holds an `m×n` matrix with leading dimension `ld`.
+#[inline]
+pub(crate) fn assert_buf<T>(buf: &[T], m: usize, n: usize, ld: usize) {
+    assert!(ld >= m.max(1), "leading dimension {ld} < max(1, {m})");
+    assert!(
+        n == 0 || buf.len() >= ld * (n - 1) + m,
+        "buffer of {} elements cannot hold {m}×{n} with ld {ld}",
+        buf.len()
+    );
+}
+
+#[cfg(all(test, feature = "xerbla"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xerbla_is_interposed_and_silent() {
+        // dgetrf with m = -1: LAPACK calls XERBLA with argument 1.
+        let mut a = [0.0f64; 1];
+        let mut ipiv = [0i32; 1];
+        // SAFETY: buffers hold 1 element each; LAPACK returns before touching them (m < 0).
+        let info =
+            unsafe { <f64 as lu::LuLapack>::getrf(-1, 1, a.as_mut_ptr(), 1, ipiv.as_mut_ptr()) };
+        assert_eq!(info, -1);
+        let call = take_xerbla().expect("our xerbla_ recorded the call");
+        assert_eq!(call.0, "dgetrf");
+        assert_eq!(call.1, 1);
+        assert!(take_xerbla().is_none());
+    }
+
+    #[test]
+    fn lwork_rounds_up_and_respects_minimum() {
+        assert_eq!(lwork(16_791_008f32, 0).unwrap(), 16_791_010);
+        assert_eq!(lwork(10.0f64, 25).unwrap(), 25);
+        assert_eq!(lwork(0.0f64, 0).unwrap(), 1);
+        assert!(matches!(
+            lwork(0.0f64, i64::from(i32::MAX) + 1),
+            Err(Error::TooLarge { .. })
+        ));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Which library is loaded.
+
+#[cfg(unix)]
+extern "C" {
+    fn dlsym(handle: *mut std::ffi::c_void, symbol: *const c_char) -> *mut std::ffi::c_void;
+}
+
+/// Looks a symbol up in the process (`dlsym(RTLD_DEFAULT, name)`).
+#[cfg(unix)]
+fn find_symbol(name: &std::ffi::CStr) -> *mut std::ffi::c_void {
+    // SAFETY: RTLD_DEFAULT is the null handle on glibc and the BSDs' dlsym accepts it too;
+    // `name` is a valid NUL-terminated string.
+    unsafe { dlsym(std::ptr::null_mut(), name.as_ptr()) }
+}
+
+/// Describes the LAPACK library loaded in this process.
+pub(crate) fn backend_name() -> String {
+    #[cfg(unix)]
+    {
+        let f = find_symbol(c"openblas_get_config");
+        if !f.is_null() {
+            // SAFETY: `openblas_get_config` is `char* openblas_get_config(void)` and returns a
+            // pointer to a static NUL-terminated string owned by OpenBLAS.
+            let s = unsafe {
+                let get: extern "C" fn() -> *const c_char = std::mem::transmute(f);
+                let p = get();
+                if p.is_null() {
+                    String::new()
+                } else {
+                    std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned()
+                }
+            };
+            return format!("OpenBLAS {}", s.trim()).trim().to_string();
+        }
+        if !find_symbol(c"MKL_Get_Version").is_null() {
+            return "Intel MKL".to_string();
+        }
+        "reference LAPACK (not OpenBLAS)".to_string()
+    }
+    #[cfg(not(unix))]
+    {
+        "unknown".to_string()
+    }
+}

@@ -1,0 +1,270 @@
+//! Matrix norms: ?lange (general), ?lansy (symmetric), ?lanhe (Hermitian).
+
+use std::os::raw::c_char;
+
+use ndarray::Array2;
+use num_complex::Complex;
+
+use super::{assert_buf, lapack_int, LapackScalar, Uplo};
+use crate::error::Result;
+use crate::layout::{col_major_slice, ld};
+use crate::scalar::Scalar;
+
+extern "C" {
+    // DOUBLE PRECISION FUNCTION DLANGE( NORM, M, N, A, LDA, WORK )   WORK(M) for 'I'
+    fn slange_(
+        norm: *const c_char,
+        m: *const i32,
+        n: *const i32,
+        a: *const f32,
+        lda: *const i32,
+        work: *mut f32,
+        norm_len: usize,
+    ) -> f32;
+    fn dlange_(
+        norm: *const c_char,
+        m: *const i32,
+        n: *const i32,
+        a: *const f64,
+        lda: *const i32,
+        work: *mut f64,
+        norm_len: usize,
+    ) -> f64;
+    fn clange_(
+        norm: *const c_char,
+        m: *const i32,
+        n: *const i32,
+        a: *const Complex<f32>,
+        lda: *const i32,
+        work: *mut f32,
+        norm_len: usize,
+    ) -> f32;
+    fn zlange_(
+        norm: *const c_char,
+        m: *const i32,
+        n: *const i32,
+        a: *const Complex<f64>,
+        lda: *const i32,
+        work: *mut f64,
+        norm_len: usize,
+    ) -> f64;
+    // DOUBLE PRECISION FUNCTION DLANSY( NORM, UPLO, N, A, LDA, WORK )   WORK(N) for '1'/'I'
+    fn slansy_(
+        norm: *const c_char,
+        uplo: *const c_char,
+        n: *const i32,
+        a: *const f32,
+        lda: *const i32,
+        work: *mut f32,
+        nl: usize,
+        ul: usize,
+    ) -> f32;
+    fn dlansy_(
+        norm: *const c_char,
+        uplo: *const c_char,
+        n: *const i32,
+        a: *const f64,
+        lda: *const i32,
+        work: *mut f64,
+        nl: usize,
+        ul: usize,
+    ) -> f64;
+    fn clansy_(
+        norm: *const c_char,
+        uplo: *const c_char,
+        n: *const i32,
+        a: *const Complex<f32>,
+        lda: *const i32,
+        work: *mut f32,
+        nl: usize,
+        ul: usize,
+    ) -> f32;
+    fn zlansy_(
+        norm: *const c_char,
+        uplo: *const c_char,
+        n: *const i32,
+        a: *const Complex<f64>,
+        lda: *const i32,
+        work: *mut f64,
+        nl: usize,
+        ul: usize,
+    ) -> f64;
+    fn clanhe_(
+        norm: *const c_char,
+        uplo: *const c_char,
+        n: *const i32,
+        a: *const Complex<f32>,
+        lda: *const i32,
+        work: *mut f32,
+        nl: usize,
+        ul: usize,
+    ) -> f32;
+    fn zlanhe_(
+        norm: *const c_char,
+        uplo: *const c_char,
+        n: *const i32,
+        a: *const Complex<f64>,
+        lda: *const i32,
+        work: *mut f64,
+        nl: usize,
+        ul: usize,
+    ) -> f64;
+}
+
+/// Raw norm routines.
+pub trait NormLapack: LapackScalar {
+    /// # Safety
+    /// `a` holds `lda·n` elements with `lda ≥ max(1, m)`; `work` holds `max(1, m)` reals.
+    unsafe fn lange(
+        norm: c_char,
+        m: i32,
+        n: i32,
+        a: *const Self,
+        lda: i32,
+        work: *mut Self::Real,
+    ) -> Self::Real;
+    /// Symmetric (`Aᵀ = A`) norm from one triangle.
+    /// # Safety
+    /// `a` holds `lda·n` elements with `lda ≥ max(1, n)`; `work` holds `max(1, n)` reals.
+    unsafe fn lansy(
+        norm: c_char,
+        uplo: c_char,
+        n: i32,
+        a: *const Self,
+        lda: i32,
+        work: *mut Self::Real,
+    ) -> Self::Real;
+    /// Hermitian (`Aᴴ = A`) norm from one triangle; the same as `lansy` for real types.
+    /// # Safety
+    /// As `lansy`.
+    unsafe fn lanhe(
+        norm: c_char,
+        uplo: c_char,
+        n: i32,
+        a: *const Self,
+        lda: i32,
+        work: *mut Self::Real,
+    ) -> Self::Real;
+}
+
+macro_rules! impl_norm {
+    ($t:ty, $lange:ident, $lansy:ident, $lanhe:ident) => {
+        impl NormLapack for $t {
+            unsafe fn lange(
+                norm: c_char,
+                m: i32,
+                n: i32,
+                a: *const Self,
+                lda: i32,
+                work: *mut Self::Real,
+            ) -> Self::Real {
+                // SAFETY: forwarded contract of `NormLapack::lange`.
+                unsafe { $lange(&norm, &m, &n, a, &lda, work, 1) }
+            }
+            unsafe fn lansy(
+                norm: c_char,
+                uplo: c_char,
+                n: i32,
+                a: *const Self,
+                lda: i32,
+                work: *mut Self::Real,
+            ) -> Self::Real {
+                // SAFETY: forwarded contract of `NormLapack::lansy`.
+                unsafe { $lansy(&norm, &uplo, &n, a, &lda, work, 1, 1) }
+            }
+            unsafe fn lanhe(
+                norm: c_char,
+                uplo: c_char,
+                n: i32,
+                a: *const Self,
+                lda: i32,
+                work: *mut Self::Real,
+            ) -> Self::Real {
+                // SAFETY: forwarded contract of `NormLapack::lanhe`.
+                unsafe { $lanhe(&norm, &uplo, &n, a, &lda, work, 1, 1) }
+            }
+        }
+    };
+}
+impl_norm!(f32, slange_, slansy_, slansy_);
+impl_norm!(f64, dlange_, dlansy_, dlansy_);
+impl_norm!(Complex<f32>, clange_, clansy_, clanhe_);
+impl_norm!(Complex<f64>, zlange_, zlansy_, zlanhe_);
+
+/// Which norm to compute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Norm {
+    /// Maximum column sum `‖A‖₁`.
+    One,
+    /// Maximum row sum `‖A‖∞`.
+    Inf,
+    /// Frobenius norm, computed with scaling (no overflow for 1e300 entries).
+    Fro,
+    /// Largest modulus.
+    Max,
+}
+
+impl Norm {
+    fn as_char(self) -> c_char {
+        (match self {
+            Norm::One => b'1',
+            Norm::Inf => b'I',
+            Norm::Fro => b'F',
+            Norm::Max => b'M',
+        }) as c_char
+    }
+}
+
+/// Norm of a general F-order matrix (0 for an empty one).
+pub(crate) fn lange<T: Scalar>(norm: Norm, a: &Array2<T>) -> Result<T::Real> {
+    let (m, n) = a.dim();
+    if m == 0 || n == 0 {
+        return Ok(T::Real::from_f64(0.0));
+    }
+    let (mi, ni, ldi) = (lapack_int(m)?, lapack_int(n)?, lapack_int(ld(m))?);
+    let buf = col_major_slice(a);
+    assert_buf(buf, m, n, ld(m));
+    let mut work = vec![T::Real::from_f64(0.0); m];
+    // SAFETY: buf is m×n with ld max(1, m) (asserted), work has m reals.
+    Ok(unsafe { T::lange(norm.as_char(), mi, ni, buf.as_ptr(), ldi, work.as_mut_ptr()) })
+}
+
+/// Norm of a symmetric (`hermitian = false`) or Hermitian matrix stored in triangle `uplo` of
+/// the F-order `a`.
+pub(crate) fn lan_symmetric<T: Scalar>(
+    norm: Norm,
+    a: &Array2<T>,
+    uplo: Uplo,
+    hermitian: bool,
+) -> Result<T::Real> {
+    let n = a.nrows();
+    if n == 0 {
+        return Ok(T::Real::from_f64(0.0));
+    }
+    let (ni, ldi) = (lapack_int(n)?, lapack_int(ld(n))?);
+    let buf = col_major_slice(a);
+    assert_buf(buf, n, n, ld(n));
+    let mut work = vec![T::Real::from_f64(0.0); n];
+    // SAFETY: buf is n×n with ld max(1, n) (asserted), work has n reals.
+    Ok(unsafe {
+        if hermitian {
+            T::lanhe(
+                norm.as_char(),
+                uplo.as_char(),
+                ni,
+                buf.as_ptr(),
+                ldi,
+                work.as_mut_ptr(),
+            )
+        } else {
+            T::lansy(
+                norm.as_char(),
+                uplo.as_char(),
+                ni,
+                buf.as_ptr(),
+                ldi,
+                work.as_mut_ptr(),
+            )
+        }
+    })
+}

@@ -1,0 +1,208 @@
+//! Layout and shape policy: every input is validated here and copied once into an owned
+//! column-major (F-order) buffer, whatever its strides. Factors are always F-order arrays.
+
+use ndarray::{Array2, ArrayBase, Data, Ix2, ShapeBuilder};
+
+use crate::error::{Error, Result};
+use crate::lapack::Uplo;
+use crate::scalar::Scalar;
+
+/// Converts a size to LAPACK's 32-bit integer, or `TooLarge`. Never a wrapping cast.
+///
+/// ```
+/// use ndfactor::{layout::lapack_int, Error};
+/// assert_eq!(lapack_int(7).unwrap(), 7);
+/// let big = i32::MAX as usize + 1;
+/// assert_eq!(lapack_int(big), Err(Error::TooLarge { dim: big }));
+/// ```
+pub fn lapack_int(n: usize) -> Result<i32> {
+    i32::try_from(n).map_err(|_| Error::TooLarge { dim: n })
+}
+
+/// Checks that an `m×n` matrix and its column-major buffer (`ld = max(1, m)`, `ld·n` elements)
+/// fit LAPACK's integers. Call before allocating.
+///
+/// ```
+/// use ndfactor::{layout::check_dims, Error};
+/// assert!(check_dims(1000, 1000).is_ok());
+/// // 50 000 × 50 000 has a 2.5e9-element buffer: too large for LP64 LAPACK.
+/// assert!(matches!(check_dims(50_000, 50_000), Err(Error::TooLarge { .. })));
+/// ```
+pub fn check_dims(m: usize, n: usize) -> Result<()> {
+    lapack_int(m)?;
+    lapack_int(n)?;
+    let len = m
+        .max(1)
+        .checked_mul(n)
+        .ok_or(Error::TooLarge { dim: usize::MAX })?;
+    lapack_int(len)?;
+    Ok(())
+}
+
+/// Returns `Err(NotSquare)` unless `a` is square.
+pub(crate) fn check_square<S: Data>(a: &ArrayBase<S, Ix2>) -> Result<usize> {
+    let (m, n) = a.dim();
+    if m != n {
+        return Err(Error::NotSquare { rows: m, cols: n });
+    }
+    Ok(n)
+}
+
+/// Returns the first (row-major order) non-finite entry of `a`, if any.
+///
+/// ```
+/// use ndarray::array;
+/// use ndfactor::{layout::check_finite, Error};
+/// let a = array![[1.0, 2.0], [f64::NAN, f64::INFINITY]];
+/// assert_eq!(check_finite(&a), Err(Error::NonFinite { row: 1, col: 0 }));
+/// assert!(check_finite(&array![[1.0f32]]).is_ok());
+/// ```
+pub fn check_finite<S, T>(a: &ArrayBase<S, Ix2>) -> Result<()>
+where
+    S: Data<Elem = T>,
+    T: Scalar,
+{
+    // Fast pass over memory order; locate only on failure.
+    if a.iter().all(|x| x.is_finite()) {
+        return Ok(());
+    }
+    for ((row, col), x) in a.indexed_iter() {
+        if !x.is_finite() {
+            return Err(Error::NonFinite { row, col });
+        }
+    }
+    Ok(())
+}
+
+/// Like [`check_finite`] but reads only one triangle (diagonal included) of a square matrix:
+/// the part a symmetric/Hermitian LAPACK routine reads. Values in the other triangle are ignored.
+pub(crate) fn check_finite_triangle<S, T>(a: &ArrayBase<S, Ix2>, uplo: Uplo) -> Result<()>
+where
+    S: Data<Elem = T>,
+    T: Scalar,
+{
+    let n = a.nrows();
+    for i in 0..n {
+        let cols = match uplo {
+            Uplo::Lower => 0..=i,
+            Uplo::Upper => i..=n - 1,
+        };
+        for j in cols {
+            if !a[(i, j)].is_finite() {
+                return Err(Error::NonFinite { row: i, col: j });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Copies any 2-D array or view (C order, F order, strided, negative strides, broadcast) into a
+/// new F-order array. One pass, O(mn).
+pub(crate) fn to_col_major<S, T>(a: &ArrayBase<S, Ix2>) -> Array2<T>
+where
+    S: Data<Elem = T>,
+    T: Scalar,
+{
+    let (m, n) = a.dim();
+    if a.t().is_standard_layout() {
+        // Already column-major: a straight memcpy-like clone.
+        let v: Vec<T> = a.t().iter().copied().collect();
+        return Array2::from_shape_vec((m, n).f(), v).expect("shape matches buffer");
+    }
+    let mut out = Array2::<T>::zeros((m, n).f());
+    out.assign(a);
+    out
+}
+
+/// Makes `a` F-contiguous, reusing the buffer when it already is.
+pub(crate) fn into_col_major<T: Scalar>(a: Array2<T>) -> Array2<T> {
+    if a.t().is_standard_layout() {
+        a
+    } else {
+        to_col_major(&a)
+    }
+}
+
+/// Copies one triangle of a square matrix into a new F-order array; the other strict triangle is
+/// zero. This is what symmetric LAPACK routines read, and NaN in the unused half never enters.
+pub(crate) fn triangle_to_col_major<S, T>(a: &ArrayBase<S, Ix2>, uplo: Uplo) -> Array2<T>
+where
+    S: Data<Elem = T>,
+    T: Scalar,
+{
+    let n = a.nrows();
+    let mut out = Array2::<T>::zeros((n, n).f());
+    for j in 0..n {
+        let rows = match uplo {
+            Uplo::Lower => j..n,
+            Uplo::Upper => 0..j + 1,
+        };
+        for i in rows {
+            out[(i, j)] = a[(i, j)];
+        }
+    }
+    out
+}
+
+/// The column-major slice of an F-contiguous array.
+pub(crate) fn col_major_slice<T>(a: &Array2<T>) -> &[T] {
+    debug_assert!(a.t().is_standard_layout() || a.is_empty());
+    a.as_slice_memory_order().expect("F-contiguous buffer")
+}
+
+/// The mutable column-major slice of an F-contiguous array.
+pub(crate) fn col_major_slice_mut<T>(a: &mut Array2<T>) -> &mut [T] {
+    debug_assert!(a.t().is_standard_layout() || a.is_empty());
+    a.as_slice_memory_order_mut().expect("F-contiguous buffer")
+}
+
+/// Leading dimension LAPACK wants for an `m`-row column-major buffer: `max(1, m)`.
+pub(crate) fn ld(m: usize) -> usize {
+    m.max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::{array, s};
+
+    #[test]
+    fn lapack_int_rejects_above_i32_max() {
+        assert_eq!(lapack_int(i32::MAX as usize).unwrap(), i32::MAX);
+        assert_eq!(
+            lapack_int(i32::MAX as usize + 1),
+            Err(Error::TooLarge {
+                dim: i32::MAX as usize + 1
+            })
+        );
+        assert!(matches!(
+            check_dims(usize::MAX, 2),
+            Err(Error::TooLarge { .. })
+        ));
+        assert!(matches!(
+            check_dims(46_341, 46_341),
+            Err(Error::TooLarge { .. })
+        ));
+    }
+
+    #[test]
+    fn copies_negative_strides_in_order() {
+        let a = array![[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]];
+        let v = a.slice(s![..;-1, ..;-2]);
+        let f = to_col_major(&v);
+        assert!(f.t().is_standard_layout());
+        assert_eq!(f, array![[6.0, 4.0], [3.0, 1.0]]);
+    }
+
+    #[test]
+    fn triangle_copy_ignores_other_half() {
+        let a = array![[1.0, f64::NAN], [2.0, 3.0]];
+        assert!(check_finite_triangle(&a, Uplo::Lower).is_ok());
+        assert_eq!(
+            check_finite_triangle(&a, Uplo::Upper),
+            Err(Error::NonFinite { row: 0, col: 1 })
+        );
+        let l = triangle_to_col_major(&a, Uplo::Lower);
+        assert_eq!(l, array![[1.0, 0.0], [2.0, 3.0]]);
+    }
+}

@@ -1,0 +1,154 @@
+//! # ndfactor
+//!
+//! Every classical matrix factorization for [`ndarray`], computed by LAPACK over a system BLAS,
+//! with a Rust-side layer that makes the results safe to use: typed errors instead of LAPACK
+//! INFO codes, input checked before LAPACK sees it (NaN/∞ can make LAPACK loop forever), any
+//! memory layout accepted, and LAPACK's own test ratios available to users in [`verify`].
+//!
+//! ```
+//! use ndarray::array;
+//! use ndfactor::prelude::*;
+//!
+//! let a = array![[4.0f64, 2.0, 1.0], [2.0, 5.0, 3.0], [1.0, 3.0, 6.0]];
+//! let b = array![1.0, 2.0, 3.0];
+//! let x = a.cholesky()?.solve(&b)?;            // SPD: half the cost of LU
+//! let y = a.lu()?.solve(&b)?;                  // general square
+//! assert!((&x - &y).iter().all(|d| d.abs() < 1e-14));
+//! assert!(a.lu()?.rcond() > 0.1);              // well conditioned
+//! # Ok::<(), ndfactor::Error>(())
+//! ```
+//!
+//! ## Factorizations
+//!
+//! | type | factors | for | LAPACK (f64) | cost |
+//! |---|---|---|---|---|
+//! | [`Lu`] | `P·A = L·U` | general square systems, det, inverse | dgetrf (+getrs getri gecon) | ≈ 2n³/3 |
+//! | [`Cholesky`] | `A = L·Lᴴ` | Hermitian positive definite systems, sampling | dpotrf (+potrs potri pocon) | ≈ n³/3 |
+//!
+//! All four LAPACK element types are supported: `f32`, `f64`, [`c32`], [`c64`], through the
+//! sealed [`Scalar`] trait. Factors come back as F-order (column-major) arrays.
+//!
+//! ## Errors
+//! One enum, [`Error`]: `NotSquare`, `DimensionMismatch`, `NonFinite{row,col}`,
+//! `Singular{index}`, `NotPositiveDefinite{index}`, `TooLarge{dim}`, ... LAPACK indices are
+//! 1-based as in LAPACK's documentation.
+//!
+//! ## Backends
+//! Exactly one Cargo feature picks the LAPACK/BLAS library: `openblas-system` (default),
+//! `openblas-static`, `netlib-system`, `netlib-static`, `intel-mkl-system`, `intel-mkl-static`.
+//! Downstream crates use `default-features = false` and pick one. See `docs/backends.md`.
+//!
+//! ## Threads
+//! OpenBLAS starts its own threads. If your program already runs factorizations from several
+//! threads, set `OPENBLAS_NUM_THREADS=1`: oversubscription was measured 160× slower on 2 cores.
+
+#![deny(unsafe_code)]
+#![deny(missing_docs)]
+#![warn(unsafe_op_in_unsafe_fn)]
+#![warn(clippy::undocumented_unsafe_blocks)]
+
+#[cfg(not(any(
+    feature = "openblas-system",
+    feature = "openblas-static",
+    feature = "netlib-system",
+    feature = "netlib-static",
+    feature = "intel-mkl-system",
+    feature = "intel-mkl-static"
+)))]
+compile_error!(
+    "ndfactor needs exactly one LAPACK backend feature: enable one of openblas-system (the default), \
+     openblas-static, netlib-system, netlib-static, intel-mkl-system or intel-mkl-static"
+);
+
+#[cfg(any(
+    all(
+        feature = "openblas-system",
+        any(
+            feature = "openblas-static",
+            feature = "netlib-system",
+            feature = "netlib-static",
+            feature = "intel-mkl-system",
+            feature = "intel-mkl-static"
+        )
+    ),
+    all(
+        feature = "openblas-static",
+        any(
+            feature = "netlib-system",
+            feature = "netlib-static",
+            feature = "intel-mkl-system",
+            feature = "intel-mkl-static"
+        )
+    ),
+    all(
+        feature = "netlib-system",
+        any(
+            feature = "netlib-static",
+            feature = "intel-mkl-system",
+            feature = "intel-mkl-static"
+        )
+    ),
+    all(
+        feature = "netlib-static",
+        any(feature = "intel-mkl-system", feature = "intel-mkl-static")
+    ),
+    all(feature = "intel-mkl-system", feature = "intel-mkl-static"),
+))]
+compile_error!(
+    "ndfactor needs exactly one LAPACK backend feature, but several are enabled: if you chose a \
+     backend other than the default, add `default-features = false` to the ndfactor dependency"
+);
+
+// Force the backend crate to be linked (the linker would otherwise drop it as unused).
+#[cfg(any(feature = "intel-mkl-system", feature = "intel-mkl-static"))]
+extern crate intel_mkl_src as _;
+#[cfg(any(feature = "netlib-system", feature = "netlib-static"))]
+extern crate netlib_src as _;
+#[cfg(any(feature = "openblas-system", feature = "openblas-static"))]
+extern crate openblas_src as _;
+
+pub mod decomp;
+mod error;
+pub mod ext;
+#[allow(unsafe_code)]
+mod lapack;
+pub mod layout;
+mod scalar;
+pub mod testing;
+pub mod verify;
+
+pub use decomp::cholesky::Cholesky;
+pub use decomp::lu::Lu;
+pub use decomp::{Rhs, Solve};
+pub use error::{Error, Result};
+pub use ext::LinalgExt;
+pub use lapack::Uplo;
+pub use scalar::{c32, c64, RealScalar, Scalar};
+
+/// Which LAPACK library the process is running, read at run time (e.g.
+/// `"OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64"`), or `"reference LAPACK"` when
+/// the loaded library is not OpenBLAS. Useful in logs and bug reports: on Debian the system
+/// `liblapack.so.3` may point at OpenBLAS even when the netlib backend was chosen.
+///
+/// ```
+/// let b = ndfactor::backend();
+/// assert!(!b.is_empty());
+/// ```
+pub fn backend() -> String {
+    lapack::backend_name()
+}
+
+/// Everything needed for day-to-day use: the factorizations, the extension trait, the scalar
+/// types and the error type.
+///
+/// ```
+/// use ndfactor::prelude::*;
+/// let lu: Lu<f64> = ndarray::Array2::eye(2).lu()?;
+/// assert_eq!(lu.det(), 1.0);
+/// # Ok::<(), Error>(())
+/// ```
+pub mod prelude {
+    pub use crate::{
+        c32, c64, Cholesky, Error, LinalgExt, Lu, RealScalar, Result, Scalar, Solve, Uplo,
+    };
+}

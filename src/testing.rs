@@ -1,0 +1,483 @@
+//! Seeded generators of LAPACK's test matrices and of classic adversarial matrices, and
+//! layout helpers that present one matrix as C-order, F-order, strided and negative-stride views.
+//!
+//! Everything here is deterministic for a given seed, so a failing case can be replayed. The
+//! project's own tests use these; they are public so that users can stress their code the same
+//! way.
+//!
+//! ```
+//! use ndfactor::testing::{self, MatrixType};
+//! use ndfactor::{verify, Lu};
+//! let mut rng = testing::rng(7);
+//! for ty in MatrixType::LU_SWEEP {
+//!     let a = testing::matrix::<f64>(*ty, 20, 20, &mut rng);
+//!     let lu = Lu::new(&a)?;
+//!     assert!(verify::lu_ratio(&a, &lu) < verify::LIN_THRESHOLD, "{ty:?}");
+//! }
+//! # Ok::<(), ndfactor::Error>(())
+//! ```
+
+use ndarray::{s, Array1, Array2, ArrayView2, ShapeBuilder};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use rand_distr::StandardNormal;
+
+use crate::scalar::{RealScalar, Scalar};
+
+/// A seeded random generator (`StdRng`).
+///
+/// ```
+/// use rand::Rng;
+/// let (mut a, mut b) = (ndfactor::testing::rng(1), ndfactor::testing::rng(1));
+/// assert_eq!(a.random::<u64>(), b.random::<u64>());
+/// ```
+pub fn rng(seed: u64) -> StdRng {
+    StdRng::seed_from_u64(seed)
+}
+
+fn real<R: RealScalar>(x: f64) -> R {
+    R::from_f64(x)
+}
+
+/// One standard normal sample (complex: real and imaginary parts each N(0, ½)).
+pub fn normal<T: Scalar>(rng: &mut (impl Rng + ?Sized)) -> T {
+    let re: f64 = rng.sample(StandardNormal);
+    if T::IS_COMPLEX {
+        let im: f64 = rng.sample(StandardNormal);
+        let h = std::f64::consts::FRAC_1_SQRT_2;
+        T::from_parts(real(re * h), real(im * h))
+    } else {
+        T::from_parts(real(re), T::Real::from_f64(0.0))
+    }
+}
+
+/// An `m×n` matrix of independent standard normal entries (C order).
+///
+/// ```
+/// let a = ndfactor::testing::gaussian::<f32>(3, 4, &mut ndfactor::testing::rng(0));
+/// assert_eq!(a.dim(), (3, 4));
+/// ```
+pub fn gaussian<T: Scalar>(m: usize, n: usize, rng: &mut (impl Rng + ?Sized)) -> Array2<T> {
+    Array2::from_shape_simple_fn((m, n), || normal(rng))
+}
+
+/// A Haar-distributed random unitary (orthogonal for real types) `n×n` matrix: Gram–Schmidt
+/// twice (CGS2) on a Gaussian matrix, with the signs that make the distribution uniform.
+///
+/// ```
+/// use ndfactor::{testing, verify};
+/// let q = testing::random_unitary::<ndfactor::c64>(30, &mut testing::rng(3));
+/// assert!(verify::orthogonality_ratio(&q) < verify::LIN_THRESHOLD);
+/// ```
+pub fn random_unitary<T: Scalar>(n: usize, rng: &mut (impl Rng + ?Sized)) -> Array2<T> {
+    random_orthonormal_columns(n, n, rng)
+}
+
+/// `m×k` (k ≤ m) with orthonormal columns, the first `k` columns of a Haar unitary.
+pub fn random_orthonormal_columns<T: Scalar>(
+    m: usize,
+    k: usize,
+    rng: &mut (impl Rng + ?Sized),
+) -> Array2<T> {
+    assert!(k <= m, "need k ≤ m");
+    let g: Array2<T> = gaussian(m, k, rng);
+    let mut q = Array2::<T>::zeros((m, k).f());
+    for j in 0..k {
+        let mut v: Array1<T> = g.column(j).to_owned();
+        for _ in 0..2 {
+            if j > 0 {
+                let qj = q.slice(s![.., ..j]);
+                let h: Array1<T> = qj.t().mapv(|x| x.conj()).dot(&v);
+                v = &v - &qj.dot(&h);
+            }
+        }
+        let nrm = v
+            .iter()
+            .fold(T::Real::from_f64(0.0), |s, x| s + x.abs_sqr())
+            .sqrt();
+        // Haar: QR of a Gaussian with a positive R diagonal; CGS gives exactly that.
+        v.mapv_inplace(|x| x.scale(T::Real::from_f64(1.0) / nrm));
+        q.column_mut(j).assign(&v);
+    }
+    q
+}
+
+/// `U·diag(σ)·Vᴴ` with Haar `U` (`m×m`) and `V` (`n×n`); `sigma` has `min(m, n)` entries.
+///
+/// ```
+/// use ndfactor::testing;
+/// let a = testing::with_singular_values::<f64>(5, 3, &[3.0, 2.0, 1.0], &mut testing::rng(1));
+/// assert!((ndfactor::verify::norm_fro(&a) - 14f64.sqrt()).abs() < 1e-13);
+/// ```
+pub fn with_singular_values<T: Scalar>(
+    m: usize,
+    n: usize,
+    sigma: &[T::Real],
+    rng: &mut (impl Rng + ?Sized),
+) -> Array2<T> {
+    let k = m.min(n);
+    assert_eq!(sigma.len(), k, "need min(m, n) singular values");
+    let u: Array2<T> = random_orthonormal_columns(m, k, rng);
+    let v: Array2<T> = random_orthonormal_columns(n, k, rng);
+    let mut us = u;
+    for (j, &s) in sigma.iter().enumerate() {
+        us.column_mut(j).mapv_inplace(|x| x.scale(s));
+    }
+    let vh = v.t().mapv(|x| x.conj());
+    us.dot(&vh)
+}
+
+/// Geometric singular values from 1 down to `1/cond` (LAPACK's dlatms mode 3).
+///
+/// ```
+/// let s = ndfactor::testing::geometric_spectrum::<f64>(3, 100.0);
+/// assert!((s[1] - 0.1).abs() < 1e-15 && (s[2] - 0.01).abs() < 1e-15);
+/// ```
+pub fn geometric_spectrum<R: RealScalar>(k: usize, cond: R) -> Vec<R> {
+    (0..k)
+        .map(|i| {
+            if k == 1 {
+                R::from_f64(1.0)
+            } else {
+                let t = real::<R>(i as f64) / real::<R>((k - 1) as f64);
+                cond.powf(-t)
+            }
+        })
+        .collect()
+}
+
+/// A Hermitian positive definite `n×n` matrix `Q·diag(λ)·Qᴴ` with λ geometric from 1 to `1/cond`.
+///
+/// ```
+/// use ndfactor::{testing, Cholesky};
+/// let a = testing::random_spd::<f64>(10, 1e3, &mut testing::rng(2));
+/// assert!(Cholesky::new(&a).is_ok());
+/// ```
+pub fn random_spd<T: Scalar>(n: usize, cond: T::Real, rng: &mut (impl Rng + ?Sized)) -> Array2<T> {
+    let q: Array2<T> = random_unitary(n, rng);
+    let lam = geometric_spectrum(n, cond);
+    let mut ql = q.clone();
+    for (j, &l) in lam.iter().enumerate() {
+        ql.column_mut(j).mapv_inplace(|x| x.scale(l));
+    }
+    let mut a = ql.dot(&q.t().mapv(|x| x.conj()));
+    hermitian_part(&mut a);
+    a
+}
+
+/// Makes `a` exactly Hermitian: `(A + Aᴴ)/2`, real diagonal.
+pub fn hermitian_part<T: Scalar>(a: &mut Array2<T>) {
+    let n = a.nrows();
+    let half = T::Real::from_f64(0.5);
+    for i in 0..n {
+        a[(i, i)] = T::from_real(a[(i, i)].re());
+        for j in 0..i {
+            let v = (a[(i, j)] + a[(j, i)].conj()).scale(half);
+            a[(i, j)] = v;
+            a[(j, i)] = v.conj();
+        }
+    }
+}
+
+/// LAPACK's test matrix types (dchkge / dchkpo / ddrvbd), plus classic adversarial families.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MatrixType {
+    /// All zeros.
+    Zero,
+    /// The identity.
+    Identity,
+    /// Diagonal with geometric magnitudes (cond 2) and random signs/phases.
+    Diagonal,
+    /// Upper triangular, well conditioned.
+    UpperTriangular,
+    /// Lower triangular, well conditioned.
+    LowerTriangular,
+    /// Random, condition number 2.
+    Random,
+    /// Random, condition number √(0.1/ε) (≈ 2.1e7 in f64).
+    IllConditioned,
+    /// Random, condition number 0.1/ε (≈ 4.5e14 in f64).
+    VeryIllConditioned,
+    /// Random (cond 2) scaled near underflow: norm ≈ 0.25·(smallest normal)/ε.
+    NearUnderflow,
+    /// Random (cond 2) scaled near overflow: norm ≈ 1/(0.25·(smallest normal)/ε).
+    NearOverflow,
+}
+
+impl MatrixType {
+    /// The nonsingular types of LAPACK's LU tests (dchkge types 1–4 and 8–11).
+    pub const LU_SWEEP: &'static [MatrixType] = &[
+        MatrixType::Identity,
+        MatrixType::Diagonal,
+        MatrixType::UpperTriangular,
+        MatrixType::LowerTriangular,
+        MatrixType::Random,
+        MatrixType::IllConditioned,
+        MatrixType::VeryIllConditioned,
+        MatrixType::NearUnderflow,
+        MatrixType::NearOverflow,
+    ];
+}
+
+/// The scale of LAPACK's "near underflow" matrices: `0.25·sfmin/ε` (≈ 2.5e-293 in f64).
+pub fn small_scale<R: RealScalar>() -> R {
+    R::from_f64(0.25) * R::min_positive_value() / R::epsilon()
+}
+
+/// Generates an `m×n` matrix of the given type (for the triangular and diagonal types the
+/// structure applies to the leading square part).
+pub fn matrix<T: Scalar>(
+    ty: MatrixType,
+    m: usize,
+    n: usize,
+    rng: &mut (impl Rng + ?Sized),
+) -> Array2<T> {
+    let k = m.min(n);
+    let eps = T::eps();
+    match ty {
+        MatrixType::Zero => Array2::zeros((m, n)),
+        MatrixType::Identity => {
+            let mut a = Array2::zeros((m, n));
+            for i in 0..k {
+                a[(i, i)] = T::one();
+            }
+            a
+        }
+        MatrixType::Diagonal => {
+            let d = geometric_spectrum::<T::Real>(k, T::Real::from_f64(2.0));
+            let mut a = Array2::zeros((m, n));
+            for (i, &di) in d.iter().enumerate() {
+                a[(i, i)] = unit_phase::<T>(rng).scale(di);
+            }
+            a
+        }
+        MatrixType::UpperTriangular | MatrixType::LowerTriangular => {
+            // A well-conditioned triangle: unit-ish diagonal, small off-diagonal entries.
+            let mut a: Array2<T> = gaussian(m, n, rng);
+            let off = T::Real::from_f64(1.0) / real::<T::Real>((k.max(1)) as f64);
+            for ((i, j), x) in a.indexed_iter_mut() {
+                let keep = match ty {
+                    MatrixType::UpperTriangular => i <= j,
+                    _ => i >= j,
+                };
+                if !keep {
+                    *x = T::zero();
+                } else if i == j {
+                    *x = unit_phase::<T>(rng)
+                        .scale(T::Real::from_f64(1.0) + T::Real::from_f64(0.5) * x.abs());
+                } else {
+                    *x = x.scale(off);
+                }
+            }
+            a
+        }
+        MatrixType::Random => {
+            with_singular_values::<T>(m, n, &geometric_spectrum(k, T::Real::from_f64(2.0)), rng)
+        }
+        MatrixType::IllConditioned => with_singular_values::<T>(
+            m,
+            n,
+            &geometric_spectrum(k, (T::Real::from_f64(0.1) / eps).sqrt()),
+            rng,
+        ),
+        MatrixType::VeryIllConditioned => with_singular_values::<T>(
+            m,
+            n,
+            &geometric_spectrum(k, T::Real::from_f64(0.1) / eps),
+            rng,
+        ),
+        MatrixType::NearUnderflow => {
+            with_singular_values::<T>(m, n, &geometric_spectrum(k, T::Real::from_f64(2.0)), rng)
+                .mapv(|x| x.scale(small_scale::<T::Real>()))
+        }
+        MatrixType::NearOverflow => {
+            with_singular_values::<T>(m, n, &geometric_spectrum(k, T::Real::from_f64(2.0)), rng)
+                .mapv(|x| x.scale(T::Real::from_f64(1.0) / small_scale::<T::Real>()))
+        }
+    }
+}
+
+/// A random number of modulus 1: ±1 for real types, e^{iθ} for complex ones.
+pub fn unit_phase<T: Scalar>(rng: &mut (impl Rng + ?Sized)) -> T {
+    if T::IS_COMPLEX {
+        let th: f64 = rng.random::<f64>() * std::f64::consts::TAU;
+        T::from_parts(real(th.cos()), real(th.sin()))
+    } else if rng.random::<bool>() {
+        T::one()
+    } else {
+        -T::one()
+    }
+}
+
+/// Hilbert matrix `hᵢⱼ = 1/(i + j + 1)` (0-based): SPD, condition ≈ e^{3.5n}.
+///
+/// ```
+/// let h = ndfactor::testing::hilbert::<f64>(3);
+/// assert_eq!(h[(2, 2)], 0.2);
+/// ```
+pub fn hilbert<T: Scalar>(n: usize) -> Array2<T> {
+    Array2::from_shape_fn((n, n), |(i, j)| T::from_f64(1.0 / (i + j + 1) as f64))
+}
+
+/// Wilkinson's growth matrix: 1 on the diagonal, −1 below, 1 in the last column. Partial
+/// pivoting grows its entries by `2^(n−1)`.
+///
+/// ```
+/// let w = ndfactor::testing::wilkinson_growth::<f64>(3);
+/// assert_eq!(w, ndarray::array![[1.0, 0.0, 1.0], [-1.0, 1.0, 1.0], [-1.0, -1.0, 1.0]]);
+/// ```
+pub fn wilkinson_growth<T: Scalar>(n: usize) -> Array2<T> {
+    Array2::from_shape_fn((n, n), |(i, j)| {
+        if j + 1 == n || i == j {
+            T::one()
+        } else if i > j {
+            -T::one()
+        } else {
+            T::zero()
+        }
+    })
+}
+
+/// Kahan's matrix `diag(sⁱ)·(I − c·(strict upper ones))` with `s = sin θ`, `c = cos θ`, and the
+/// diagonal multiplied by `(1 − pert)^i` so that column pivoting keeps the natural order.
+///
+/// ```
+/// let k = ndfactor::testing::kahan::<f64>(3, 1.2, 0.0);
+/// assert_eq!(k[(0, 0)], 1.0);
+/// assert!((k[(0, 1)] + 1.2f64.cos()).abs() < 1e-15);
+/// ```
+pub fn kahan<T: Scalar>(n: usize, theta: f64, pert: f64) -> Array2<T> {
+    let (s, c) = theta.sin_cos();
+    Array2::from_shape_fn((n, n), |(i, j)| {
+        let si = s.powi(i as i32);
+        let v = match i.cmp(&j) {
+            std::cmp::Ordering::Equal => si * (1.0 - pert).powi(i as i32),
+            std::cmp::Ordering::Less => -c * si,
+            std::cmp::Ordering::Greater => 0.0,
+        };
+        T::from_f64(v)
+    })
+}
+
+/// A graded matrix `D·G·D` with `D = diag(ratio^i)`: entries span many orders of magnitude.
+///
+/// ```
+/// let g = ndfactor::testing::graded::<f64>(4, 1e-3, &mut ndfactor::testing::rng(5));
+/// assert!(g[(3, 3)].abs() < 1e-10);
+/// ```
+pub fn graded<T: Scalar>(n: usize, ratio: f64, rng: &mut (impl Rng + ?Sized)) -> Array2<T> {
+    let g: Array2<T> = gaussian(n, n, rng);
+    Array2::from_shape_fn((n, n), |(i, j)| {
+        g[(i, j)].scale(real(ratio.powi((i + j) as i32)))
+    })
+}
+
+/// An `m×n` matrix of exact rank `r`: `U·diag(1, …)·Vᴴ` with `r` nonzero singular values
+/// geometric from 1 to 1/2.
+///
+/// ```
+/// let a = ndfactor::testing::rank_deficient::<f64>(6, 4, 2, &mut ndfactor::testing::rng(9));
+/// assert_eq!(a.dim(), (6, 4));
+/// ```
+pub fn rank_deficient<T: Scalar>(
+    m: usize,
+    n: usize,
+    r: usize,
+    rng: &mut (impl Rng + ?Sized),
+) -> Array2<T> {
+    let k = m.min(n);
+    assert!(r <= k);
+    let mut sigma = vec![T::Real::from_f64(0.0); k];
+    for (i, s) in geometric_spectrum::<T::Real>(r, T::Real::from_f64(2.0))
+        .into_iter()
+        .enumerate()
+    {
+        sigma[i] = s;
+    }
+    with_singular_values(m, n, &sigma, rng)
+}
+
+/// The memory layouts every routine is tested on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Row-major, contiguous.
+    C,
+    /// Column-major, contiguous.
+    F,
+    /// A view with row step 2 and column step 3 into a larger buffer.
+    Strided,
+    /// A view with negative strides on both axes (rows step −1, columns step −2).
+    NegativeStride,
+}
+
+impl Layout {
+    /// All layouts.
+    pub const ALL: [Layout; 4] = [
+        Layout::C,
+        Layout::F,
+        Layout::Strided,
+        Layout::NegativeStride,
+    ];
+}
+
+/// A matrix stored inside a parent buffer so that [`view`](LayoutMatrix::view) has the chosen
+/// layout. Parent entries outside the view hold NaN: a routine that reads outside its view
+/// reports `NonFinite` or produces NaN, and so fails the test.
+///
+/// ```
+/// use ndfactor::testing::{Layout, LayoutMatrix};
+/// let a = ndarray::array![[1.0, 2.0], [3.0, 4.0]];
+/// for layout in Layout::ALL {
+///     let lm = LayoutMatrix::new(&a, layout);
+///     assert_eq!(lm.view(), a);
+/// }
+/// ```
+#[derive(Debug, Clone)]
+pub struct LayoutMatrix<T: Scalar> {
+    parent: Array2<T>,
+    layout: Layout,
+}
+
+impl<T: Scalar> LayoutMatrix<T> {
+    /// Stores `a` with the given layout.
+    pub fn new(a: &Array2<T>, layout: Layout) -> Self {
+        let (m, n) = a.dim();
+        let nan = T::from_parts(T::Real::nan(), T::Real::nan());
+        let parent = match layout {
+            Layout::C => a.as_standard_layout().to_owned(),
+            Layout::F => {
+                let mut p = Array2::zeros((m, n).f());
+                p.assign(a);
+                p
+            }
+            Layout::Strided => {
+                let mut p = Array2::from_elem((2 * m + 1, 3 * n + 1), nan);
+                p.slice_mut(s![..2 * m;2, ..3 * n;3]).assign(a);
+                p
+            }
+            Layout::NegativeStride => {
+                let mut p = Array2::from_elem((m, 2 * n), nan);
+                p.slice_mut(s![..;-1, ..;-2]).assign(a);
+                p
+            }
+        };
+        LayoutMatrix { parent, layout }
+    }
+
+    /// The matrix, as a view with this layout.
+    pub fn view(&self) -> ArrayView2<'_, T> {
+        match self.layout {
+            Layout::C | Layout::F => self.parent.view(),
+            Layout::Strided => {
+                let (pm, pn) = self.parent.dim();
+                self.parent.slice(s![..pm - 1;2, ..pn - 1;3])
+            }
+            Layout::NegativeStride => self.parent.slice(s![..;-1, ..;-2]),
+        }
+    }
+
+    /// The layout.
+    pub fn layout(&self) -> Layout {
+        self.layout
+    }
+}

@@ -1,0 +1,256 @@
+//! LAPACK-style test ratios, public so that users can put the same checks in their own CI.
+//!
+//! Each ratio divides a residual by `‖A‖·(dimension)·ε`, so that a backward-stable result gives
+//! a number of order 1 whatever the size, scale and precision. LAPACK's test suite accepts a
+//! ratio below its threshold (30 at ε = 2⁻⁵³ for the linear solvers, i.e. 15 in units of
+//! `f64::EPSILON`; 50 for SVD and symmetric eigen; 20 for Schur). Norms are 1-norms (maximum
+//! column sum) unless stated, computed in the routine's own precision. When `‖A‖ = 0` a ratio is
+//! 0 if the residual is 0 and +∞ otherwise.
+//!
+//! ```
+//! use ndarray::array;
+//! use ndfactor::{verify, Lu};
+//! let a = array![[4.0f64, 2.0, 1.0], [2.0, 5.0, 3.0], [1.0, 3.0, 6.0]];
+//! let lu = Lu::new(&a)?;
+//! assert!(verify::lu_ratio(&a, &lu) < verify::LIN_THRESHOLD);
+//! let b = array![[1.0f64], [2.0], [3.0]];
+//! let x = lu.solve(&b)?;
+//! assert!(verify::solve_ratio(&a, &x, &b) < verify::LIN_THRESHOLD);
+//! # Ok::<(), ndfactor::Error>(())
+//! ```
+
+use ndarray::{Array2, ArrayBase, Data, Ix2};
+
+use crate::decomp::cholesky::Cholesky;
+use crate::decomp::lu::Lu;
+use crate::scalar::{RealScalar, Scalar};
+
+/// Threshold for LU, Cholesky, LDLᵀ and QR ratios (LAPACK's 30 at ε = 2⁻⁵³).
+pub const LIN_THRESHOLD: f64 = 15.0;
+/// Threshold for Schur ratios (LAPACK's nonsymmetric eigen tests).
+pub const SCHUR_THRESHOLD: f64 = 20.0;
+/// Threshold for symmetric/Hermitian eigen ratios.
+pub const EIG_THRESHOLD: f64 = 50.0;
+/// Threshold for SVD ratios.
+pub const SVD_THRESHOLD: f64 = 50.0;
+/// Threshold for the condition-estimate ratio of [`rcond_ratio`] (LAPACK's dget06 test).
+pub const RCOND_THRESHOLD: f64 = 30.0;
+
+/// 1-norm: the maximum over columns of `Σᵢ |aᵢⱼ|` (0 for an empty matrix).
+///
+/// ```
+/// use ndarray::array;
+/// assert_eq!(ndfactor::verify::norm1(&array![[1.0f64, -4.0], [2.0, 1.0]]), 5.0);
+/// ```
+pub fn norm1<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> T::Real {
+    let zero = T::Real::from_f64(0.0);
+    a.columns()
+        .into_iter()
+        .map(|c| c.iter().fold(zero, |s, x| s + x.abs()))
+        .fold(zero, |m, s| if s > m || s.is_nan() { s } else { m })
+}
+
+/// Frobenius norm `√Σ|aᵢⱼ|²`, scaled so that entries near 1e±300 do not overflow.
+///
+/// ```
+/// use ndarray::array;
+/// let a = array![[3e300f64, 0.0], [0.0, 4e300]];
+/// assert!((ndfactor::verify::norm_fro(&a) / 5e300 - 1.0).abs() < 1e-15);
+/// ```
+pub fn norm_fro<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> T::Real {
+    let zero = T::Real::from_f64(0.0);
+    let scale = a
+        .iter()
+        .fold(zero, |m, x| m.max(x.re().abs()).max(x.im().abs()));
+    if scale == zero || !scale.is_finite() {
+        return scale;
+    }
+    let s = a.iter().fold(zero, |s, x| {
+        let r = x.re() / scale;
+        let i = x.im() / scale;
+        s + r * r + i * i
+    });
+    scale * s.sqrt()
+}
+
+/// The LAPACK ratio `(resid / anorm) / (dim·ε)`, with the conventions for `anorm = 0`.
+///
+/// ```
+/// let r = ndfactor::verify::ratio::<f64>(1e-15, 1.0, 4);
+/// assert!((r - 1e-15 / (4.0 * f64::EPSILON)).abs() < 1e-12);
+/// assert_eq!(ndfactor::verify::ratio::<f64>(0.0, 0.0, 4), 0.0);
+/// ```
+pub fn ratio<T: Scalar>(resid: T::Real, anorm: T::Real, dim: usize) -> T::Real {
+    let zero = T::Real::from_f64(0.0);
+    if resid == zero {
+        return zero;
+    }
+    if anorm == zero {
+        return T::Real::infinity();
+    }
+    let d = T::Real::from_f64(dim.max(1) as f64);
+    (resid / anorm) / (d * T::eps())
+}
+
+/// `‖A − B‖₁ / (dim·‖A‖₁·ε)`: how far a reconstruction `B` is from `A`, in units of rounding.
+///
+/// ```
+/// use ndarray::array;
+/// use ndfactor::verify;
+/// let a = array![[1.0f64, 2.0], [3.0, 4.0]];
+/// assert_eq!(verify::reconstruction_ratio(&a, &a.clone(), 2), 0.0);
+/// ```
+pub fn reconstruction_ratio<T, S1, S2>(
+    a: &ArrayBase<S1, Ix2>,
+    b: &ArrayBase<S2, Ix2>,
+    dim: usize,
+) -> T::Real
+where
+    T: Scalar,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+{
+    let d = a.to_owned() - b;
+    ratio::<T>(norm1(&d), norm1(a), dim)
+}
+
+/// LAPACK's dget01: `‖P·A − L·U‖₁ / (n·‖A‖₁·ε)`.
+///
+/// This ratio does **not** detect pivot growth (it is 0 on Wilkinson's growth matrix); pair it
+/// with [`solve_ratio`].
+///
+/// ```
+/// use ndarray::array;
+/// use ndfactor::{verify, Lu};
+/// let a = array![[1e-3, 1.0], [1.0, 1.0]];
+/// assert!(verify::lu_ratio(&a, &Lu::new(&a)?) < verify::LIN_THRESHOLD);
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+pub fn lu_ratio<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>, lu: &Lu<T>) -> T::Real {
+    reconstruction_ratio(a, &lu.reconstruct(), a.nrows())
+}
+
+/// `‖L·Lᴴ − A‖₁ / (n·‖A‖₁·ε)` for a Cholesky factorization (LAPACK's dpot01), with `A` taken
+/// as the Hermitian matrix whose lower triangle was read (pass the full Hermitian matrix).
+///
+/// ```
+/// use ndarray::array;
+/// use ndfactor::{verify, Cholesky};
+/// let a = array![[4.0f64, 2.0], [2.0, 5.0]];
+/// assert!(verify::cholesky_ratio(&a, &Cholesky::new(&a)?) < verify::LIN_THRESHOLD);
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+pub fn cholesky_ratio<T: Scalar, S: Data<Elem = T>>(
+    a: &ArrayBase<S, Ix2>,
+    ch: &Cholesky<T>,
+) -> T::Real {
+    reconstruction_ratio(a, &ch.reconstruct(), a.nrows())
+}
+
+/// LAPACK's dget02: `max_j ‖bⱼ − A·xⱼ‖₁ / (‖A‖₁·‖xⱼ‖₁·ε)`, the backward error of a solve.
+/// Catches what [`lu_ratio`] misses (pivot growth).
+///
+/// ```
+/// use ndarray::array;
+/// use ndfactor::{verify, Lu};
+/// let a = array![[2.0f64, 1.0], [1.0, 3.0]];
+/// let b = array![[1.0f64, 0.0], [0.0, 1.0]];
+/// let x = Lu::new(&a)?.solve(&b)?;
+/// assert!(verify::solve_ratio(&a, &x, &b) < verify::LIN_THRESHOLD);
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+pub fn solve_ratio<T, S1, S2, S3>(
+    a: &ArrayBase<S1, Ix2>,
+    x: &ArrayBase<S2, Ix2>,
+    b: &ArrayBase<S3, Ix2>,
+) -> T::Real
+where
+    T: Scalar,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    S3: Data<Elem = T>,
+{
+    let zero = T::Real::from_f64(0.0);
+    let anorm = norm1(a);
+    let r = b.to_owned() - &a.dot(x);
+    let mut worst = zero;
+    for j in 0..x.ncols() {
+        let rn = r.column(j).iter().fold(zero, |s, v| s + v.abs());
+        let xn = x.column(j).iter().fold(zero, |s, v| s + v.abs());
+        let q = if rn == zero {
+            zero
+        } else if anorm == zero || xn == zero {
+            T::Real::infinity()
+        } else {
+            ((rn / anorm) / xn) / T::eps()
+        };
+        if q > worst || q.is_nan() {
+            worst = q;
+        }
+    }
+    worst
+}
+
+/// LAPACK's dget03: `‖I − A·A⁻¹‖₁ / (n·‖A‖₁·‖A⁻¹‖₁·ε)`.
+///
+/// ```
+/// use ndarray::array;
+/// use ndfactor::{verify, Lu};
+/// let a = array![[4.0f64, 7.0], [2.0, 6.0]];
+/// let inv = Lu::new(&a)?.inverse()?;
+/// assert!(verify::inverse_ratio(&a, &inv) < verify::LIN_THRESHOLD);
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+pub fn inverse_ratio<T, S1, S2>(a: &ArrayBase<S1, Ix2>, inv: &ArrayBase<S2, Ix2>) -> T::Real
+where
+    T: Scalar,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+{
+    let n = a.nrows();
+    let mut r = a.dot(inv);
+    r.mapv_inplace(|v| -v);
+    for i in 0..n {
+        r[(i, i)] += T::one();
+    }
+    let an = norm1(a);
+    let ain = norm1(inv);
+    ratio::<T>(norm1(&r) / ain, an, n)
+}
+
+/// `‖I − QᴴQ‖₁ / (m·ε)` for an `m×k` matrix with (supposedly) orthonormal columns.
+///
+/// ```
+/// use ndarray::array;
+/// let s = std::f64::consts::FRAC_1_SQRT_2;
+/// let q = array![[s, s], [s, -s]];
+/// assert!(ndfactor::verify::orthogonality_ratio(&q) < 1.0);
+/// ```
+pub fn orthogonality_ratio<T: Scalar, S: Data<Elem = T>>(q: &ArrayBase<S, Ix2>) -> T::Real {
+    let (m, k) = q.dim();
+    let qh = q.t().mapv(|v| v.conj());
+    let mut g: Array2<T> = qh.dot(q);
+    g.mapv_inplace(|v| -v);
+    for i in 0..k {
+        g[(i, i)] += T::one();
+    }
+    ratio::<T>(norm1(&g), T::Real::from_f64(1.0), m)
+}
+
+/// LAPACK's dget06 test of a condition estimate: `max(r, e)/min(r, e) − 1` where `r` is the
+/// estimate and `e` the exact reciprocal condition number (0 when both are 0, ∞ when one is).
+/// ?gecon passes when this is below [`RCOND_THRESHOLD`].
+///
+/// ```
+/// assert_eq!(ndfactor::verify::rcond_ratio(0.5f64, 0.25), 1.0);
+/// ```
+pub fn rcond_ratio<R: crate::RealScalar>(estimate: R, exact: R) -> R {
+    let zero = R::from_f64(0.0);
+    if estimate == zero && exact == zero {
+        return zero;
+    }
+    if estimate <= zero || exact <= zero {
+        return R::infinity();
+    }
+    estimate.max(exact) / estimate.min(exact) - R::from_f64(1.0)
+}
