@@ -213,9 +213,11 @@ where
     for i in 0..n {
         r[(i, i)] += T::one();
     }
-    let an = norm1(a);
-    let ain = norm1(inv);
-    ratio::<T>(norm1(&r) / ain, an, n)
+    let rn = norm1(&r);
+    if rn == T::Real::from_f64(0.0) {
+        return rn;
+    }
+    ratio::<T>(rn / norm1(inv), norm1(a), n)
 }
 
 /// `‖I − QᴴQ‖₁ / (m·ε)` for an `m×k` matrix with (supposedly) orthonormal columns.

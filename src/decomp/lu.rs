@@ -71,6 +71,8 @@ pub struct Lu<T: Scalar> {
     anorm: T::Real,
     /// First exactly zero pivot (1-based), LAPACK's INFO > 0.
     singular_at: Option<usize>,
+    /// The factors are those of `2^scale_exp · A` (0 unless A's entries are all tiny).
+    scale_exp: i32,
 }
 
 impl<T: Scalar> Lu<T> {
@@ -112,12 +114,24 @@ impl<T: Scalar> Lu<T> {
 
     fn factor(mut a: Array2<T>) -> Result<Self> {
         let anorm = lange(Norm::One, &a)?;
+        // Matrices with tiny entries are scaled by an exact power of two before ?getrf and U is
+        // scaled back: OpenBLAS 0.3.21 returns NaN with INFO = 0 on subnormal pivots, and the
+        // scaling changes neither L nor the pivots.
+        // OpenBLAS 0.3.21 ?getrf returns NaN with INFO = 0 on subnormal pivots, and complex
+        // division by subnormal pivots overflows in the solves. A matrix whose entries are all
+        // tiny is therefore factored as 2^k·A (an exact scaling that changes neither L nor the
+        // pivots); solves, det and inverse undo the scaling.
+        let scale_exp = tiny_matrix_exponent::<T>(&a).unwrap_or(0);
+        if scale_exp != 0 {
+            a.mapv_inplace(|x| scale_pow2(x, scale_exp));
+        }
         let r = getrf(&mut a)?;
         Ok(Lu {
             factors: a,
             ipiv: r.ipiv,
             anorm,
             singular_at: r.singular_at,
+            scale_exp,
         })
     }
 
@@ -146,6 +160,32 @@ impl<T: Scalar> Lu<T> {
         self.singular_at
     }
 
+    /// `(2^k·A)·x = 2^k·b` has the same solution as `A·x = b`.
+    fn scale_rhs(&self, b: &mut Array2<T>) {
+        if self.scale_exp != 0 {
+            let k = self.scale_exp;
+            b.mapv_inplace(|x| scale_pow2(x, k));
+        }
+    }
+
+    /// The factors are those of `2^k·A` with `k` = this exponent. It is 0 except for matrices
+    /// whose entries are all below `√(smallest normal number)`, which are scaled exactly before
+    /// factoring (OpenBLAS 0.3.21 returns NaN on subnormal pivots). [`u`](Lu::u), [`det`](Lu::det),
+    /// solves and the inverse undo the scaling; [`factors`](Lu::factors) shows it.
+    ///
+    /// ```
+    /// # use ndarray::array;
+    /// # use ndfactor::Lu;
+    /// let a = array![[0.0, 1e-310f64], [1e-310, 0.0]];
+    /// let lu = Lu::new(&a)?;
+    /// assert!(lu.scale_exponent() > 1000);
+    /// assert!((&lu.reconstruct() - &a).iter().all(|d| d.abs() < 1e-323));
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn scale_exponent(&self) -> i32 {
+        self.scale_exp
+    }
+
     fn check_nonsingular(&self) -> Result<()> {
         match self.singular_at {
             Some(index) => Err(Error::Singular { index }),
@@ -160,6 +200,7 @@ impl<T: Scalar> Lu<T> {
     {
         let mut x = rhs_matrix(b, self.n(), "Lu::solve: rows of b")?;
         self.check_nonsingular()?;
+        self.scale_rhs(&mut x);
         getrs(&self.factors, &self.ipiv, trans, &mut x)?;
         Ok(D::from_matrix(x))
     }
@@ -254,9 +295,11 @@ impl<T: Scalar> Lu<T> {
         check_finite(b)?;
         self.check_nonsingular()?;
         if b.t().is_standard_layout() {
+            self.scale_rhs(b);
             return getrs(&self.factors, &self.ipiv, Trans::No, b);
         }
         let mut x = to_col_major(b);
+        self.scale_rhs(&mut x);
         getrs(&self.factors, &self.ipiv, Trans::No, &mut x)?;
         b.assign(&x);
         Ok(())
@@ -275,7 +318,7 @@ impl<T: Scalar> Lu<T> {
     pub fn det(&self) -> T {
         let mut d = T::one();
         for (i, &p) in self.ipiv.iter().enumerate() {
-            d *= self.factors[(i, i)];
+            d *= scale_pow2(self.factors[(i, i)], -self.scale_exp);
             if p as usize != i + 1 {
                 d = -d;
             }
@@ -313,7 +356,8 @@ impl<T: Scalar> Lu<T> {
                 sign = -sign;
             }
         }
-        (sign, ln)
+        let k = T::Real::from_f64(f64::from(self.scale_exp) * self.n() as f64);
+        (sign, ln - k * T::Real::from_f64(std::f64::consts::LN_2))
     }
 
     /// Inverse `A⁻¹` (F-order). Prefer [`solve`](Lu::solve) for systems: it is cheaper and more
@@ -334,6 +378,8 @@ impl<T: Scalar> Lu<T> {
         self.check_nonsingular()?;
         let mut inv = self.factors.clone();
         getri(&mut inv, &self.ipiv)?;
+        // (2^k·A)⁻¹ = 2^-k·A⁻¹
+        self.scale_rhs(&mut inv);
         Ok(inv)
     }
 
@@ -355,7 +401,8 @@ impl<T: Scalar> Lu<T> {
         if self.singular_at.is_some() {
             return T::Real::from_f64(0.0);
         }
-        gecon(&self.factors, self.anorm).unwrap_or_else(|_| T::Real::nan())
+        let anorm = scale_pow2(T::from_real(self.anorm), self.scale_exp).re();
+        gecon(&self.factors, anorm).unwrap_or_else(|_| T::Real::nan())
     }
 
     /// ‖A‖₁ of the factored matrix (maximum column sum), recorded before factoring.
@@ -448,9 +495,10 @@ impl<T: Scalar> Lu<T> {
     /// ```
     pub fn u(&self) -> Array2<T> {
         let n = self.n();
+        let k = -self.scale_exp;
         Array2::from_shape_fn((n, n).f(), |(i, j)| {
             if i <= j {
-                self.factors[(i, j)]
+                scale_pow2(self.factors[(i, j)], k)
             } else {
                 T::zero()
             }
@@ -488,6 +536,24 @@ impl<T: Scalar> Lu<T> {
         }
         a
     }
+}
+
+/// For a nonzero matrix whose largest entry is below `√(smallest normal)`, the exponent `k` such
+/// that `2^k` brings that entry to about 1 (exact to apply and to undo).
+pub(crate) fn tiny_matrix_exponent<T: Scalar>(a: &Array2<T>) -> Option<i32> {
+    let zero = T::Real::from_f64(0.0);
+    let amax = a.iter().fold(zero, |m, x| m.max(x.abs1()));
+    if amax == zero || amax >= T::Real::min_positive_value().sqrt() {
+        return None;
+    }
+    Some(-(amax.to_f64().log2().floor() as i32))
+}
+
+/// `x·2^k`, applied in two halves so that neither factor overflows (2^1030 does not fit f64).
+pub(crate) fn scale_pow2<T: Scalar>(x: T, k: i32) -> T {
+    let two = T::Real::from_f64(2.0);
+    let h = k / 2;
+    x.scale(two.powi(h)).scale(two.powi(k - h))
 }
 
 impl<T: Scalar> Solve<T> for Lu<T> {

@@ -141,7 +141,7 @@ pub trait CholeskyLapack: LapackScalar {
 }
 
 macro_rules! impl_chol {
-    ($t:ty, $potrf:ident, $potrs:ident, $potri:ident, $pocon:ident, |$rw:ident, $iw:ident| $extra:ident) => {
+    ($t:ty, $potrf:ident, $potrs:ident, $potri:ident, $pocon:ident, [$rw:ident, $iw:ident] => $extra:ident) => {
         impl CholeskyLapack for $t {
             unsafe fn potrf(uplo: c_char, n: i32, a: *mut Self, lda: i32) -> i32 {
                 let mut info = 0;
@@ -193,28 +193,10 @@ macro_rules! impl_chol {
         }
     };
 }
-impl_chol!(f32, spotrf_, spotrs_, spotri_, spocon_, |_rwork, iwork| {
-    iwork
-});
-impl_chol!(f64, dpotrf_, dpotrs_, dpotri_, dpocon_, |_rwork, iwork| {
-    iwork
-});
-impl_chol!(
-    Complex<f32>,
-    cpotrf_,
-    cpotrs_,
-    cpotri_,
-    cpocon_,
-    |rwork, _iwork| rwork
-);
-impl_chol!(
-    Complex<f64>,
-    zpotrf_,
-    zpotrs_,
-    zpotri_,
-    zpocon_,
-    |rwork, _iwork| rwork
-);
+impl_chol!(f32, spotrf_, spotrs_, spotri_, spocon_, [_rwork, iwork] => iwork);
+impl_chol!(f64, dpotrf_, dpotrs_, dpotri_, dpocon_, [_rwork, iwork] => iwork);
+impl_chol!(Complex<f32>, cpotrf_, cpotrs_, cpotri_, cpocon_, [rwork, _iwork] => rwork);
+impl_chol!(Complex<f64>, zpotrf_, zpotrs_, zpotri_, zpocon_, [rwork, _iwork] => rwork);
 
 // ----------------------------------------------------------------------------- safe wrappers
 

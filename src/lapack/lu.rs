@@ -153,11 +153,11 @@ pub trait LuLapack: LapackScalar {
 macro_rules! impl_lu {
     ($t:ty, $getrf:ident, $getrs:ident, $getri:ident, $gecon:ident, real) => {
         impl_lu!(@common $t, $getrf, $getrs, $getri);
-        impl_lu!(@gecon $t, $gecon, |_rwork, iwork| iwork);
+        impl_lu!(@gecon $t, $gecon, [_rwork, iwork] => iwork);
     };
     ($t:ty, $getrf:ident, $getrs:ident, $getri:ident, $gecon:ident, complex) => {
         impl_lu!(@common $t, $getrf, $getrs, $getri);
-        impl_lu!(@gecon $t, $gecon, |rwork, _iwork| rwork);
+        impl_lu!(@gecon $t, $gecon, [rwork, _iwork] => rwork);
     };
     (@common $t:ty, $getrf:ident, $getrs:ident, $getri:ident) => {
         impl LuLapack for $t {
@@ -182,7 +182,7 @@ macro_rules! impl_lu {
             impl_lu!(@gecon_fn $t);
         }
     };
-    (@gecon $t:ty, $gecon:ident, |$rw:ident, $iw:ident| $pick:ident) => {
+    (@gecon $t:ty, $gecon:ident, [$rw:ident, $iw:ident] => $pick:ident) => {
         impl GeconFfi for $t {
             unsafe fn gecon_ffi(
                 norm: c_char, n: i32, a: *const Self, lda: i32, anorm: Self::Real, rcond: &mut Self::Real,
