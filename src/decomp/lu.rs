@@ -316,6 +316,9 @@ impl<T: Scalar> Lu<T> {
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn det(&self) -> T {
+        if self.singular_at.is_some() {
+            return T::zero();
+        }
         let mut d = T::one();
         for (i, &p) in self.ipiv.iter().enumerate() {
             d *= scale_pow2(self.factors[(i, i)], -self.scale_exp);

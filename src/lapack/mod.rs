@@ -20,8 +20,6 @@
 //! pointers to Fortran. The generic safe wrappers assert every buffer length against the
 //! dimensions they pass before the `unsafe` block, which is what each SAFETY comment relies on.
 
-#![allow(unsafe_code)]
-
 use std::cell::RefCell;
 use std::os::raw::c_char;
 
@@ -209,7 +207,7 @@ pub(crate) fn lwork<T: Scalar>(query: T, documented_min: i64) -> Result<usize> {
     };
     let need = documented_min.max(1) as f64;
     let n = q.max(need);
-    if !(n <= i32::MAX as f64) {
+    if n.is_nan() || n > i32::MAX as f64 {
         return Err(Error::TooLarge {
             dim: if n.is_finite() {
                 n as usize
@@ -222,6 +220,7 @@ pub(crate) fn lwork<T: Scalar>(query: T, documented_min: i64) -> Result<usize> {
 }
 
 /// Converts an i64 size (a documented workspace formula) to usize, or `TooLarge`.
+#[allow(dead_code)] // for IWORK/RWORK formulas of the SVD and eigen families
 pub(crate) fn size_i64(n: i64) -> Result<usize> {
     if n > i32::MAX as i64 {
         return Err(Error::TooLarge { dim: n as usize });
@@ -309,7 +308,12 @@ pub(crate) fn backend_name() -> String {
                     std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned()
                 }
             };
-            return format!("OpenBLAS {}", s.trim()).trim().to_string();
+            let s = s.trim();
+            return if s.starts_with("OpenBLAS") {
+                s.to_string()
+            } else {
+                format!("OpenBLAS {s}").trim().to_string()
+            };
         }
         if !find_symbol(c"MKL_Get_Version").is_null() {
             return "Intel MKL".to_string();

@@ -192,6 +192,7 @@ impl_norm!(Complex<f32>, clange_, clansy_, clanhe_);
 impl_norm!(Complex<f64>, zlange_, zlansy_, zlanhe_);
 
 /// Which norm to compute.
+#[allow(dead_code)] // all of LAPACK's norms are offered to the families
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Norm {
     /// Maximum column sum `‖A‖₁`.
