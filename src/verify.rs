@@ -311,7 +311,7 @@ fn eigen_residual_ratio<R: RealScalar>(
         for i in 0..n {
             let mut s = -(v[(i, j)] * values[j]);
             for k in 0..n {
-                s = s + m[(i, k)] * v[(k, j)];
+                s += m[(i, k)] * v[(k, j)];
             }
             r[(i, j)] = s;
         }
