@@ -316,3 +316,40 @@ fn zero_matrix_gives_zero_t() {
     assert!(s.t().iter().all(|&x| x == 0.0));
     assert_eq!(verify::schur_ratio(&a, &s.z(), &s.t()), 0.0);
 }
+
+#[test]
+fn panicking_predicate_is_an_ordinary_panic() {
+    // The predicate runs in Rust before LAPACK; a panic in it leaves the decomposition intact.
+    let a: Array2<f64> = testing::gaussian(6, 6, &mut testing::rng(9));
+    let mut s = Schur::new(&a).unwrap();
+    let before = s.clone();
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        s.reorder(|_| panic!("predicate panics"))
+    }));
+    assert!(r.is_err());
+    assert_eq!(s.t(), before.t());
+    assert_eq!(s.z(), before.z());
+    assert_eq!(s.eigenvalues(), before.eigenvalues());
+}
+
+#[test]
+fn stateful_predicate_can_split_equal_eigenvalues() {
+    // Two 2×2 blocks with the same eigenvalues ±i; a counting closure selects the second one.
+    let a = array![
+        [0.0f64, 1.0, 1.0, 2.0],
+        [-1.0, 0.0, 0.5, 1.0],
+        [0.0, 0.0, 0.0, 1.0],
+        [0.0, 0.0, -1.0, 0.0]
+    ];
+    let mut s = Schur::new(&a).unwrap();
+    let mut calls = 0;
+    let k = s
+        .reorder(|_| {
+            calls += 1;
+            calls > 2
+        })
+        .unwrap();
+    assert_eq!(k, 2);
+    assert_eq!(calls, 4, "both eigenvalues of each block are evaluated");
+    check_schur("reordered", &a, &s, &|| "equal blocks".to_string());
+}
