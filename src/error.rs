@@ -77,6 +77,13 @@ pub enum Error {
         /// LAPACK's INFO.
         info: i32,
     },
+    /// Reordering a Schur form failed: eigenvalues to be swapped are too close to separate
+    /// (real ?trsen INFO = 1; the problem is very ill conditioned). The Schur form is unchanged.
+    #[error("{routine} could not reorder the Schur form: eigenvalues too close to separate")]
+    ReorderFailed {
+        /// LAPACK routine name, e.g. `"dtrsen"`.
+        routine: &'static str,
+    },
     /// A dimension, leading dimension or workspace does not fit LAPACK's 32-bit integers.
     #[error("size {dim} exceeds LAPACK's 32-bit integer limit ({})", i32::MAX)]
     TooLarge {

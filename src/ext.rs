@@ -2,7 +2,7 @@
 
 use ndarray::{ArrayBase, Data, Ix2};
 
-use crate::decomp::{cholesky::Cholesky, lu::Lu};
+use crate::decomp::{cholesky::Cholesky, eig::Eig, lu::Lu, schur::Schur};
 use crate::error::Result;
 use crate::scalar::Scalar;
 
@@ -23,6 +23,10 @@ pub trait LinalgExt<T: Scalar> {
     fn lu(&self) -> Result<Lu<T>>;
     /// [`Cholesky::new`]: `A = L·Lᴴ`, reading the lower triangle.
     fn cholesky(&self) -> Result<Cholesky<T>>;
+    /// [`Schur::new`]: `A = Z·T·Zᴴ`.
+    fn schur(&self) -> Result<Schur<T>>;
+    /// [`Eig::new`]: eigenvalues and right eigenvectors, `A·V = V·Λ`.
+    fn eig(&self) -> Result<Eig<T>>;
 }
 
 impl<T: Scalar, S: Data<Elem = T>> LinalgExt<T> for ArrayBase<S, Ix2> {
@@ -31,5 +35,11 @@ impl<T: Scalar, S: Data<Elem = T>> LinalgExt<T> for ArrayBase<S, Ix2> {
     }
     fn cholesky(&self) -> Result<Cholesky<T>> {
         Cholesky::new(self)
+    }
+    fn schur(&self) -> Result<Schur<T>> {
+        Schur::new(self)
+    }
+    fn eig(&self) -> Result<Eig<T>> {
+        Eig::new(self)
     }
 }

@@ -24,6 +24,8 @@
 //! |---|---|---|---|---|
 //! | [`Lu`] | `P·A = L·U` | general square systems, det, inverse | dgetrf (+getrs getri gecon) | ≈ 2n³/3 |
 //! | [`Cholesky`] | `A = L·Lᴴ` | Hermitian positive definite systems, sampling | dpotrf (+potrs potri pocon) | ≈ n³/3 |
+//! | [`Schur`] | `A = Z·T·Zᴴ` | nonsymmetric eigenvalues, invariant subspaces (reorderable) | dgees (+trsen) | ≈ 25n³ |
+//! | [`Eig`] | `A·V = V·Λ` | eigenvalues and eigenvectors of general matrices | dgeev | ≈ 25n³ |
 //!
 //! All four LAPACK element types are supported: `f32`, `f64`, [`c32`], [`c64`], through the
 //! sealed [`Scalar`] trait. Factors come back as F-order (column-major) arrays.
@@ -118,7 +120,9 @@ pub mod testing;
 pub mod verify;
 
 pub use decomp::cholesky::Cholesky;
+pub use decomp::eig::{Eig, EigVectors};
 pub use decomp::lu::Lu;
+pub use decomp::schur::Schur;
 pub use decomp::{Rhs, Solve};
 pub use error::{Error, Result};
 pub use ext::LinalgExt;
@@ -149,6 +153,7 @@ pub fn backend() -> String {
 /// ```
 pub mod prelude {
     pub use crate::{
-        c32, c64, Cholesky, Error, LinalgExt, Lu, RealScalar, Result, Scalar, Solve, Uplo,
+        c32, c64, Cholesky, Eig, EigVectors, Error, LinalgExt, Lu, RealScalar, Result, Scalar,
+        Schur, Solve, Uplo,
     };
 }

@@ -19,7 +19,8 @@
 //! # Ok::<(), ndfactor::Error>(())
 //! ```
 
-use ndarray::{Array2, ArrayBase, Data, Ix2};
+use ndarray::{Array2, ArrayBase, Data, Ix1, Ix2};
+use num_complex::Complex;
 
 use crate::decomp::cholesky::Cholesky;
 use crate::decomp::lu::Lu;
@@ -255,4 +256,130 @@ pub fn rcond_ratio<R: crate::RealScalar>(estimate: R, exact: R) -> R {
         return R::infinity();
     }
     estimate.max(exact) / estimate.min(exact) - R::from_f64(1.0)
+}
+
+/// `‖A − Z·T·Zᴴ‖₁ / (n·‖A‖₁·ε)` for a Schur decomposition (LAPACK's dhst01 / first ddrves
+/// test). Pair it with [`orthogonality_ratio`] of `Z`.
+///
+/// ```
+/// use ndarray::array;
+/// use ndfactor::{verify, Schur};
+/// let a = array![[4.0f64, 2.0, 1.0], [2.0, 5.0, 3.0], [1.0, 3.0, 6.0]];
+/// let s = Schur::new(&a)?;
+/// assert!(verify::schur_ratio(&a, &s.z(), &s.t()) < verify::SCHUR_THRESHOLD);
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+pub fn schur_ratio<T, S1, S2, S3>(
+    a: &ArrayBase<S1, Ix2>,
+    z: &ArrayBase<S2, Ix2>,
+    t: &ArrayBase<S3, Ix2>,
+) -> T::Real
+where
+    T: Scalar,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    S3: Data<Elem = T>,
+{
+    let zh = z.t().mapv(|x| x.conj());
+    let ztz = z.dot(t).dot(&zh);
+    reconstruction_ratio(a, &ztz, a.nrows())
+}
+
+/// Complex copy of a matrix of any scalar type.
+fn to_complex<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Array2<Complex<T::Real>> {
+    a.mapv(|x| Complex::new(x.re(), x.im()))
+}
+
+/// 1-norm of a complex matrix with moduli computed without overflow.
+fn norm1_complex<R: RealScalar>(a: &Array2<Complex<R>>) -> R {
+    let zero = R::from_f64(0.0);
+    a.columns()
+        .into_iter()
+        .map(|c| c.iter().fold(zero, |s, x| s + x.re.hypot(x.im)))
+        .fold(zero, |m, s| if s > m || s.is_nan() { s } else { m })
+}
+
+/// `‖M·V − V·diag(λ)‖₁ / (n·‖M‖₁·‖V‖₁·ε)` in complex arithmetic.
+fn eigen_residual_ratio<R: RealScalar>(
+    m: &Array2<Complex<R>>,
+    values: &[Complex<R>],
+    v: &Array2<Complex<R>>,
+) -> R {
+    let n = m.nrows();
+    let mut r = Array2::<Complex<R>>::zeros(v.raw_dim());
+    for j in 0..v.ncols() {
+        for i in 0..n {
+            let mut s = -(v[(i, j)] * values[j]);
+            for k in 0..n {
+                s += m[(i, k)] * v[(k, j)];
+            }
+            r[(i, j)] = s;
+        }
+    }
+    let rn = norm1_complex(&r);
+    let zero = R::from_f64(0.0);
+    if rn == zero {
+        return zero;
+    }
+    let vn = norm1_complex(v);
+    if vn == zero {
+        return R::infinity();
+    }
+    ratio::<R>(rn / vn, norm1_complex(m), n)
+}
+
+/// LAPACK's dget22 for right eigenvectors: `‖A·V − V·Λ‖₁ / (n·‖A‖₁·‖V‖₁·ε)`, computed in
+/// complex arithmetic (real `A` is converted). With unit-norm eigenvectors `1 ≤ ‖V‖₁ ≤ √n`.
+/// Each computed eigenpair of a backward-stable method is exact for a nearby matrix, so this
+/// ratio is of order 1 whatever the conditioning of the eigenvalues.
+///
+/// ```
+/// use ndarray::array;
+/// use ndfactor::{verify, Eig};
+/// let a = array![[1.0f64, 2.0, 0.0], [-2.0, 1.0, 3.0], [0.0, 1.0, 4.0]];
+/// let e = Eig::new(&a)?;
+/// assert!(verify::eig_ratio(&a, &e.values(), &e.vectors()) < verify::SCHUR_THRESHOLD);
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+pub fn eig_ratio<T, S1, S2, S3>(
+    a: &ArrayBase<S1, Ix2>,
+    values: &ArrayBase<S2, Ix1>,
+    vectors: &ArrayBase<S3, Ix2>,
+) -> T::Real
+where
+    T: Scalar,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = Complex<T::Real>>,
+    S3: Data<Elem = Complex<T::Real>>,
+{
+    let l: Vec<Complex<T::Real>> = values.iter().copied().collect();
+    eigen_residual_ratio(&to_complex(a), &l, &vectors.to_owned())
+}
+
+/// LAPACK's dget22 for left eigenvectors: `‖VLᴴ·A − Λ·VLᴴ‖ / (n·‖A‖·‖VL‖·ε)`, computed as
+/// `‖Aᴴ·VL − VL·Λ̄‖₁ / (n·‖Aᴴ‖₁·‖VL‖₁·ε)` (the same residual, transposed).
+///
+/// ```
+/// use ndarray::array;
+/// use ndfactor::{verify, Eig};
+/// let a = array![[1.0f64, 2.0], [-3.0, 1.0]];
+/// let e = Eig::with_left(&a)?;
+/// let vl = e.left_vectors().unwrap();
+/// assert!(verify::eig_left_ratio(&a, &e.values(), &vl) < verify::SCHUR_THRESHOLD);
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+pub fn eig_left_ratio<T, S1, S2, S3>(
+    a: &ArrayBase<S1, Ix2>,
+    values: &ArrayBase<S2, Ix1>,
+    left_vectors: &ArrayBase<S3, Ix2>,
+) -> T::Real
+where
+    T: Scalar,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = Complex<T::Real>>,
+    S3: Data<Elem = Complex<T::Real>>,
+{
+    let ah = to_complex(a).t().mapv(|x| x.conj());
+    let l: Vec<Complex<T::Real>> = values.iter().map(|x| x.conj()).collect();
+    eigen_residual_ratio(&ah, &l, &left_vectors.to_owned())
 }

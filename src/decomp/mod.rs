@@ -11,6 +11,8 @@
 //! |---|---|---|---|
 //! | [`Lu`](crate::Lu) | `P·A = L·U` | ?getrf | ≈ 2n³/3 |
 //! | [`Cholesky`](crate::Cholesky) | `A = L·Lᴴ` | ?potrf | ≈ n³/3 |
+//! | [`Schur`](crate::Schur) | `A = Z·T·Zᴴ`, `T` (quasi) upper triangular | ?gees (+trsen) | ≈ 25n³ |
+//! | [`Eig`](crate::Eig) | `A·V = V·Λ` (general, complex `Λ`) | ?geev | ≈ 25n³ |
 
 use ndarray::{Array, Array1, Array2, ArrayBase, Data, Dimension, Ix1, Ix2, ShapeBuilder};
 
@@ -19,7 +21,9 @@ use crate::layout::to_col_major;
 use crate::scalar::Scalar;
 
 pub mod cholesky;
+pub mod eig;
 pub mod lu;
+pub mod schur;
 
 mod private {
     pub trait Sealed {}

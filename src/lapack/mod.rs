@@ -29,8 +29,10 @@ use crate::error::{Error, Result};
 use crate::scalar::{RealScalar, Scalar};
 
 pub(crate) mod cholesky;
+pub(crate) mod eig;
 pub(crate) mod lu;
 pub(crate) mod norm;
+pub(crate) mod schur;
 
 pub(crate) use crate::layout::lapack_int;
 
@@ -103,11 +105,21 @@ impl LapackScalar for Complex<f64> {
 
 /// Every LAPACK family ndfactor calls; a supertrait of [`Scalar`].
 pub trait Lapack:
-    LapackScalar + lu::LuLapack + cholesky::CholeskyLapack + norm::NormLapack
+    LapackScalar
+    + lu::LuLapack
+    + cholesky::CholeskyLapack
+    + norm::NormLapack
+    + schur::SchurLapack
+    + eig::EigLapack
 {
 }
 impl<T> Lapack for T where
-    T: LapackScalar + lu::LuLapack + cholesky::CholeskyLapack + norm::NormLapack
+    T: LapackScalar
+        + lu::LuLapack
+        + cholesky::CholeskyLapack
+        + norm::NormLapack
+        + schur::SchurLapack
+        + eig::EigLapack
 {
 }
 

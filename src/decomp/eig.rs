@@ -1,0 +1,266 @@
+//! Eigenvalues and eigenvectors of a general (nonsymmetric) square matrix.
+
+use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Data, Ix2, ShapeBuilder};
+use num_complex::Complex;
+
+use crate::error::Result;
+use crate::lapack::eig::geev;
+use crate::layout::{check_dims, check_finite, check_square, into_col_major, to_col_major};
+use crate::scalar::Scalar;
+
+/// Which eigenvectors [`Eig`] computes besides the eigenvalues.
+///
+/// ```
+/// use ndarray::array;
+/// use ndfactor::{Eig, EigVectors};
+/// let e = Eig::with_vectors(&array![[2.0f64, 1.0], [0.0, 3.0]], EigVectors::Both)?;
+/// assert!(e.left_vectors().is_some());
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EigVectors {
+    /// Right eigenvectors only: `A·v = λ·v`.
+    Right,
+    /// Right and left eigenvectors: also `uᴴ·A = λ·uᴴ`.
+    Both,
+}
+
+/// Eigendecomposition of a general square matrix: `A·V = V·Λ`, and optionally `VLᴴ·A = Λ·VLᴴ`.
+///
+/// The eigenvalues `λⱼ` and eigenvectors are complex even for real input (a real matrix's
+/// complex eigenvalues come in conjugate pairs, listed as `a + i·β` then `a − i·β` with
+/// `β > 0`, and so do their eigenvectors). Each eigenvector column has unit 2-norm and its
+/// largest component real (LAPACK's normalization). The eigenvalues are not sorted.
+///
+/// The eigenvector matrix `V` need not be invertible (defective matrices such as Jordan blocks),
+/// and eigenvalues of nonnormal matrices can be very sensitive to perturbations. When you need
+/// an invariant subspace rather than individual eigenvectors, prefer the backward-stable
+/// [`Schur`](crate::Schur) decomposition; for Hermitian matrices use `SymmetricEigen`.
+///
+/// # Errors
+/// [`Error::NotSquare`](crate::Error::NotSquare), [`Error::NonFinite`](crate::Error::NonFinite)
+/// (checked before LAPACK: ?geev with NaN can write out of bounds),
+/// [`Error::TooLarge`](crate::Error::TooLarge), [`Error::NoConvergence`](crate::Error::NoConvergence)
+/// (LAPACK's INFO > 0: the QR iteration failed), [`Error::NumericalBreakdown`](crate::Error::NumericalBreakdown).
+///
+/// # Complexity
+/// ≈ 10n³ flops for eigenvalues only, ≈ 25n³ with right eigenvectors, more with left ones.
+///
+/// # LAPACK
+/// | f32 | f64 | c32 | c64 |
+/// |---|---|---|---|
+/// | sgeev | dgeev | cgeev | zgeev |
+///
+/// | operation | method |
+/// |---|---|
+/// | eigenvalues only | [`values_only`](Eig::values_only) |
+/// | eigenvalues and right eigenvectors | [`new`](Eig::new), [`values`](Eig::values), [`vectors`](Eig::vectors) |
+/// | left eigenvectors too | [`with_left`](Eig::with_left), [`left_vectors`](Eig::left_vectors) |
+///
+/// ```
+/// use ndarray::array;
+/// use ndfactor::{verify, Eig};
+/// let a = array![[0.0f64, -1.0], [1.0, 0.0]]; // rotation generator: λ = ±i
+/// let e = Eig::new(&a)?;
+/// assert!((e.values()[0].im.abs() - 1.0).abs() < 1e-15);
+/// assert!(verify::eig_ratio(&a, &e.values(), &e.vectors()) < verify::SCHUR_THRESHOLD);
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Eig<T: Scalar> {
+    values: Array1<Complex<T::Real>>,
+    vectors: Array2<Complex<T::Real>>,
+    left: Option<Array2<Complex<T::Real>>>,
+}
+
+impl<T: Scalar> Eig<T> {
+    /// Eigenvalues and right eigenvectors of a square matrix given as any 2-D array or view.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use ndfactor::{verify, Eig};
+    /// let a = array![[2.0f64, 1.0], [1.0, 2.0]];
+    /// let e = Eig::new(&a)?;
+    /// let mut l: Vec<f64> = e.values().iter().map(|z| z.re).collect();
+    /// l.sort_by(f64::total_cmp);
+    /// assert!((l[0] - 1.0).abs() < 1e-15 && (l[1] - 3.0).abs() < 1e-15);
+    /// assert!(verify::eig_ratio(&a, &e.values(), &e.vectors()) < verify::SCHUR_THRESHOLD);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn new<S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<Self> {
+        Self::with_vectors(a, EigVectors::Right)
+    }
+
+    /// Eigenvalues, right and left eigenvectors (`uⱼᴴ·A = λⱼ·uⱼᴴ`).
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use ndfactor::{verify, Eig};
+    /// let a = array![[1.0f64, 2.0], [0.0, 3.0]];
+    /// let e = Eig::with_left(&a)?;
+    /// let vl = e.left_vectors().unwrap();
+    /// assert!(verify::eig_left_ratio(&a, &e.values(), &vl) < verify::SCHUR_THRESHOLD);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn with_left<S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<Self> {
+        Self::with_vectors(a, EigVectors::Both)
+    }
+
+    /// Eigenvalues and the eigenvectors chosen by `which`.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use ndfactor::{Eig, EigVectors};
+    /// let e = Eig::with_vectors(&array![[1.0f64]], EigVectors::Right)?;
+    /// assert!(e.left_vectors().is_none());
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn with_vectors<S: Data<Elem = T>>(
+        a: &ArrayBase<S, Ix2>,
+        which: EigVectors,
+    ) -> Result<Self> {
+        check_square(a)?;
+        check_dims(a.nrows(), a.ncols())?;
+        check_finite(a)?;
+        Self::compute(to_col_major(a), which)
+    }
+
+    /// Eigenvalues and right eigenvectors of an owned matrix (its buffer is reused as LAPACK's
+    /// workspace when it is F-contiguous).
+    ///
+    /// ```
+    /// use ndarray::Array2;
+    /// use ndfactor::Eig;
+    /// let e = Eig::from_owned(Array2::<f64>::eye(2))?;
+    /// assert!(e.values().iter().all(|l| l.re == 1.0 && l.im == 0.0));
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn from_owned(a: Array2<T>) -> Result<Self> {
+        check_square(&a)?;
+        check_dims(a.nrows(), a.ncols())?;
+        check_finite(&a)?;
+        Self::compute(into_col_major(a), EigVectors::Right)
+    }
+
+    /// Only the eigenvalues (cheaper: no eigenvectors are computed), in LAPACK's order.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use ndfactor::Eig;
+    /// let l = Eig::values_only(&array![[0.0f64, 1.0], [-2.0, -3.0]])?; // λ = -1, -2
+    /// let mut re: Vec<f64> = l.iter().map(|z| z.re).collect();
+    /// re.sort_by(f64::total_cmp);
+    /// assert!((re[0] + 2.0).abs() < 1e-14 && (re[1] + 1.0).abs() < 1e-14);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn values_only<S: Data<Elem = T>>(
+        a: &ArrayBase<S, Ix2>,
+    ) -> Result<Array1<Complex<T::Real>>> {
+        check_square(a)?;
+        check_dims(a.nrows(), a.ncols())?;
+        check_finite(a)?;
+        let mut a = to_col_major(a);
+        let g = geev(&mut a, false, false)?;
+        Ok(Array1::from(g.values))
+    }
+
+    fn compute(mut a: Array2<T>, which: EigVectors) -> Result<Self> {
+        let n = a.nrows();
+        let left = which == EigVectors::Both;
+        let g = geev(&mut a, left, true)?;
+        let vectors = unpack::<T>(
+            n,
+            &g.values,
+            g.right.as_ref().expect("right vectors requested"),
+        );
+        let left = g.left.as_ref().map(|v| unpack::<T>(n, &g.values, v));
+        Ok(Eig {
+            values: Array1::from(g.values),
+            vectors,
+            left,
+        })
+    }
+
+    /// Order `n` of the matrix.
+    ///
+    /// ```
+    /// # use ndfactor::Eig;
+    /// assert_eq!(Eig::new(&ndarray::Array2::<f64>::eye(3))?.n(), 3);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn n(&self) -> usize {
+        self.values.len()
+    }
+
+    /// The eigenvalues `λⱼ` (unsorted; conjugate pairs of real input adjacent, `+i` part first).
+    ///
+    /// ```
+    /// # use ndarray::array;
+    /// # use ndfactor::Eig;
+    /// let e = Eig::new(&array![[3.0f64, 0.0], [0.0, 5.0]])?;
+    /// assert_eq!(e.values().iter().map(|l| l.re).sum::<f64>(), 8.0);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn values(&self) -> ArrayView1<'_, Complex<T::Real>> {
+        self.values.view()
+    }
+
+    /// The right eigenvectors as columns, `A·vⱼ = λⱼ·vⱼ`, each of unit 2-norm. F-order.
+    ///
+    /// ```
+    /// # use ndarray::array;
+    /// # use ndfactor::Eig;
+    /// let e = Eig::new(&array![[2.0f64, 0.0], [0.0, 7.0]])?;
+    /// let v = e.vectors();
+    /// let norm0: f64 = v.column(0).iter().map(|z| z.norm_sqr()).sum::<f64>().sqrt();
+    /// assert!((norm0 - 1.0).abs() < 1e-15);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn vectors(&self) -> ArrayView2<'_, Complex<T::Real>> {
+        self.vectors.view()
+    }
+
+    /// The left eigenvectors as columns, `uⱼᴴ·A = λⱼ·uⱼᴴ`, each of unit 2-norm, when they were
+    /// computed ([`with_left`](Eig::with_left)); `None` otherwise.
+    ///
+    /// ```
+    /// # use ndarray::array;
+    /// # use ndfactor::Eig;
+    /// assert!(Eig::new(&array![[1.0f64]])?.left_vectors().is_none());
+    /// assert!(Eig::with_left(&array![[1.0f64]])?.left_vectors().is_some());
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn left_vectors(&self) -> Option<ArrayView2<'_, Complex<T::Real>>> {
+        self.left.as_ref().map(|v| v.view())
+    }
+}
+
+/// Expands LAPACK's eigenvector array into complex columns. Complex types: a conversion. Real
+/// types: a conjugate pair `λⱼ = a + iβ, λⱼ₊₁ = a − iβ` is stored as `v[:, j] ± i·v[:, j+1]`.
+fn unpack<T: Scalar>(
+    n: usize,
+    values: &[Complex<T::Real>],
+    v: &Array2<T>,
+) -> Array2<Complex<T::Real>> {
+    let mut out = Array2::from_shape_fn((n, n).f(), |(i, j)| {
+        Complex::new(v[(i, j)].re(), v[(i, j)].im())
+    });
+    if T::IS_COMPLEX {
+        return out;
+    }
+    let zero = T::Real::from_f64(0.0);
+    let mut j = 0;
+    while j < n {
+        if values[j].im != zero && j + 1 < n {
+            for i in 0..n {
+                let (re, im) = (v[(i, j)].re(), v[(i, j + 1)].re());
+                out[(i, j)] = Complex::new(re, im);
+                out[(i, j + 1)] = Complex::new(re, -im);
+            }
+            j += 2;
+        } else {
+            j += 1;
+        }
+    }
+    out
+}

@@ -1,0 +1,553 @@
+//! Schur decomposition: ?gees (JOBVS = 'V', SORT = 'N') and ?trsen (reordering, JOB = 'N').
+//!
+//! The SELECT callback of ?gees is never used for sorting: we pass SORT = 'N' with a valid dummy
+//! function, and reorder afterwards with ?trsen, whose selection is a LOGICAL array built in
+//! Rust. No Rust closure is ever called from Fortran, so no panic can unwind into Fortran.
+
+use std::os::raw::c_char;
+
+use ndarray::{Array2, ShapeBuilder};
+use num_complex::Complex;
+
+use super::{assert_buf, check_illegal, lapack_int, lwork, rname, LapackScalar};
+use crate::error::{Error, Result};
+use crate::layout::{col_major_slice_mut, ld};
+use crate::scalar::Scalar;
+
+/// Fortran `LOGICAL FUNCTION SELECT(WR, WI)` of the real ?gees.
+type SelectReal<R> = Option<extern "C" fn(*const R, *const R) -> i32>;
+/// Fortran `LOGICAL FUNCTION SELECT(W)` of the complex ?gees.
+type SelectComplex<R> = Option<extern "C" fn(*const Complex<R>) -> i32>;
+
+/// The dummy SELECT passed with SORT = 'N' (LAPACK does not call it then): selects nothing.
+extern "C" fn select_none_real<R>(_wr: *const R, _wi: *const R) -> i32 {
+    0
+}
+/// The complex counterpart of [`select_none_real`].
+extern "C" fn select_none_complex<R>(_w: *const Complex<R>) -> i32 {
+    0
+}
+
+macro_rules! schur_ffi_real {
+    ($t:ty, $gees:ident, $trsen:ident) => {
+        extern "C" {
+            // SUBROUTINE DGEES( JOBVS, SORT, SELECT, N, A, LDA, SDIM, WR, WI, VS, LDVS, WORK,
+            //                   LWORK, BWORK, INFO )
+            fn $gees(
+                jobvs: *const c_char,
+                sort: *const c_char,
+                select: SelectReal<$t>,
+                n: *const i32,
+                a: *mut $t,
+                lda: *const i32,
+                sdim: *mut i32,
+                wr: *mut $t,
+                wi: *mut $t,
+                vs: *mut $t,
+                ldvs: *const i32,
+                work: *mut $t,
+                lwork: *const i32,
+                bwork: *mut i32,
+                info: *mut i32,
+                jobvs_len: usize,
+                sort_len: usize,
+            );
+            // SUBROUTINE DTRSEN( JOB, COMPQ, SELECT, N, T, LDT, Q, LDQ, WR, WI, M, S, SEP,
+            //                    WORK, LWORK, IWORK, LIWORK, INFO )
+            fn $trsen(
+                job: *const c_char,
+                compq: *const c_char,
+                select: *const i32,
+                n: *const i32,
+                t: *mut $t,
+                ldt: *const i32,
+                q: *mut $t,
+                ldq: *const i32,
+                wr: *mut $t,
+                wi: *mut $t,
+                m: *mut i32,
+                s: *mut $t,
+                sep: *mut $t,
+                work: *mut $t,
+                lwork: *const i32,
+                iwork: *mut i32,
+                liwork: *const i32,
+                info: *mut i32,
+                job_len: usize,
+                compq_len: usize,
+            );
+        }
+    };
+}
+schur_ffi_real!(f32, sgees_, strsen_);
+schur_ffi_real!(f64, dgees_, dtrsen_);
+
+macro_rules! schur_ffi_complex {
+    ($r:ty, $gees:ident, $trsen:ident) => {
+        extern "C" {
+            // SUBROUTINE ZGEES( JOBVS, SORT, SELECT, N, A, LDA, SDIM, W, VS, LDVS, WORK, LWORK,
+            //                   RWORK, BWORK, INFO )
+            fn $gees(
+                jobvs: *const c_char,
+                sort: *const c_char,
+                select: SelectComplex<$r>,
+                n: *const i32,
+                a: *mut Complex<$r>,
+                lda: *const i32,
+                sdim: *mut i32,
+                w: *mut Complex<$r>,
+                vs: *mut Complex<$r>,
+                ldvs: *const i32,
+                work: *mut Complex<$r>,
+                lwork: *const i32,
+                rwork: *mut $r,
+                bwork: *mut i32,
+                info: *mut i32,
+                jobvs_len: usize,
+                sort_len: usize,
+            );
+            // SUBROUTINE ZTRSEN( JOB, COMPQ, SELECT, N, T, LDT, Q, LDQ, W, M, S, SEP, WORK,
+            //                    LWORK, INFO )
+            fn $trsen(
+                job: *const c_char,
+                compq: *const c_char,
+                select: *const i32,
+                n: *const i32,
+                t: *mut Complex<$r>,
+                ldt: *const i32,
+                q: *mut Complex<$r>,
+                ldq: *const i32,
+                w: *mut Complex<$r>,
+                m: *mut i32,
+                s: *mut $r,
+                sep: *mut $r,
+                work: *mut Complex<$r>,
+                lwork: *const i32,
+                info: *mut i32,
+                job_len: usize,
+                compq_len: usize,
+            );
+        }
+    };
+}
+schur_ffi_complex!(f32, cgees_, ctrsen_);
+schur_ffi_complex!(f64, zgees_, ztrsen_);
+
+/// Raw Schur routines with one signature for the real and complex variants. The real routines
+/// use `wr`/`wi` (eigenvalues as real and imaginary parts) and ignore `w`/`rwork`; the complex
+/// ones use `w` and `rwork` and ignore `wr`/`wi`.
+pub trait SchurLapack: LapackScalar {
+    /// ?gees with JOBVS = 'V', SORT = 'N' (and a dummy SELECT that LAPACK does not call).
+    ///
+    /// # Safety
+    /// `a` and `vs` hold `lda·n` / `ldvs·n` elements with `lda, ldvs ≥ max(1, n)`; `wr`, `wi`,
+    /// `w` hold `n` elements each (the unused ones at least 1); `rwork` and `bwork` `max(1, n)`;
+    /// `work` holds `max(1, lwork)` elements (or lwork = -1 for a query).
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn gees(
+        n: i32,
+        a: *mut Self,
+        lda: i32,
+        wr: *mut Self::Real,
+        wi: *mut Self::Real,
+        w: *mut Self,
+        vs: *mut Self,
+        ldvs: i32,
+        work: *mut Self,
+        lwork: i32,
+        rwork: *mut Self::Real,
+        bwork: *mut i32,
+    ) -> i32;
+
+    /// ?trsen with JOB = 'N', COMPQ = 'V': reorders the Schur form so that the selected
+    /// eigenvalues lead; `m` receives the dimension of the selected invariant subspace.
+    ///
+    /// # Safety
+    /// `select` holds `n` LOGICALs; `t` and `q` hold `ldt·n` / `ldq·n` elements with
+    /// `ldt, ldq ≥ max(1, n)`; `wr`, `wi`, `w` hold `n` elements each; `work` holds
+    /// `max(1, lwork)` elements and `iwork` `max(1, liwork)` (or a query with -1).
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn trsen(
+        select: *const i32,
+        n: i32,
+        t: *mut Self,
+        ldt: i32,
+        q: *mut Self,
+        ldq: i32,
+        wr: *mut Self::Real,
+        wi: *mut Self::Real,
+        w: *mut Self,
+        m: &mut i32,
+        work: *mut Self,
+        lwork: i32,
+        iwork: *mut i32,
+        liwork: i32,
+    ) -> i32;
+}
+
+macro_rules! impl_schur_real {
+    ($t:ty, $gees:ident, $trsen:ident) => {
+        impl SchurLapack for $t {
+            unsafe fn gees(
+                n: i32,
+                a: *mut Self,
+                lda: i32,
+                wr: *mut Self::Real,
+                wi: *mut Self::Real,
+                _w: *mut Self,
+                vs: *mut Self,
+                ldvs: i32,
+                work: *mut Self,
+                lwork: i32,
+                _rwork: *mut Self::Real,
+                bwork: *mut i32,
+            ) -> i32 {
+                let mut info = 0;
+                let mut sdim = 0;
+                let (jobvs, sort) = (b'V' as c_char, b'N' as c_char);
+                // SAFETY: forwarded contract of `SchurLapack::gees`; the dummy SELECT is a valid
+                // function that cannot unwind; 1 and 1 are the CHARACTER lengths.
+                unsafe {
+                    $gees(
+                        &jobvs,
+                        &sort,
+                        Some(select_none_real::<$t>),
+                        &n,
+                        a,
+                        &lda,
+                        &mut sdim,
+                        wr,
+                        wi,
+                        vs,
+                        &ldvs,
+                        work,
+                        &lwork,
+                        bwork,
+                        &mut info,
+                        1,
+                        1,
+                    )
+                };
+                info
+            }
+            unsafe fn trsen(
+                select: *const i32,
+                n: i32,
+                t: *mut Self,
+                ldt: i32,
+                q: *mut Self,
+                ldq: i32,
+                wr: *mut Self::Real,
+                wi: *mut Self::Real,
+                _w: *mut Self,
+                m: &mut i32,
+                work: *mut Self,
+                lwork: i32,
+                iwork: *mut i32,
+                liwork: i32,
+            ) -> i32 {
+                let mut info = 0;
+                let (mut s, mut sep) = (0.0, 0.0);
+                let (job, compq) = (b'N' as c_char, b'V' as c_char);
+                // SAFETY: forwarded contract of `SchurLapack::trsen`; S and SEP are not
+                // referenced for JOB = 'N' but point to valid scalars; 1 and 1 are the
+                // CHARACTER lengths.
+                unsafe {
+                    $trsen(
+                        &job, &compq, select, &n, t, &ldt, q, &ldq, wr, wi, m, &mut s, &mut sep,
+                        work, &lwork, iwork, &liwork, &mut info, 1, 1,
+                    )
+                };
+                info
+            }
+        }
+    };
+}
+impl_schur_real!(f32, sgees_, strsen_);
+impl_schur_real!(f64, dgees_, dtrsen_);
+
+macro_rules! impl_schur_complex {
+    ($r:ty, $gees:ident, $trsen:ident) => {
+        impl SchurLapack for Complex<$r> {
+            unsafe fn gees(
+                n: i32,
+                a: *mut Self,
+                lda: i32,
+                _wr: *mut Self::Real,
+                _wi: *mut Self::Real,
+                w: *mut Self,
+                vs: *mut Self,
+                ldvs: i32,
+                work: *mut Self,
+                lwork: i32,
+                rwork: *mut Self::Real,
+                bwork: *mut i32,
+            ) -> i32 {
+                let mut info = 0;
+                let mut sdim = 0;
+                let (jobvs, sort) = (b'V' as c_char, b'N' as c_char);
+                // SAFETY: forwarded contract of `SchurLapack::gees`; the dummy SELECT is a valid
+                // function that cannot unwind; 1 and 1 are the CHARACTER lengths.
+                unsafe {
+                    $gees(
+                        &jobvs,
+                        &sort,
+                        Some(select_none_complex::<$r>),
+                        &n,
+                        a,
+                        &lda,
+                        &mut sdim,
+                        w,
+                        vs,
+                        &ldvs,
+                        work,
+                        &lwork,
+                        rwork,
+                        bwork,
+                        &mut info,
+                        1,
+                        1,
+                    )
+                };
+                info
+            }
+            unsafe fn trsen(
+                select: *const i32,
+                n: i32,
+                t: *mut Self,
+                ldt: i32,
+                q: *mut Self,
+                ldq: i32,
+                _wr: *mut Self::Real,
+                _wi: *mut Self::Real,
+                w: *mut Self,
+                m: &mut i32,
+                work: *mut Self,
+                lwork: i32,
+                _iwork: *mut i32,
+                _liwork: i32,
+            ) -> i32 {
+                let mut info = 0;
+                let (mut s, mut sep): ($r, $r) = (0.0, 0.0);
+                let (job, compq) = (b'N' as c_char, b'V' as c_char);
+                // SAFETY: forwarded contract of `SchurLapack::trsen`; S and SEP are not
+                // referenced for JOB = 'N' but point to valid scalars; 1 and 1 are the
+                // CHARACTER lengths.
+                unsafe {
+                    $trsen(
+                        &job, &compq, select, &n, t, &ldt, q, &ldq, w, m, &mut s, &mut sep, work,
+                        &lwork, &mut info, 1, 1,
+                    )
+                };
+                info
+            }
+        }
+    };
+}
+impl_schur_complex!(f32, cgees_, ctrsen_);
+impl_schur_complex!(f64, zgees_, ztrsen_);
+
+// ----------------------------------------------------------------------------- safe wrappers
+
+/// Eigenvalues from the real (`wr`, `wi`) or complex (`w`) output arrays.
+pub(crate) fn eigenvalues_from<T: Scalar>(
+    n: usize,
+    wr: &[T::Real],
+    wi: &[T::Real],
+    w: &[T],
+) -> Vec<Complex<T::Real>> {
+    (0..n)
+        .map(|i| {
+            if T::IS_COMPLEX {
+                Complex::new(w[i].re(), w[i].im())
+            } else {
+                Complex::new(wr[i], wi[i])
+            }
+        })
+        .collect()
+}
+
+/// Outcome of ?gees: the Schur vectors and the eigenvalues in the order of T's diagonal.
+pub(crate) struct Gees<T: Scalar> {
+    pub z: Array2<T>,
+    pub eigenvalues: Vec<Complex<T::Real>>,
+}
+
+/// Overwrites the F-order square `a` with its Schur form `T` and returns `Z` (`A = Z·T·Zᴴ`).
+/// INFO in 1..=n (QR iteration failed) is `NoConvergence`.
+pub(crate) fn gees<T: Scalar>(a: &mut Array2<T>) -> Result<Gees<T>> {
+    let n = a.nrows();
+    assert_eq!(a.ncols(), n);
+    let mut z = Array2::<T>::zeros((n, n).f());
+    if n == 0 {
+        return Ok(Gees {
+            z,
+            eigenvalues: Vec::new(),
+        });
+    }
+    let (ni, ldi) = (lapack_int(n)?, lapack_int(ld(n))?);
+    let zero = T::Real::from_f64(0.0);
+    let nw = if T::IS_COMPLEX { 1 } else { n };
+    let mut wr = vec![zero; nw];
+    let mut wi = vec![zero; nw];
+    let mut w = vec![T::zero(); if T::IS_COMPLEX { n } else { 1 }];
+    let mut rwork = vec![zero; n];
+    let mut bwork = vec![0i32; n];
+    let routine = rname!(T, "gees");
+    let buf = col_major_slice_mut(a);
+    assert_buf(buf, n, n, ld(n));
+    let zb = col_major_slice_mut(&mut z);
+    assert_buf(zb, n, n, ld(n));
+    let mut q = [T::zero()];
+    // SAFETY: workspace query (lwork = -1): LAPACK writes the optimal size to q[0] only; every
+    // other buffer has its documented size anyway (buf, zb n×n with ld max(1, n), asserted).
+    let info = unsafe {
+        T::gees(
+            ni,
+            buf.as_mut_ptr(),
+            ldi,
+            wr.as_mut_ptr(),
+            wi.as_mut_ptr(),
+            w.as_mut_ptr(),
+            zb.as_mut_ptr(),
+            ldi,
+            q.as_mut_ptr(),
+            -1,
+            rwork.as_mut_ptr(),
+            bwork.as_mut_ptr(),
+        )
+    };
+    check_illegal(routine, info)?;
+    // Documented minimum: real LWORK ≥ max(1, 3N); complex LWORK ≥ max(1, 2N).
+    let min = if T::IS_COMPLEX { 2 } else { 3 } * n as i64;
+    let lw = lwork(q[0], min)?;
+    let mut work = vec![T::zero(); lw];
+    // SAFETY: buf and zb are n×n with ld max(1, n) (asserted); wr, wi hold n reals for the real
+    // routine and w holds n elements for the complex one (the unused ones hold 1); rwork and
+    // bwork hold n; work holds lw ≥ the documented minimum. No two buffers alias.
+    let info = unsafe {
+        T::gees(
+            ni,
+            buf.as_mut_ptr(),
+            ldi,
+            wr.as_mut_ptr(),
+            wi.as_mut_ptr(),
+            w.as_mut_ptr(),
+            zb.as_mut_ptr(),
+            ldi,
+            work.as_mut_ptr(),
+            lapack_int(lw)?,
+            rwork.as_mut_ptr(),
+            bwork.as_mut_ptr(),
+        )
+    };
+    check_illegal(routine, info)?;
+    if info > 0 && info <= ni {
+        return Err(Error::NoConvergence { routine, info });
+    }
+    if info > 0 {
+        // N+1 / N+2 concern sorting only, which SORT = 'N' never asks for.
+        return Err(Error::NumericalBreakdown { routine });
+    }
+    if !super::all_finite(buf) || !super::all_finite(zb) {
+        return Err(Error::NumericalBreakdown { routine });
+    }
+    let eigenvalues = eigenvalues_from::<T>(n, &wr, &wi, &w);
+    if eigenvalues
+        .iter()
+        .any(|l| !l.re.is_finite() || !l.im.is_finite())
+    {
+        return Err(Error::NumericalBreakdown { routine });
+    }
+    Ok(Gees { z, eigenvalues })
+}
+
+/// Reorders the Schur form `t` (updating `z`) so that the eigenvalues marked in `select`
+/// (`select[k] != 0`, both entries of a real 2×2 block set alike) lead. Returns the
+/// eigenvalues in their new order and the dimension of the selected invariant subspace.
+/// On failure (`ReorderFailed`, real INFO = 1) `t` and `z` may be partially reordered.
+pub(crate) fn trsen<T: Scalar>(
+    t: &mut Array2<T>,
+    z: &mut Array2<T>,
+    select: &[i32],
+) -> Result<(Vec<Complex<T::Real>>, usize)> {
+    let n = t.nrows();
+    assert_eq!(select.len(), n);
+    assert_eq!(z.dim(), (n, n));
+    if n == 0 {
+        return Ok((Vec::new(), 0));
+    }
+    let (ni, ldi) = (lapack_int(n)?, lapack_int(ld(n))?);
+    let zero = T::Real::from_f64(0.0);
+    let nw = if T::IS_COMPLEX { 1 } else { n };
+    let mut wr = vec![zero; nw];
+    let mut wi = vec![zero; nw];
+    let mut w = vec![T::zero(); if T::IS_COMPLEX { n } else { 1 }];
+    let routine = rname!(T, "trsen");
+    let tb = col_major_slice_mut(t);
+    assert_buf(tb, n, n, ld(n));
+    let zb = col_major_slice_mut(z);
+    assert_buf(zb, n, n, ld(n));
+    let mut m = 0i32;
+    let mut q = [T::zero()];
+    let mut iq = [0i32];
+    // SAFETY: workspace query (lwork = liwork = -1): LAPACK writes the optimal sizes to q[0]
+    // and iq[0] only; select holds n LOGICALs, tb and zb are n×n with ld max(1, n) (asserted).
+    let info = unsafe {
+        T::trsen(
+            select.as_ptr(),
+            ni,
+            tb.as_mut_ptr(),
+            ldi,
+            zb.as_mut_ptr(),
+            ldi,
+            wr.as_mut_ptr(),
+            wi.as_mut_ptr(),
+            w.as_mut_ptr(),
+            &mut m,
+            q.as_mut_ptr(),
+            -1,
+            iq.as_mut_ptr(),
+            -1,
+        )
+    };
+    check_illegal(routine, info)?;
+    // Documented minimum for JOB = 'N': real LWORK ≥ max(1, N), LIWORK ≥ 1; complex LWORK ≥ 1.
+    let min = if T::IS_COMPLEX { 1 } else { n as i64 };
+    let lw = lwork(q[0], min)?;
+    let liw = super::size_i64(i64::from(iq[0]).max(1))?;
+    let mut work = vec![T::zero(); lw];
+    let mut iwork = vec![0i32; liw];
+    // SAFETY: select holds n LOGICALs; tb, zb are n×n with ld max(1, n) (asserted); wr, wi hold
+    // n reals for the real routine and w holds n for the complex one; work holds lw and iwork
+    // liw elements, both at least the documented minimum. No two buffers alias.
+    let info = unsafe {
+        T::trsen(
+            select.as_ptr(),
+            ni,
+            tb.as_mut_ptr(),
+            ldi,
+            zb.as_mut_ptr(),
+            ldi,
+            wr.as_mut_ptr(),
+            wi.as_mut_ptr(),
+            w.as_mut_ptr(),
+            &mut m,
+            work.as_mut_ptr(),
+            lapack_int(lw)?,
+            iwork.as_mut_ptr(),
+            lapack_int(liw)?,
+        )
+    };
+    check_illegal(routine, info)?;
+    if info == 1 {
+        return Err(Error::ReorderFailed { routine });
+    }
+    if info != 0 || m < 0 || m > ni {
+        return Err(Error::NumericalBreakdown { routine });
+    }
+    if !super::all_finite(tb) || !super::all_finite(zb) {
+        return Err(Error::NumericalBreakdown { routine });
+    }
+    Ok((eigenvalues_from::<T>(n, &wr, &wi, &w), m as usize))
+}
