@@ -46,7 +46,9 @@ fn main() {
         if !triplet.is_empty() && found(&blas, "blas") && found(&lapack, "lapack") {
             println!("cargo:rustc-link-search=native={blas}");
             println!("cargo:rustc-link-search=native={lapack}");
-            // Applies to this package's tests, examples and benches.
+            // Applies to this package's tests, examples and benches. DT_RPATH (not RUNPATH) so
+            // that liblapack's own dependency on libblas.so.3 resolves to the reference one too.
+            println!("cargo:rustc-link-arg=-Wl,--disable-new-dtags");
             println!("cargo:rustc-link-arg=-Wl,-rpath,{blas}:{lapack}");
         } else if pkg_config::Config::new()
             .cargo_metadata(false)
