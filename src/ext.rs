@@ -2,7 +2,7 @@
 
 use ndarray::{ArrayBase, Data, Ix2};
 
-use crate::decomp::{cholesky::Cholesky, lu::Lu};
+use crate::decomp::{cholesky::Cholesky, ldlt::Ldlt, lu::Lu};
 use crate::error::Result;
 use crate::scalar::Scalar;
 
@@ -23,6 +23,8 @@ pub trait LinalgExt<T: Scalar> {
     fn lu(&self) -> Result<Lu<T>>;
     /// [`Cholesky::new`]: `A = L·Lᴴ`, reading the lower triangle.
     fn cholesky(&self) -> Result<Cholesky<T>>;
+    /// [`Ldlt::new`]: `P·A·Pᵀ = L·D·Lᴴ` (Bunch–Kaufman), reading the lower triangle.
+    fn ldlt(&self) -> Result<Ldlt<T>>;
 }
 
 impl<T: Scalar, S: Data<Elem = T>> LinalgExt<T> for ArrayBase<S, Ix2> {
@@ -31,5 +33,8 @@ impl<T: Scalar, S: Data<Elem = T>> LinalgExt<T> for ArrayBase<S, Ix2> {
     }
     fn cholesky(&self) -> Result<Cholesky<T>> {
         Cholesky::new(self)
+    }
+    fn ldlt(&self) -> Result<Ldlt<T>> {
+        Ldlt::new(self)
     }
 }

@@ -24,6 +24,7 @@
 //! |---|---|---|---|---|
 //! | [`Lu`] | `P·A = L·U` | general square systems, det, inverse | dgetrf (+getrs getri gecon) | ≈ 2n³/3 |
 //! | [`Cholesky`] | `A = L·Lᴴ` | Hermitian positive definite systems, sampling | dpotrf (+potrs potri pocon) | ≈ n³/3 |
+//! | [`Ldlt`] | `P·A·Pᵀ = L·D·Lᴴ` (Bunch–Kaufman) | symmetric/Hermitian indefinite systems, inertia | dsytrf (+sytrs sycon) | ≈ n³/3 |
 //!
 //! All four LAPACK element types are supported: `f32`, `f64`, [`c32`], [`c64`], through the
 //! sealed [`Scalar`] trait. Factors come back as F-order (column-major) arrays.
@@ -118,6 +119,7 @@ pub mod testing;
 pub mod verify;
 
 pub use decomp::cholesky::Cholesky;
+pub use decomp::ldlt::{Inertia, Ldlt, Symmetry};
 pub use decomp::lu::Lu;
 pub use decomp::{Rhs, Solve};
 pub use error::{Error, Result};
@@ -149,6 +151,7 @@ pub fn backend() -> String {
 /// ```
 pub mod prelude {
     pub use crate::{
-        c32, c64, Cholesky, Error, LinalgExt, Lu, RealScalar, Result, Scalar, Solve, Uplo,
+        c32, c64, Cholesky, Error, Inertia, Ldlt, LinalgExt, Lu, RealScalar, Result, Scalar, Solve,
+        Symmetry, Uplo,
     };
 }

@@ -11,6 +11,7 @@
 //! |---|---|---|---|
 //! | [`Lu`](crate::Lu) | `P·A = L·U` | ?getrf | ≈ 2n³/3 |
 //! | [`Cholesky`](crate::Cholesky) | `A = L·Lᴴ` | ?potrf | ≈ n³/3 |
+//! | [`Ldlt`](crate::Ldlt) | `P·A·Pᵀ = L·D·Lᴴ` (Bunch–Kaufman) | ?sytrf / ?hetrf | ≈ n³/3 |
 
 use ndarray::{Array, Array1, Array2, ArrayBase, Data, Dimension, Ix1, Ix2, ShapeBuilder};
 
@@ -19,6 +20,7 @@ use crate::layout::to_col_major;
 use crate::scalar::Scalar;
 
 pub mod cholesky;
+pub mod ldlt;
 pub mod lu;
 
 mod private {

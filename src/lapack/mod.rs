@@ -31,6 +31,7 @@ use crate::error::{Error, Result};
 use crate::scalar::{RealScalar, Scalar};
 
 pub(crate) mod cholesky;
+pub(crate) mod ldlt;
 pub(crate) mod lu;
 pub(crate) mod norm;
 
@@ -105,11 +106,11 @@ impl LapackScalar for Complex<f64> {
 
 /// Every LAPACK family ndfactor calls; a supertrait of [`Scalar`].
 pub trait Lapack:
-    LapackScalar + lu::LuLapack + cholesky::CholeskyLapack + norm::NormLapack
+    LapackScalar + lu::LuLapack + cholesky::CholeskyLapack + ldlt::LdltLapack + norm::NormLapack
 {
 }
 impl<T> Lapack for T where
-    T: LapackScalar + lu::LuLapack + cholesky::CholeskyLapack + norm::NormLapack
+    T: LapackScalar + lu::LuLapack + cholesky::CholeskyLapack + ldlt::LdltLapack + norm::NormLapack
 {
 }
 
