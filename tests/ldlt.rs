@@ -61,6 +61,11 @@ fn sweep<T: Scalar>() {
             let ctx = || format!("{} n={n} {name}", T::NAME);
             for uplo in [Uplo::Lower, Uplo::Upper] {
                 let ld = Ldlt::with_options(a, uplo, Symmetry::Hermitian).unwrap();
+                if n >= 63 {
+                    // The conversion of 2×2 blocks and interchanges is exercised.
+                    assert!(ld.pivots().iter().any(|&p| p < 0), "{}", ctx());
+                    assert!(ld.perm().iter().enumerate().any(|(i, &p)| i != p));
+                }
                 check_ratio(
                     &format!("ldlt/factor {}", T::NAME),
                     verify::ldlt_ratio(a, &ld),

@@ -291,8 +291,8 @@ impl<T: Scalar> Ldlt<T> {
     /// ```
     /// # use ndarray::array;
     /// # use ndfactor::Ldlt;
-    /// let ld = Ldlt::new(&array![[2.0f64, 0.0], [4.0, 3.0]])?;
-    /// assert_eq!(ld.factors(), array![[2.0f64, 0.0], [2.0, -5.0]]);
+    /// let ld = Ldlt::new(&array![[4.0f64, 0.0], [2.0, 3.0]])?;
+    /// assert_eq!(ld.factors(), array![[4.0f64, 0.0], [0.5, 2.0]]);
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn factors(&self) -> ArrayView2<'_, T> {
@@ -469,8 +469,12 @@ impl<T: Scalar> Ldlt<T> {
     /// ```
     /// # use ndarray::array;
     /// # use ndfactor::Ldlt;
-    /// let l = Ldlt::new(&array![[2.0f64, 4.0], [4.0, 3.0]])?.l();
-    /// assert_eq!(l, array![[1.0f64, 0.0], [2.0, 1.0]]);
+    /// let ld = Ldlt::new(&array![[4.0f64, 2.0], [2.0, 3.0]])?;
+    /// assert_eq!(ld.l(), array![[1.0f64, 0.0], [0.5, 1.0]]);
+    /// // With symmetric pivoting, L is that of P·A·Pᵀ:
+    /// let ld = Ldlt::new(&array![[2.0f64, 4.0], [4.0, 3.0]])?;
+    /// assert_eq!(ld.perm(), vec![1, 0]);
+    /// assert_eq!(ld.l(), array![[1.0f64, 0.0], [4.0 / 3.0, 1.0]]);
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn l(&self) -> Array2<T> {
