@@ -2,7 +2,7 @@
 
 use ndarray::{ArrayBase, Data, Ix2};
 
-use crate::decomp::{cholesky::Cholesky, eig::Eig, lu::Lu, schur::Schur};
+use crate::decomp::{cholesky::Cholesky, eig::Eig, ldlt::Ldlt, lu::Lu, schur::Schur};
 use crate::error::Result;
 use crate::scalar::Scalar;
 
@@ -27,6 +27,8 @@ pub trait LinalgExt<T: Scalar> {
     fn schur(&self) -> Result<Schur<T>>;
     /// [`Eig::new`]: eigenvalues and right eigenvectors, `A·V = V·Λ`.
     fn eig(&self) -> Result<Eig<T>>;
+    /// [`Ldlt::new`]: `P·A·Pᵀ = L·D·Lᴴ` (Bunch–Kaufman), reading the lower triangle.
+    fn ldlt(&self) -> Result<Ldlt<T>>;
 }
 
 impl<T: Scalar, S: Data<Elem = T>> LinalgExt<T> for ArrayBase<S, Ix2> {
@@ -41,5 +43,8 @@ impl<T: Scalar, S: Data<Elem = T>> LinalgExt<T> for ArrayBase<S, Ix2> {
     }
     fn eig(&self) -> Result<Eig<T>> {
         Eig::new(self)
+    }
+    fn ldlt(&self) -> Result<Ldlt<T>> {
+        Ldlt::new(self)
     }
 }

@@ -26,6 +26,7 @@
 //! | [`Cholesky`] | `A = L·Lᴴ` | Hermitian positive definite systems, sampling | dpotrf (+potrs potri pocon) | ≈ n³/3 |
 //! | [`Schur`] | `A = Z·T·Zᴴ` | nonsymmetric eigenvalues, invariant subspaces (reorderable) | dgees (+trsen) | ≈ 25n³ |
 //! | [`Eig`] | `A·V = V·Λ` | eigenvalues and eigenvectors of general matrices | dgeev | ≈ 25n³ |
+//! | [`Ldlt`] | `P·A·Pᵀ = L·D·Lᴴ` (Bunch–Kaufman) | symmetric/Hermitian indefinite systems, inertia | dsytrf (+sytrs sycon) | ≈ n³/3 |
 //!
 //! All four LAPACK element types are supported: `f32`, `f64`, [`c32`], [`c64`], through the
 //! sealed [`Scalar`] trait. Factors come back as F-order (column-major) arrays.
@@ -121,6 +122,7 @@ pub mod verify;
 
 pub use decomp::cholesky::Cholesky;
 pub use decomp::eig::{Eig, EigVectors};
+pub use decomp::ldlt::{Inertia, Ldlt, Symmetry};
 pub use decomp::lu::Lu;
 pub use decomp::schur::Schur;
 pub use decomp::{Rhs, Solve};
@@ -153,7 +155,7 @@ pub fn backend() -> String {
 /// ```
 pub mod prelude {
     pub use crate::{
-        c32, c64, Cholesky, Eig, EigVectors, Error, LinalgExt, Lu, RealScalar, Result, Scalar,
-        Schur, Solve, Uplo,
+        c32, c64, Cholesky, Eig, EigVectors, Error, Inertia, Ldlt, LinalgExt, Lu, RealScalar,
+        Result, Scalar, Schur, Solve, Symmetry, Uplo,
     };
 }

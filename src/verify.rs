@@ -23,6 +23,7 @@ use ndarray::{Array2, ArrayBase, Data, Ix1, Ix2};
 use num_complex::Complex;
 
 use crate::decomp::cholesky::Cholesky;
+use crate::decomp::ldlt::Ldlt;
 use crate::decomp::lu::Lu;
 use crate::scalar::{RealScalar, Scalar};
 
@@ -146,6 +147,24 @@ pub fn cholesky_ratio<T: Scalar, S: Data<Elem = T>>(
     ch: &Cholesky<T>,
 ) -> T::Real {
     reconstruction_ratio(a, &ch.reconstruct(), a.nrows())
+}
+
+/// `‖P·A·Pᵀ − L·D·Lᴴ‖₁ / (n·‖A‖₁·ε)` for a Bunch–Kaufman factorization (LAPACK's dsyt01;
+/// `Lᵀ` for complex symmetric mode), with `A` the full symmetric/Hermitian matrix whose
+/// triangle was read (pass both triangles).
+///
+/// ```
+/// use ndarray::array;
+/// use ndfactor::{verify, Ldlt};
+/// let a = array![[1.0f64, 2.0], [2.0, 1.0]];
+/// assert!(verify::ldlt_ratio(&a, &Ldlt::new(&a)?) < verify::LIN_THRESHOLD);
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+pub fn ldlt_ratio<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>, ld: &Ldlt<T>) -> T::Real {
+    let (perm, ldl) = ld.ldl();
+    let n = a.nrows();
+    let pap = Array2::from_shape_fn((n, n), |(i, j)| a[(perm[i], perm[j])]);
+    reconstruction_ratio(&pap, &ldl, n)
 }
 
 /// LAPACK's dget02: `max_j ‖bⱼ − A·xⱼ‖₁ / (‖A‖₁·‖xⱼ‖₁·ε)`, the backward error of a solve.

@@ -13,6 +13,7 @@
 //! | [`Cholesky`](crate::Cholesky) | `A = L·Lᴴ` | ?potrf | ≈ n³/3 |
 //! | [`Schur`](crate::Schur) | `A = Z·T·Zᴴ`, `T` (quasi) upper triangular | ?gees (+trsen) | ≈ 25n³ |
 //! | [`Eig`](crate::Eig) | `A·V = V·Λ` (general, complex `Λ`) | ?geev | ≈ 25n³ |
+//! | [`Ldlt`](crate::Ldlt) | `P·A·Pᵀ = L·D·Lᴴ` (Bunch–Kaufman) | ?sytrf / ?hetrf | ≈ n³/3 |
 
 use ndarray::{Array, Array1, Array2, ArrayBase, Data, Dimension, Ix1, Ix2, ShapeBuilder};
 
@@ -22,6 +23,7 @@ use crate::scalar::Scalar;
 
 pub mod cholesky;
 pub mod eig;
+pub mod ldlt;
 pub mod lu;
 pub mod schur;
 

@@ -30,6 +30,7 @@ use crate::scalar::{RealScalar, Scalar};
 
 pub(crate) mod cholesky;
 pub(crate) mod eig;
+pub(crate) mod ldlt;
 pub(crate) mod lu;
 pub(crate) mod norm;
 pub(crate) mod schur;
@@ -108,6 +109,7 @@ pub trait Lapack:
     LapackScalar
     + lu::LuLapack
     + cholesky::CholeskyLapack
+    + ldlt::LdltLapack
     + norm::NormLapack
     + schur::SchurLapack
     + eig::EigLapack
@@ -117,6 +119,7 @@ impl<T> Lapack for T where
     T: LapackScalar
         + lu::LuLapack
         + cholesky::CholeskyLapack
+        + ldlt::LdltLapack
         + norm::NormLapack
         + schur::SchurLapack
         + eig::EigLapack

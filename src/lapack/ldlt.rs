@@ -1,0 +1,498 @@
+//! Bunch–Kaufman LDLᵀ / LDLᴴ: ?sytrf ?hetrf ?sytrs ?hetrs ?sycon ?hecon.
+//!
+//! Every routine takes `hermitian: bool`: for complex types it picks the ?he* routine (`A = Aᴴ`)
+//! over the ?sy* one (`A = Aᵀ`); for real types both are the ?sy* routine.
+
+use std::os::raw::c_char;
+
+use ndarray::Array2;
+use num_complex::Complex;
+
+use super::{assert_buf, check_illegal, lapack_int, lwork, rname, LapackScalar, Uplo};
+use crate::error::{Error, Result};
+use crate::layout::{col_major_slice, col_major_slice_mut, ld};
+use crate::scalar::Scalar;
+
+macro_rules! trf_trs_ffi {
+    ($t:ty, $trf:ident, $trs:ident) => {
+        extern "C" {
+            // SUBROUTINE xSYTRF( UPLO, N, A, LDA, IPIV, WORK, LWORK, INFO )  (same for xHETRF)
+            fn $trf(
+                uplo: *const c_char,
+                n: *const i32,
+                a: *mut $t,
+                lda: *const i32,
+                ipiv: *mut i32,
+                work: *mut $t,
+                lwork: *const i32,
+                info: *mut i32,
+                uplo_len: usize,
+            );
+            // SUBROUTINE xSYTRS( UPLO, N, NRHS, A, LDA, IPIV, B, LDB, INFO )  (same for xHETRS)
+            fn $trs(
+                uplo: *const c_char,
+                n: *const i32,
+                nrhs: *const i32,
+                a: *const $t,
+                lda: *const i32,
+                ipiv: *const i32,
+                b: *mut $t,
+                ldb: *const i32,
+                info: *mut i32,
+                uplo_len: usize,
+            );
+        }
+    };
+}
+trf_trs_ffi!(f32, ssytrf_, ssytrs_);
+trf_trs_ffi!(f64, dsytrf_, dsytrs_);
+trf_trs_ffi!(Complex<f32>, csytrf_, csytrs_);
+trf_trs_ffi!(Complex<f64>, zsytrf_, zsytrs_);
+trf_trs_ffi!(Complex<f32>, chetrf_, chetrs_);
+trf_trs_ffi!(Complex<f64>, zhetrf_, zhetrs_);
+
+macro_rules! con_real_ffi {
+    ($t:ty, $con:ident) => {
+        extern "C" {
+            // SUBROUTINE DSYCON( UPLO, N, A, LDA, IPIV, ANORM, RCOND, WORK, IWORK, INFO )
+            // WORK(2N) IWORK(N)
+            fn $con(
+                uplo: *const c_char,
+                n: *const i32,
+                a: *const $t,
+                lda: *const i32,
+                ipiv: *const i32,
+                anorm: *const $t,
+                rcond: *mut $t,
+                work: *mut $t,
+                iwork: *mut i32,
+                info: *mut i32,
+                uplo_len: usize,
+            );
+        }
+    };
+}
+con_real_ffi!(f32, ssycon_);
+con_real_ffi!(f64, dsycon_);
+
+macro_rules! con_complex_ffi {
+    ($t:ty, $r:ty, $con:ident) => {
+        extern "C" {
+            // SUBROUTINE ZSYCON( UPLO, N, A, LDA, IPIV, ANORM, RCOND, WORK, INFO )  WORK(2N)
+            // (same for ZHECON)
+            fn $con(
+                uplo: *const c_char,
+                n: *const i32,
+                a: *const $t,
+                lda: *const i32,
+                ipiv: *const i32,
+                anorm: *const $r,
+                rcond: *mut $r,
+                work: *mut $t,
+                info: *mut i32,
+                uplo_len: usize,
+            );
+        }
+    };
+}
+con_complex_ffi!(Complex<f32>, f32, csycon_);
+con_complex_ffi!(Complex<f64>, f64, zsycon_);
+con_complex_ffi!(Complex<f32>, f32, checon_);
+con_complex_ffi!(Complex<f64>, f64, zhecon_);
+
+/// Raw Bunch–Kaufman routines. `hermitian` selects ?he* over ?sy* for complex types and is
+/// ignored for real ones.
+pub trait LdltLapack: LapackScalar {
+    /// # Safety
+    /// `a` holds `lda·n` elements, `lda ≥ max(1, n)`; `ipiv` holds `n`; `work` holds
+    /// `max(1, lwork)` elements (or `lwork = -1`, a query writing `work[0]` only).
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn sytrf(
+        hermitian: bool,
+        uplo: c_char,
+        n: i32,
+        a: *mut Self,
+        lda: i32,
+        ipiv: *mut i32,
+        work: *mut Self,
+        lwork: i32,
+    ) -> i32;
+    /// # Safety
+    /// `a`/`ipiv` are an `n×n` factorization from `sytrf` with the same `hermitian` and `uplo`;
+    /// `b` holds `ldb·nrhs`, `ldb ≥ max(1, n)`.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn sytrs(
+        hermitian: bool,
+        uplo: c_char,
+        n: i32,
+        nrhs: i32,
+        a: *const Self,
+        lda: i32,
+        ipiv: *const i32,
+        b: *mut Self,
+        ldb: i32,
+    ) -> i32;
+    /// # Safety
+    /// As `sytrs` for `a`/`ipiv`; `work` holds `2n` elements and `iwork` `n`.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn sycon(
+        hermitian: bool,
+        uplo: c_char,
+        n: i32,
+        a: *const Self,
+        lda: i32,
+        ipiv: *const i32,
+        anorm: Self::Real,
+        rcond: &mut Self::Real,
+        work: *mut Self,
+        iwork: *mut i32,
+    ) -> i32;
+}
+
+macro_rules! impl_ldlt {
+    (@trf_trs $sytrf:ident, $sytrs:ident, $hetrf:ident, $hetrs:ident) => {
+        unsafe fn sytrf(
+            hermitian: bool,
+            uplo: c_char,
+            n: i32,
+            a: *mut Self,
+            lda: i32,
+            ipiv: *mut i32,
+            work: *mut Self,
+            lwork: i32,
+        ) -> i32 {
+            let mut info = 0;
+            // SAFETY: forwarded contract of `LdltLapack::sytrf`; 1 is the CHARACTER length.
+            unsafe {
+                if hermitian {
+                    $hetrf(&uplo, &n, a, &lda, ipiv, work, &lwork, &mut info, 1)
+                } else {
+                    $sytrf(&uplo, &n, a, &lda, ipiv, work, &lwork, &mut info, 1)
+                }
+            };
+            info
+        }
+        unsafe fn sytrs(
+            hermitian: bool,
+            uplo: c_char,
+            n: i32,
+            nrhs: i32,
+            a: *const Self,
+            lda: i32,
+            ipiv: *const i32,
+            b: *mut Self,
+            ldb: i32,
+        ) -> i32 {
+            let mut info = 0;
+            // SAFETY: forwarded contract of `LdltLapack::sytrs`; 1 is the CHARACTER length.
+            unsafe {
+                if hermitian {
+                    $hetrs(&uplo, &n, &nrhs, a, &lda, ipiv, b, &ldb, &mut info, 1)
+                } else {
+                    $sytrs(&uplo, &n, &nrhs, a, &lda, ipiv, b, &ldb, &mut info, 1)
+                }
+            };
+            info
+        }
+    };
+    ($t:ty, real, $sytrf:ident, $sytrs:ident, $sycon:ident) => {
+        impl LdltLapack for $t {
+            impl_ldlt!(@trf_trs $sytrf, $sytrs, $sytrf, $sytrs);
+            unsafe fn sycon(
+                _hermitian: bool,
+                uplo: c_char,
+                n: i32,
+                a: *const Self,
+                lda: i32,
+                ipiv: *const i32,
+                anorm: Self::Real,
+                rcond: &mut Self::Real,
+                work: *mut Self,
+                iwork: *mut i32,
+            ) -> i32 {
+                let mut info = 0;
+                // SAFETY: forwarded contract of `LdltLapack::sycon` (WORK 2n, IWORK n).
+                unsafe {
+                    $sycon(&uplo, &n, a, &lda, ipiv, &anorm, rcond, work, iwork, &mut info, 1)
+                };
+                info
+            }
+        }
+    };
+    ($t:ty, complex, $sytrf:ident, $sytrs:ident, $sycon:ident, $hetrf:ident, $hetrs:ident, $hecon:ident) => {
+        impl LdltLapack for $t {
+            impl_ldlt!(@trf_trs $sytrf, $sytrs, $hetrf, $hetrs);
+            unsafe fn sycon(
+                hermitian: bool,
+                uplo: c_char,
+                n: i32,
+                a: *const Self,
+                lda: i32,
+                ipiv: *const i32,
+                anorm: Self::Real,
+                rcond: &mut Self::Real,
+                work: *mut Self,
+                _iwork: *mut i32,
+            ) -> i32 {
+                let mut info = 0;
+                // SAFETY: forwarded contract of `LdltLapack::sycon` (WORK 2n; no IWORK).
+                unsafe {
+                    if hermitian {
+                        $hecon(&uplo, &n, a, &lda, ipiv, &anorm, rcond, work, &mut info, 1)
+                    } else {
+                        $sycon(&uplo, &n, a, &lda, ipiv, &anorm, rcond, work, &mut info, 1)
+                    }
+                };
+                info
+            }
+        }
+    };
+}
+impl_ldlt!(f32, real, ssytrf_, ssytrs_, ssycon_);
+impl_ldlt!(f64, real, dsytrf_, dsytrs_, dsycon_);
+impl_ldlt!(
+    Complex<f32>,
+    complex,
+    csytrf_,
+    csytrs_,
+    csycon_,
+    chetrf_,
+    chetrs_,
+    checon_
+);
+impl_ldlt!(
+    Complex<f64>,
+    complex,
+    zsytrf_,
+    zsytrs_,
+    zsycon_,
+    zhetrf_,
+    zhetrs_,
+    zhecon_
+);
+
+fn routine_trf<T: Scalar>(hermitian: bool) -> &'static str {
+    if hermitian {
+        rname!(T, "sytrf", "hetrf")
+    } else {
+        rname!(T, "sytrf")
+    }
+}
+
+// ----------------------------------------------------------------------------- safe wrappers
+
+/// Outcome of ?sytrf/?hetrf: LAPACK's 1-based `ipiv` and the first exactly zero `D(i,i)`.
+pub(crate) struct Sytrf {
+    pub ipiv: Vec<i32>,
+    pub singular_at: Option<usize>,
+}
+
+/// `true` when `ipiv` has LAPACK's structure: entries in `±1..=n`, and negative entries in equal
+/// pairs `(k, k+1)` for `Uplo::Lower`, `(k-1, k)` for `Uplo::Upper`.
+fn valid_ipiv(ipiv: &[i32], uplo: Uplo) -> bool {
+    let n = ipiv.len() as i64;
+    if ipiv.iter().any(|&p| p == 0 || i64::from(p).abs() > n) {
+        return false;
+    }
+    let n = ipiv.len();
+    match uplo {
+        Uplo::Lower => {
+            let mut k = 0;
+            while k < n {
+                if ipiv[k] > 0 {
+                    k += 1;
+                } else {
+                    if k + 1 >= n || ipiv[k + 1] != ipiv[k] {
+                        return false;
+                    }
+                    k += 2;
+                }
+            }
+        }
+        Uplo::Upper => {
+            let mut k = n;
+            while k > 0 {
+                if ipiv[k - 1] > 0 {
+                    k -= 1;
+                } else {
+                    if k < 2 || ipiv[k - 2] != ipiv[k - 1] {
+                        return false;
+                    }
+                    k -= 2;
+                }
+            }
+        }
+    }
+    true
+}
+
+/// Factors the F-order symmetric/Hermitian `a` (triangle `uplo`) in place.
+pub(crate) fn sytrf<T: Scalar>(a: &mut Array2<T>, uplo: Uplo, hermitian: bool) -> Result<Sytrf> {
+    let n = a.nrows();
+    if n == 0 {
+        // The n = 0 workspace query returns 0, which LAPACK then rejects (INFO = -7).
+        return Ok(Sytrf {
+            ipiv: Vec::new(),
+            singular_at: None,
+        });
+    }
+    let routine = routine_trf::<T>(hermitian);
+    let (ni, ldi) = (lapack_int(n)?, lapack_int(ld(n))?);
+    let mut ipiv = vec![0i32; n];
+    let buf = col_major_slice_mut(a);
+    assert_buf(buf, n, n, ld(n));
+    let mut q = [T::zero()];
+    // SAFETY: workspace query (lwork = -1): LAPACK writes the optimal size to q[0] only; buf is
+    // n×n with ld max(1, n) (asserted), ipiv has n slots.
+    let info = unsafe {
+        T::sytrf(
+            hermitian,
+            uplo.as_char(),
+            ni,
+            buf.as_mut_ptr(),
+            ldi,
+            ipiv.as_mut_ptr(),
+            q.as_mut_ptr(),
+            -1,
+        )
+    };
+    check_illegal(routine, info)?;
+    // Documented minimum: LWORK >= 1.
+    let lw = lwork(q[0], 1)?;
+    let mut work = vec![T::zero(); lw];
+    // SAFETY: buf is n×n with ld max(1, n) (asserted), ipiv has n slots, work has lw ≥ 1
+    // elements; the three do not alias.
+    let info = unsafe {
+        T::sytrf(
+            hermitian,
+            uplo.as_char(),
+            ni,
+            buf.as_mut_ptr(),
+            ldi,
+            ipiv.as_mut_ptr(),
+            work.as_mut_ptr(),
+            lapack_int(lw)?,
+        )
+    };
+    check_illegal(routine, info)?;
+    if !super::all_finite(buf) || !valid_ipiv(&ipiv, uplo) {
+        return Err(Error::NumericalBreakdown { routine });
+    }
+    Ok(Sytrf {
+        ipiv,
+        singular_at: (info > 0).then_some(info as usize),
+    })
+}
+
+/// Solves `A·X = B` in place with the factorization of [`sytrf`].
+pub(crate) fn sytrs<T: Scalar>(
+    f: &Array2<T>,
+    ipiv: &[i32],
+    uplo: Uplo,
+    hermitian: bool,
+    b: &mut Array2<T>,
+) -> Result<()> {
+    let n = f.nrows();
+    let nrhs = b.ncols();
+    if n == 0 || nrhs == 0 {
+        return Ok(());
+    }
+    assert_eq!(b.nrows(), n);
+    assert_eq!(ipiv.len(), n);
+    let (ni, nrhsi, ldi) = (lapack_int(n)?, lapack_int(nrhs)?, lapack_int(ld(n))?);
+    let a = col_major_slice(f);
+    assert_buf(a, n, n, ld(n));
+    let bb = col_major_slice_mut(b);
+    assert_buf(bb, n, nrhs, ld(n));
+    // SAFETY: a is n×n, bb is n×nrhs, both with ld max(1, n) (asserted), ipiv has n entries
+    // validated by `sytrf`; b is a distinct allocation from f.
+    let info = unsafe {
+        T::sytrs(
+            hermitian,
+            uplo.as_char(),
+            ni,
+            nrhsi,
+            a.as_ptr(),
+            ldi,
+            ipiv.as_ptr(),
+            bb.as_mut_ptr(),
+            ldi,
+        )
+    };
+    let routine = if hermitian {
+        rname!(T, "sytrs", "hetrs")
+    } else {
+        rname!(T, "sytrs")
+    };
+    check_illegal(routine, info)?;
+    if !super::all_finite(bb) {
+        return Err(Error::NumericalBreakdown { routine });
+    }
+    Ok(())
+}
+
+/// Reciprocal condition number estimate (1-norm) from the factorization and `‖A‖₁`.
+pub(crate) fn sycon<T: Scalar>(
+    f: &Array2<T>,
+    ipiv: &[i32],
+    uplo: Uplo,
+    hermitian: bool,
+    anorm: T::Real,
+) -> Result<T::Real> {
+    let n = f.nrows();
+    let zero = T::Real::from_f64(0.0);
+    if n == 0 {
+        return Ok(T::Real::from_f64(1.0));
+    }
+    if anorm == zero {
+        return Ok(zero);
+    }
+    assert_eq!(ipiv.len(), n);
+    let (ni, ldi) = (lapack_int(n)?, lapack_int(ld(n))?);
+    let a = col_major_slice(f);
+    assert_buf(a, n, n, ld(n));
+    let mut work = vec![T::zero(); 2 * n];
+    let mut iwork = vec![0i32; n];
+    let mut rcond = zero;
+    // SAFETY: a is n×n (asserted), ipiv has n validated entries, work has 2n and iwork n
+    // elements: the documented sizes for the real (WORK 2n, IWORK n) and complex (WORK 2n)
+    // routines.
+    let info = unsafe {
+        T::sycon(
+            hermitian,
+            uplo.as_char(),
+            ni,
+            a.as_ptr(),
+            ldi,
+            ipiv.as_ptr(),
+            anorm,
+            &mut rcond,
+            work.as_mut_ptr(),
+            iwork.as_mut_ptr(),
+        )
+    };
+    let routine = if hermitian {
+        rname!(T, "sycon", "hecon")
+    } else {
+        rname!(T, "sycon")
+    };
+    check_illegal(routine, info)?;
+    Ok(rcond)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipiv_structure() {
+        assert!(valid_ipiv(&[1, 2, 3], Uplo::Lower));
+        assert!(valid_ipiv(&[-3, -3, 3], Uplo::Lower));
+        assert!(!valid_ipiv(&[1, -3, 3], Uplo::Lower));
+        assert!(!valid_ipiv(&[1, 2, -3], Uplo::Lower));
+        assert!(valid_ipiv(&[1, -1, -1], Uplo::Upper));
+        assert!(!valid_ipiv(&[-1, 2, 3], Uplo::Upper));
+        assert!(!valid_ipiv(&[4, 2, 3], Uplo::Lower));
+        assert!(!valid_ipiv(&[0], Uplo::Lower));
+    }
+}
