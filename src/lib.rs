@@ -24,6 +24,8 @@
 //! |---|---|---|---|---|
 //! | [`Lu`] | `P·A = L·U` | general square systems, det, inverse | dgetrf (+getrs getri gecon) | ≈ 2n³/3 |
 //! | [`Cholesky`] | `A = L·Lᴴ` | Hermitian positive definite systems, sampling | dpotrf (+potrs potri pocon) | ≈ n³/3 |
+//! | [`Qr`] | `A = Q·R` | least squares, minimum-norm solutions, orthonormal bases | dgeqrf (+orgqr ormqr trtrs trcon) | ≈ 2mn² − 2n³/3 |
+//! | [`ColPivQr`] | `A·P = Q·R` | numerical rank, rank-deficient bases | dgeqp3 (+orgqr ormqr) | ≈ 2mn² − 2n³/3 |
 //!
 //! All four LAPACK element types are supported: `f32`, `f64`, [`c32`], [`c64`], through the
 //! sealed [`Scalar`] trait. Factors come back as F-order (column-major) arrays.
@@ -119,6 +121,7 @@ pub mod verify;
 
 pub use decomp::cholesky::Cholesky;
 pub use decomp::lu::Lu;
+pub use decomp::qr::{ColPivQr, Qr};
 pub use decomp::{Rhs, Solve};
 pub use error::{Error, Result};
 pub use ext::LinalgExt;
@@ -149,6 +152,7 @@ pub fn backend() -> String {
 /// ```
 pub mod prelude {
     pub use crate::{
-        c32, c64, Cholesky, Error, LinalgExt, Lu, RealScalar, Result, Scalar, Solve, Uplo,
+        c32, c64, Cholesky, ColPivQr, Error, LinalgExt, Lu, Qr, RealScalar, Result, Scalar, Solve,
+        Uplo,
     };
 }

@@ -11,6 +11,8 @@
 //! |---|---|---|---|
 //! | [`Lu`](crate::Lu) | `P·A = L·U` | ?getrf | ≈ 2n³/3 |
 //! | [`Cholesky`](crate::Cholesky) | `A = L·Lᴴ` | ?potrf | ≈ n³/3 |
+//! | [`Qr`](crate::Qr) | `A = Q·R` (any m×n) | ?geqrf | ≈ 2mn² − 2n³/3 |
+//! | [`ColPivQr`](crate::ColPivQr) | `A·P = Q·R` | ?geqp3 | ≈ 2mn² − 2n³/3 |
 
 use ndarray::{Array, Array1, Array2, ArrayBase, Data, Dimension, Ix1, Ix2, ShapeBuilder};
 
@@ -20,6 +22,7 @@ use crate::scalar::Scalar;
 
 pub mod cholesky;
 pub mod lu;
+pub mod qr;
 
 mod private {
     pub trait Sealed {}
@@ -93,8 +96,9 @@ where
     Ok(m)
 }
 
-/// The solve shared by every square factorization, so generic code (and the test harness) can
-/// treat them alike. Each factorization also has inherent `solve` methods with the same result.
+/// The solve shared by every square factorization (and by [`Qr`](crate::Qr), for which it is the
+/// least-squares or minimum-norm solve), so generic code (and the test harness) can treat them
+/// alike. Each factorization also has inherent `solve` methods with the same result.
 ///
 /// ```
 /// use ndarray::array;

@@ -33,6 +33,7 @@ use crate::scalar::{RealScalar, Scalar};
 pub(crate) mod cholesky;
 pub(crate) mod lu;
 pub(crate) mod norm;
+pub(crate) mod qr;
 
 pub(crate) use crate::layout::lapack_int;
 
@@ -105,11 +106,11 @@ impl LapackScalar for Complex<f64> {
 
 /// Every LAPACK family ndfactor calls; a supertrait of [`Scalar`].
 pub trait Lapack:
-    LapackScalar + lu::LuLapack + cholesky::CholeskyLapack + norm::NormLapack
+    LapackScalar + lu::LuLapack + cholesky::CholeskyLapack + norm::NormLapack + qr::QrLapack
 {
 }
 impl<T> Lapack for T where
-    T: LapackScalar + lu::LuLapack + cholesky::CholeskyLapack + norm::NormLapack
+    T: LapackScalar + lu::LuLapack + cholesky::CholeskyLapack + norm::NormLapack + qr::QrLapack
 {
 }
 
