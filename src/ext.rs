@@ -2,6 +2,7 @@
 
 use ndarray::{ArrayBase, Data, Ix2};
 
+use crate::decomp::qr::{ColPivQr, Qr};
 use crate::decomp::{cholesky::Cholesky, eig::Eig, ldlt::Ldlt, lu::Lu, schur::Schur};
 use crate::error::Result;
 use crate::scalar::Scalar;
@@ -15,7 +16,10 @@ use crate::scalar::Scalar;
 /// let a = array![[4.0f64, 1.0], [1.0, 3.0]];
 /// let x = a.lu()?.solve(&array![1.0, 2.0])?;
 /// let y = a.view().cholesky()?.solve(&array![1.0, 2.0])?;
+/// let z = a.qr()?.solve(&array![1.0, 2.0])?;
 /// assert!((&x - &y).iter().all(|d| d.abs() < 1e-15));
+/// assert!((&x - &z).iter().all(|d| d.abs() < 1e-15));
+/// assert_eq!(a.col_piv_qr()?.rank(None)?, 2);
 /// # Ok::<(), ndfactor::Error>(())
 /// ```
 pub trait LinalgExt<T: Scalar> {
@@ -29,6 +33,10 @@ pub trait LinalgExt<T: Scalar> {
     fn eig(&self) -> Result<Eig<T>>;
     /// [`Ldlt::new`]: `P·A·Pᵀ = L·D·Lᴴ` (Bunch–Kaufman), reading the lower triangle.
     fn ldlt(&self) -> Result<Ldlt<T>>;
+    /// [`Qr::new`]: `A = Q·R`, any shape.
+    fn qr(&self) -> Result<Qr<T>>;
+    /// [`ColPivQr::new`]: `A·P = Q·R` with column pivoting.
+    fn col_piv_qr(&self) -> Result<ColPivQr<T>>;
 }
 
 impl<T: Scalar, S: Data<Elem = T>> LinalgExt<T> for ArrayBase<S, Ix2> {
@@ -46,5 +54,11 @@ impl<T: Scalar, S: Data<Elem = T>> LinalgExt<T> for ArrayBase<S, Ix2> {
     }
     fn ldlt(&self) -> Result<Ldlt<T>> {
         Ldlt::new(self)
+    }
+    fn qr(&self) -> Result<Qr<T>> {
+        Qr::new(self)
+    }
+    fn col_piv_qr(&self) -> Result<ColPivQr<T>> {
+        ColPivQr::new(self)
     }
 }

@@ -27,6 +27,8 @@
 //! | [`Schur`] | `A = Z·T·Zᴴ` | nonsymmetric eigenvalues, invariant subspaces (reorderable) | dgees (+trsen) | ≈ 25n³ |
 //! | [`Eig`] | `A·V = V·Λ` | eigenvalues and eigenvectors of general matrices | dgeev | ≈ 25n³ |
 //! | [`Ldlt`] | `P·A·Pᵀ = L·D·Lᴴ` (Bunch–Kaufman) | symmetric/Hermitian indefinite systems, inertia | dsytrf (+sytrs sycon) | ≈ n³/3 |
+//! | [`Qr`] | `A = Q·R` | least squares, minimum-norm solutions, orthonormal bases | dgeqrf (+orgqr ormqr trtrs trcon) | ≈ 2mn² − 2n³/3 |
+//! | [`ColPivQr`] | `A·P = Q·R` | numerical rank, rank-deficient bases | dgeqp3 (+orgqr ormqr) | ≈ 2mn² − 2n³/3 |
 //!
 //! All four LAPACK element types are supported: `f32`, `f64`, [`c32`], [`c64`], through the
 //! sealed [`Scalar`] trait. Factors come back as F-order (column-major) arrays.
@@ -124,6 +126,7 @@ pub use decomp::cholesky::Cholesky;
 pub use decomp::eig::{Eig, EigVectors};
 pub use decomp::ldlt::{Inertia, Ldlt, Symmetry};
 pub use decomp::lu::Lu;
+pub use decomp::qr::{ColPivQr, Qr};
 pub use decomp::schur::Schur;
 pub use decomp::{Rhs, Solve};
 pub use error::{Error, Result};
@@ -155,7 +158,7 @@ pub fn backend() -> String {
 /// ```
 pub mod prelude {
     pub use crate::{
-        c32, c64, Cholesky, Eig, EigVectors, Error, Inertia, Ldlt, LinalgExt, Lu, RealScalar,
-        Result, Scalar, Schur, Solve, Symmetry, Uplo,
+        c32, c64, Cholesky, ColPivQr, Eig, EigVectors, Error, Inertia, Ldlt, LinalgExt, Lu, Qr,
+        RealScalar, Result, Scalar, Schur, Solve, Symmetry, Uplo,
     };
 }

@@ -338,20 +338,33 @@ pub fn wilkinson_growth<T: Scalar>(n: usize) -> Array2<T> {
     })
 }
 
-/// Kahan's matrix `diag(sⁱ)·(I − c·(strict upper ones))` with `s = sin θ`, `c = cos θ`, and the
-/// diagonal multiplied by `(1 − pert)^i` so that column pivoting keeps the natural order.
+/// Kahan's matrix `diag(sⁱ)·(I − c·(strict upper ones))` with `s = sin θ`, `c = cos θ`, and
+/// `pert·ε·(n − i)` added to diagonal entry `i` (0-based; ε of `T`), as MATLAB's
+/// `gallery('kahan', n, θ, pert)` (whose default is `pert = 25`).
+///
+/// Every column of the unperturbed matrix has norm 1, so column pivoting breaks ties by
+/// rounding. The perturbation shrinks along the diagonal and makes the natural order the
+/// pivoting order (checked with ?geqp3 in f64 for `θ = 1.2`, `pert` ∈ {1, 25, 100}, `n ≤ 100`): `|Rₙₙ| = sⁿ⁻¹`
+/// then overestimates `σ_min` by orders of magnitude. `pert = 0` gives the exact matrix, which
+/// ?geqp3 does pivot. (A multiplicative perturbation `(1 − pert)ⁱ` does not work: beyond the
+/// first few steps it makes the later columns the larger ones.)
 ///
 /// ```
-/// let k = ndfactor::testing::kahan::<f64>(3, 1.2, 0.0);
+/// use ndfactor::{testing, ColPivQr};
+/// let k = testing::kahan::<f64>(3, 1.2, 0.0);
 /// assert_eq!(k[(0, 0)], 1.0);
 /// assert!((k[(0, 1)] + 1.2f64.cos()).abs() < 1e-15);
+/// let k = testing::kahan::<f64>(40, 1.2, 25.0);
+/// assert_eq!(ColPivQr::new(&k)?.perm(), (0..40).collect::<Vec<_>>());
+/// # Ok::<(), ndfactor::Error>(())
 /// ```
 pub fn kahan<T: Scalar>(n: usize, theta: f64, pert: f64) -> Array2<T> {
     let (s, c) = theta.sin_cos();
+    let eps = T::eps().to_f64();
     Array2::from_shape_fn((n, n), |(i, j)| {
         let si = s.powi(i as i32);
         let v = match i.cmp(&j) {
-            std::cmp::Ordering::Equal => si * (1.0 - pert).powi(i as i32),
+            std::cmp::Ordering::Equal => si + pert * eps * (n - i) as f64,
             std::cmp::Ordering::Less => -c * si,
             std::cmp::Ordering::Greater => 0.0,
         };

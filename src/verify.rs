@@ -240,6 +240,32 @@ where
     ratio::<T>(rn / norm1(inv), norm1(a), n)
 }
 
+/// LAPACK's dqrt01-style QR ratio `‖A − Q·R‖₁ / (m·‖A‖₁·ε)` for an `m×n` `A` and factors `Q`
+/// (`m×k`) and `R` (`k×n`), thin or full. Pair it with [`orthogonality_ratio`] of `Q`.
+///
+/// ```
+/// use ndarray::array;
+/// use ndfactor::{verify, Qr};
+/// let a = array![[1.0f64, 2.0], [3.0, 4.0], [5.0, 6.0]];
+/// let qr = Qr::new(&a)?;
+/// assert!(verify::qr_ratio(&a, &qr.q(), &qr.r()) < verify::LIN_THRESHOLD);
+/// assert!(verify::orthogonality_ratio(&qr.q()) < verify::LIN_THRESHOLD);
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+pub fn qr_ratio<T, S1, S2, S3>(
+    a: &ArrayBase<S1, Ix2>,
+    q: &ArrayBase<S2, Ix2>,
+    r: &ArrayBase<S3, Ix2>,
+) -> T::Real
+where
+    T: Scalar,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    S3: Data<Elem = T>,
+{
+    reconstruction_ratio(a, &q.dot(r), a.nrows())
+}
+
 /// `‖I − QᴴQ‖₁ / (m·ε)` for an `m×k` matrix with (supposedly) orthonormal columns.
 ///
 /// ```

@@ -14,6 +14,8 @@
 //! | [`Schur`](crate::Schur) | `A = Z·T·Zᴴ`, `T` (quasi) upper triangular | ?gees (+trsen) | ≈ 25n³ |
 //! | [`Eig`](crate::Eig) | `A·V = V·Λ` (general, complex `Λ`) | ?geev | ≈ 25n³ |
 //! | [`Ldlt`](crate::Ldlt) | `P·A·Pᵀ = L·D·Lᴴ` (Bunch–Kaufman) | ?sytrf / ?hetrf | ≈ n³/3 |
+//! | [`Qr`](crate::Qr) | `A = Q·R` (any m×n) | ?geqrf | ≈ 2mn² − 2n³/3 |
+//! | [`ColPivQr`](crate::ColPivQr) | `A·P = Q·R` | ?geqp3 | ≈ 2mn² − 2n³/3 |
 
 use ndarray::{Array, Array1, Array2, ArrayBase, Data, Dimension, Ix1, Ix2, ShapeBuilder};
 
@@ -25,6 +27,7 @@ pub mod cholesky;
 pub mod eig;
 pub mod ldlt;
 pub mod lu;
+pub mod qr;
 pub mod schur;
 
 mod private {
@@ -99,8 +102,9 @@ where
     Ok(m)
 }
 
-/// The solve shared by every square factorization, so generic code (and the test harness) can
-/// treat them alike. Each factorization also has inherent `solve` methods with the same result.
+/// The solve shared by every square factorization (and by [`Qr`](crate::Qr), for which it is the
+/// least-squares or minimum-norm solve), so generic code (and the test harness) can treat them
+/// alike. Each factorization also has inherent `solve` methods with the same result.
 ///
 /// ```
 /// use ndarray::array;

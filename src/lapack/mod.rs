@@ -33,6 +33,7 @@ pub(crate) mod eig;
 pub(crate) mod ldlt;
 pub(crate) mod lu;
 pub(crate) mod norm;
+pub(crate) mod qr;
 pub(crate) mod schur;
 
 pub(crate) use crate::layout::lapack_int;
@@ -111,6 +112,7 @@ pub trait Lapack:
     + cholesky::CholeskyLapack
     + ldlt::LdltLapack
     + norm::NormLapack
+    + qr::QrLapack
     + schur::SchurLapack
     + eig::EigLapack
 {
@@ -121,6 +123,7 @@ impl<T> Lapack for T where
         + cholesky::CholeskyLapack
         + ldlt::LdltLapack
         + norm::NormLapack
+        + qr::QrLapack
         + schur::SchurLapack
         + eig::EigLapack
 {

@@ -1,0 +1,720 @@
+//! Householder QR: ?geqrf ?orgqr|?ungqr ?ormqr|?unmqr ?trtrs ?geqp3 ?trcon.
+
+use std::os::raw::c_char;
+
+use ndarray::Array2;
+use num_complex::Complex;
+
+use super::{assert_buf, check_illegal, lapack_int, lwork, rname, LapackScalar, Trans, Uplo};
+use crate::error::{Error, Result};
+use crate::layout::{col_major_slice, col_major_slice_mut, ld};
+use crate::scalar::Scalar;
+
+macro_rules! qr_ffi {
+    ($t:ty, $geqrf:ident, $orgqr:ident, $ormqr:ident, $trtrs:ident) => {
+        extern "C" {
+            // SUBROUTINE xGEQRF( M, N, A, LDA, TAU, WORK, LWORK, INFO )
+            fn $geqrf(
+                m: *const i32,
+                n: *const i32,
+                a: *mut $t,
+                lda: *const i32,
+                tau: *mut $t,
+                work: *mut $t,
+                lwork: *const i32,
+                info: *mut i32,
+            );
+            // SUBROUTINE xORGQR( M, N, K, A, LDA, TAU, WORK, LWORK, INFO )   (xUNGQR complex)
+            fn $orgqr(
+                m: *const i32,
+                n: *const i32,
+                k: *const i32,
+                a: *mut $t,
+                lda: *const i32,
+                tau: *const $t,
+                work: *mut $t,
+                lwork: *const i32,
+                info: *mut i32,
+            );
+            // SUBROUTINE xORMQR( SIDE, TRANS, M, N, K, A, LDA, TAU, C, LDC, WORK, LWORK, INFO )
+            fn $ormqr(
+                side: *const c_char,
+                trans: *const c_char,
+                m: *const i32,
+                n: *const i32,
+                k: *const i32,
+                a: *const $t,
+                lda: *const i32,
+                tau: *const $t,
+                c: *mut $t,
+                ldc: *const i32,
+                work: *mut $t,
+                lwork: *const i32,
+                info: *mut i32,
+                side_len: usize,
+                trans_len: usize,
+            );
+            // SUBROUTINE xTRTRS( UPLO, TRANS, DIAG, N, NRHS, A, LDA, B, LDB, INFO )
+            fn $trtrs(
+                uplo: *const c_char,
+                trans: *const c_char,
+                diag: *const c_char,
+                n: *const i32,
+                nrhs: *const i32,
+                a: *const $t,
+                lda: *const i32,
+                b: *mut $t,
+                ldb: *const i32,
+                info: *mut i32,
+                uplo_len: usize,
+                trans_len: usize,
+                diag_len: usize,
+            );
+        }
+    };
+}
+qr_ffi!(f32, sgeqrf_, sorgqr_, sormqr_, strtrs_);
+qr_ffi!(f64, dgeqrf_, dorgqr_, dormqr_, dtrtrs_);
+qr_ffi!(Complex<f32>, cgeqrf_, cungqr_, cunmqr_, ctrtrs_);
+qr_ffi!(Complex<f64>, zgeqrf_, zungqr_, zunmqr_, ztrtrs_);
+
+macro_rules! real_ffi {
+    ($t:ty, $geqp3:ident, $trcon:ident) => {
+        extern "C" {
+            // SUBROUTINE DGEQP3( M, N, A, LDA, JPVT, TAU, WORK, LWORK, INFO )   LWORK ≥ 3N+1
+            fn $geqp3(
+                m: *const i32,
+                n: *const i32,
+                a: *mut $t,
+                lda: *const i32,
+                jpvt: *mut i32,
+                tau: *mut $t,
+                work: *mut $t,
+                lwork: *const i32,
+                info: *mut i32,
+            );
+            // SUBROUTINE DTRCON( NORM, UPLO, DIAG, N, A, LDA, RCOND, WORK, IWORK, INFO )
+            // WORK(3N) IWORK(N)
+            fn $trcon(
+                norm: *const c_char,
+                uplo: *const c_char,
+                diag: *const c_char,
+                n: *const i32,
+                a: *const $t,
+                lda: *const i32,
+                rcond: *mut $t,
+                work: *mut $t,
+                iwork: *mut i32,
+                info: *mut i32,
+                norm_len: usize,
+                uplo_len: usize,
+                diag_len: usize,
+            );
+        }
+    };
+}
+real_ffi!(f32, sgeqp3_, strcon_);
+real_ffi!(f64, dgeqp3_, dtrcon_);
+
+macro_rules! complex_ffi {
+    ($t:ty, $r:ty, $geqp3:ident, $trcon:ident) => {
+        extern "C" {
+            // SUBROUTINE ZGEQP3( M, N, A, LDA, JPVT, TAU, WORK, LWORK, RWORK, INFO )
+            // LWORK ≥ N+1, RWORK(2N)
+            fn $geqp3(
+                m: *const i32,
+                n: *const i32,
+                a: *mut $t,
+                lda: *const i32,
+                jpvt: *mut i32,
+                tau: *mut $t,
+                work: *mut $t,
+                lwork: *const i32,
+                rwork: *mut $r,
+                info: *mut i32,
+            );
+            // SUBROUTINE ZTRCON( NORM, UPLO, DIAG, N, A, LDA, RCOND, WORK, RWORK, INFO )
+            // WORK(2N) RWORK(N)
+            fn $trcon(
+                norm: *const c_char,
+                uplo: *const c_char,
+                diag: *const c_char,
+                n: *const i32,
+                a: *const $t,
+                lda: *const i32,
+                rcond: *mut $r,
+                work: *mut $t,
+                rwork: *mut $r,
+                info: *mut i32,
+                norm_len: usize,
+                uplo_len: usize,
+                diag_len: usize,
+            );
+        }
+    };
+}
+complex_ffi!(Complex<f32>, f32, cgeqp3_, ctrcon_);
+complex_ffi!(Complex<f64>, f64, zgeqp3_, ztrcon_);
+
+/// Raw QR routines. Callers guarantee buffer sizes (see the safe wrappers below).
+pub trait QrLapack: LapackScalar {
+    /// # Safety
+    /// `a` holds `lda·n` elements with `lda ≥ max(1, m)`, `tau` holds `min(m, n)`, `work` holds
+    /// `max(1, lwork)` (or `lwork = -1` for a query).
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn geqrf(
+        m: i32,
+        n: i32,
+        a: *mut Self,
+        lda: i32,
+        tau: *mut Self,
+        work: *mut Self,
+        lwork: i32,
+    ) -> i32;
+    /// ?orgqr for real types, ?ungqr for complex ones.
+    /// # Safety
+    /// `a` holds `lda·n` elements with `lda ≥ max(1, m)`, `m ≥ n ≥ k`, `tau` holds `k`, `work`
+    /// holds `max(1, lwork)` (or `lwork = -1`).
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn orgqr(
+        m: i32,
+        n: i32,
+        k: i32,
+        a: *mut Self,
+        lda: i32,
+        tau: *const Self,
+        work: *mut Self,
+        lwork: i32,
+    ) -> i32;
+    /// ?ormqr for real types, ?unmqr for complex ones.
+    /// # Safety
+    /// For `side = 'L'`: `a` holds `lda·k` elements with `lda ≥ max(1, m)`, `k ≤ m`, `tau` holds
+    /// `k`, `c` holds `ldc·n` with `ldc ≥ max(1, m)`, `work` holds `max(1, lwork)`.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn ormqr(
+        side: c_char,
+        trans: c_char,
+        m: i32,
+        n: i32,
+        k: i32,
+        a: *const Self,
+        lda: i32,
+        tau: *const Self,
+        c: *mut Self,
+        ldc: i32,
+        work: *mut Self,
+        lwork: i32,
+    ) -> i32;
+    /// # Safety
+    /// `a` holds `lda·n` elements with `lda ≥ max(1, n)`, `b` holds `ldb·nrhs` with
+    /// `ldb ≥ max(1, n)`.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn trtrs(
+        uplo: c_char,
+        trans: c_char,
+        diag: c_char,
+        n: i32,
+        nrhs: i32,
+        a: *const Self,
+        lda: i32,
+        b: *mut Self,
+        ldb: i32,
+    ) -> i32;
+    /// # Safety
+    /// `a` as for geqrf, `jpvt` holds `n`, `tau` `min(m, n)`, `work` `max(1, lwork)` (or
+    /// `lwork = -1`), `rwork` `2n` reals (read by the complex routine only).
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn geqp3(
+        m: i32,
+        n: i32,
+        a: *mut Self,
+        lda: i32,
+        jpvt: *mut i32,
+        tau: *mut Self,
+        work: *mut Self,
+        lwork: i32,
+        rwork: *mut Self::Real,
+    ) -> i32;
+    /// # Safety
+    /// `a` holds `lda·n` with `lda ≥ max(1, n)`; `work` holds `3n`, `rwork` `n`, `iwork` `n`.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn trcon(
+        norm: c_char,
+        uplo: c_char,
+        diag: c_char,
+        n: i32,
+        a: *const Self,
+        lda: i32,
+        rcond: &mut Self::Real,
+        work: *mut Self,
+        rwork: *mut Self::Real,
+        iwork: *mut i32,
+    ) -> i32;
+}
+
+macro_rules! impl_qr {
+    ($t:ty, $geqrf:ident, $orgqr:ident, $ormqr:ident, $trtrs:ident, $geqp3:ident, $trcon:ident, real) => {
+        impl QrLapack for $t {
+            impl_qr!(@common $geqrf, $orgqr, $ormqr, $trtrs);
+            unsafe fn geqp3(
+                m: i32, n: i32, a: *mut Self, lda: i32, jpvt: *mut i32, tau: *mut Self,
+                work: *mut Self, lwork: i32, _rwork: *mut Self::Real,
+            ) -> i32 {
+                let mut info = 0;
+                // SAFETY: forwarded contract of `QrLapack::geqp3` (the real routine has no RWORK).
+                unsafe { $geqp3(&m, &n, a, &lda, jpvt, tau, work, &lwork, &mut info) };
+                info
+            }
+            unsafe fn trcon(
+                norm: c_char, uplo: c_char, diag: c_char, n: i32, a: *const Self, lda: i32,
+                rcond: &mut Self::Real, work: *mut Self, _rwork: *mut Self::Real, iwork: *mut i32,
+            ) -> i32 {
+                let mut info = 0;
+                // SAFETY: forwarded contract of `QrLapack::trcon` (WORK 3n, IWORK n); 1 is the
+                // length of each CHARACTER argument.
+                unsafe { $trcon(&norm, &uplo, &diag, &n, a, &lda, rcond, work, iwork, &mut info, 1, 1, 1) };
+                info
+            }
+        }
+    };
+    ($t:ty, $geqrf:ident, $orgqr:ident, $ormqr:ident, $trtrs:ident, $geqp3:ident, $trcon:ident, complex) => {
+        impl QrLapack for $t {
+            impl_qr!(@common $geqrf, $orgqr, $ormqr, $trtrs);
+            unsafe fn geqp3(
+                m: i32, n: i32, a: *mut Self, lda: i32, jpvt: *mut i32, tau: *mut Self,
+                work: *mut Self, lwork: i32, rwork: *mut Self::Real,
+            ) -> i32 {
+                let mut info = 0;
+                // SAFETY: forwarded contract of `QrLapack::geqp3` (RWORK 2n).
+                unsafe { $geqp3(&m, &n, a, &lda, jpvt, tau, work, &lwork, rwork, &mut info) };
+                info
+            }
+            unsafe fn trcon(
+                norm: c_char, uplo: c_char, diag: c_char, n: i32, a: *const Self, lda: i32,
+                rcond: &mut Self::Real, work: *mut Self, rwork: *mut Self::Real, _iwork: *mut i32,
+            ) -> i32 {
+                let mut info = 0;
+                // SAFETY: forwarded contract of `QrLapack::trcon` (WORK 2n, RWORK n); 1 is the
+                // length of each CHARACTER argument.
+                unsafe { $trcon(&norm, &uplo, &diag, &n, a, &lda, rcond, work, rwork, &mut info, 1, 1, 1) };
+                info
+            }
+        }
+    };
+    (@common $geqrf:ident, $orgqr:ident, $ormqr:ident, $trtrs:ident) => {
+        unsafe fn geqrf(
+            m: i32, n: i32, a: *mut Self, lda: i32, tau: *mut Self, work: *mut Self, lwork: i32,
+        ) -> i32 {
+            let mut info = 0;
+            // SAFETY: forwarded contract of `QrLapack::geqrf`.
+            unsafe { $geqrf(&m, &n, a, &lda, tau, work, &lwork, &mut info) };
+            info
+        }
+        unsafe fn orgqr(
+            m: i32, n: i32, k: i32, a: *mut Self, lda: i32, tau: *const Self, work: *mut Self,
+            lwork: i32,
+        ) -> i32 {
+            let mut info = 0;
+            // SAFETY: forwarded contract of `QrLapack::orgqr`.
+            unsafe { $orgqr(&m, &n, &k, a, &lda, tau, work, &lwork, &mut info) };
+            info
+        }
+        unsafe fn ormqr(
+            side: c_char, trans: c_char, m: i32, n: i32, k: i32, a: *const Self, lda: i32,
+            tau: *const Self, c: *mut Self, ldc: i32, work: *mut Self, lwork: i32,
+        ) -> i32 {
+            let mut info = 0;
+            // SAFETY: forwarded contract of `QrLapack::ormqr`; 1 is each CHARACTER length.
+            unsafe {
+                $ormqr(&side, &trans, &m, &n, &k, a, &lda, tau, c, &ldc, work, &lwork, &mut info, 1, 1)
+            };
+            info
+        }
+        unsafe fn trtrs(
+            uplo: c_char, trans: c_char, diag: c_char, n: i32, nrhs: i32, a: *const Self,
+            lda: i32, b: *mut Self, ldb: i32,
+        ) -> i32 {
+            let mut info = 0;
+            // SAFETY: forwarded contract of `QrLapack::trtrs`; 1 is each CHARACTER length.
+            unsafe { $trtrs(&uplo, &trans, &diag, &n, &nrhs, a, &lda, b, &ldb, &mut info, 1, 1, 1) };
+            info
+        }
+    };
+}
+impl_qr!(f32, sgeqrf_, sorgqr_, sormqr_, strtrs_, sgeqp3_, strcon_, real);
+impl_qr!(f64, dgeqrf_, dorgqr_, dormqr_, dtrtrs_, dgeqp3_, dtrcon_, real);
+impl_qr!(
+    Complex<f32>,
+    cgeqrf_,
+    cungqr_,
+    cunmqr_,
+    ctrtrs_,
+    cgeqp3_,
+    ctrcon_,
+    complex
+);
+impl_qr!(
+    Complex<f64>,
+    zgeqrf_,
+    zungqr_,
+    zunmqr_,
+    ztrtrs_,
+    zgeqp3_,
+    ztrcon_,
+    complex
+);
+
+const NON_UNIT: c_char = b'N' as c_char;
+const LEFT: c_char = b'L' as c_char;
+
+// ----------------------------------------------------------------------------- safe wrappers
+
+/// Factors the F-order `m×n` matrix `a` in place: `R` on and above the diagonal, the Householder
+/// vectors below it. Returns the `min(m, n)` Householder scalars τ.
+pub(crate) fn geqrf<T: Scalar>(a: &mut Array2<T>) -> Result<Vec<T>> {
+    let (m, n) = a.dim();
+    let k = m.min(n);
+    if k == 0 {
+        return Ok(Vec::new());
+    }
+    let (mi, ni, ldi) = (lapack_int(m)?, lapack_int(n)?, lapack_int(ld(m))?);
+    let buf = col_major_slice_mut(a);
+    assert_buf(buf, m, n, ld(m));
+    let mut tau = vec![T::zero(); k];
+    let routine = rname!(T, "geqrf");
+    let mut q = [T::zero()];
+    // SAFETY: workspace query (lwork = -1): LAPACK writes the optimal size to q[0] only.
+    let info = unsafe {
+        T::geqrf(
+            mi,
+            ni,
+            buf.as_mut_ptr(),
+            ldi,
+            tau.as_mut_ptr(),
+            q.as_mut_ptr(),
+            -1,
+        )
+    };
+    check_illegal(routine, info)?;
+    // Documented minimum: LWORK ≥ max(1, N).
+    let lw = lwork(q[0], n as i64)?;
+    let mut work = vec![T::zero(); lw];
+    // SAFETY: buf is m×n with ld max(1, m) (asserted), tau has min(m, n) slots, work has
+    // lw ≥ max(1, n) elements; no two alias.
+    let info = unsafe {
+        T::geqrf(
+            mi,
+            ni,
+            buf.as_mut_ptr(),
+            ldi,
+            tau.as_mut_ptr(),
+            work.as_mut_ptr(),
+            lapack_int(lw)?,
+        )
+    };
+    check_illegal(routine, info)?;
+    if !super::all_finite(buf) || !super::all_finite(&tau) {
+        return Err(Error::NumericalBreakdown { routine });
+    }
+    Ok(tau)
+}
+
+/// QR with column pivoting of the F-order `a` in place (`A·P = Q·R`), every column free.
+/// Returns LAPACK's 1-based `jpvt` (column `j` of `A·P` is column `jpvt[j]` of `A`) and τ.
+pub(crate) fn geqp3<T: Scalar>(a: &mut Array2<T>) -> Result<(Vec<i32>, Vec<T>)> {
+    let (m, n) = a.dim();
+    let k = m.min(n);
+    if k == 0 {
+        return Ok(((1..=lapack_int(n)?).collect(), Vec::new()));
+    }
+    let (mi, ni, ldi) = (lapack_int(m)?, lapack_int(n)?, lapack_int(ld(m))?);
+    let buf = col_major_slice_mut(a);
+    assert_buf(buf, m, n, ld(m));
+    let mut jpvt = vec![0i32; n];
+    let mut tau = vec![T::zero(); k];
+    let mut rwork = vec![T::Real::from_f64(0.0); 2 * n];
+    let routine = rname!(T, "geqp3");
+    let mut q = [T::zero()];
+    // SAFETY: workspace query (lwork = -1): LAPACK writes the optimal size to q[0] only.
+    let info = unsafe {
+        T::geqp3(
+            mi,
+            ni,
+            buf.as_mut_ptr(),
+            ldi,
+            jpvt.as_mut_ptr(),
+            tau.as_mut_ptr(),
+            q.as_mut_ptr(),
+            -1,
+            rwork.as_mut_ptr(),
+        )
+    };
+    check_illegal(routine, info)?;
+    // Documented minimum: 3N+1 (real), N+1 (complex); take the larger for both.
+    let lw = lwork(q[0], 3 * n as i64 + 1)?;
+    let mut work = vec![T::zero(); lw];
+    // SAFETY: buf is m×n with ld max(1, m) (asserted), jpvt has n slots (all 0: every column
+    // free), tau min(m, n), work lw ≥ 3n+1, rwork 2n reals; no two alias.
+    let info = unsafe {
+        T::geqp3(
+            mi,
+            ni,
+            buf.as_mut_ptr(),
+            ldi,
+            jpvt.as_mut_ptr(),
+            tau.as_mut_ptr(),
+            work.as_mut_ptr(),
+            lapack_int(lw)?,
+            rwork.as_mut_ptr(),
+        )
+    };
+    check_illegal(routine, info)?;
+    if !super::all_finite(buf) || !super::all_finite(&tau) {
+        return Err(Error::NumericalBreakdown { routine });
+    }
+    // jpvt must be a permutation of 1..=n before anyone indexes with it.
+    let mut seen = vec![false; n];
+    for &p in &jpvt {
+        if p < 1 || p > ni || std::mem::replace(&mut seen[p as usize - 1], true) {
+            return Err(Error::NumericalBreakdown { routine });
+        }
+    }
+    Ok((jpvt, tau))
+}
+
+/// Overwrites the F-order `m×p` matrix `a`, whose first `k = tau.len()` columns hold the
+/// reflectors of [`geqrf`] or [`geqp3`], with the first `p` columns of `Q = H(1)·…·H(k)`
+/// (`m ≥ p ≥ k`). Columns beyond `k` need not be initialised.
+pub(crate) fn orgqr<T: Scalar>(a: &mut Array2<T>, tau: &[T]) -> Result<()> {
+    let (m, p) = a.dim();
+    let k = tau.len();
+    assert!(m >= p && p >= k, "orgqr needs m ≥ p ≥ k, got {m}, {p}, {k}");
+    if p == 0 {
+        return Ok(());
+    }
+    let (mi, pi, ki, ldi) = (
+        lapack_int(m)?,
+        lapack_int(p)?,
+        lapack_int(k)?,
+        lapack_int(ld(m))?,
+    );
+    let buf = col_major_slice_mut(a);
+    assert_buf(buf, m, p, ld(m));
+    // TAU is only read for k > 0; keep one element so the pointer is always to real memory.
+    let tau_buf: Vec<T> = if k == 0 {
+        vec![T::zero()]
+    } else {
+        tau.to_vec()
+    };
+    let routine = rname!(T, "orgqr", "ungqr");
+    let mut q = [T::zero()];
+    // SAFETY: workspace query (lwork = -1): LAPACK writes the optimal size to q[0] only.
+    let info = unsafe {
+        T::orgqr(
+            mi,
+            pi,
+            ki,
+            buf.as_mut_ptr(),
+            ldi,
+            tau_buf.as_ptr(),
+            q.as_mut_ptr(),
+            -1,
+        )
+    };
+    check_illegal(routine, info)?;
+    // Documented minimum: LWORK ≥ max(1, N) with N = p here.
+    let lw = lwork(q[0], p as i64)?;
+    let mut work = vec![T::zero(); lw];
+    // SAFETY: buf is m×p with ld max(1, m) (asserted), m ≥ p ≥ k (asserted), tau_buf holds
+    // max(1, k) scalars, work lw ≥ max(1, p); no two alias.
+    let info = unsafe {
+        T::orgqr(
+            mi,
+            pi,
+            ki,
+            buf.as_mut_ptr(),
+            ldi,
+            tau_buf.as_ptr(),
+            work.as_mut_ptr(),
+            lapack_int(lw)?,
+        )
+    };
+    check_illegal(routine, info)
+}
+
+/// The TRANS character for `op(Q)`: the real routines take `'T'` for the adjoint (?ormqr
+/// rejects `'C'`), the complex ones `'C'`.
+fn q_trans<T: Scalar>(trans: Trans) -> c_char {
+    match trans {
+        Trans::No => Trans::No.as_char(),
+        Trans::Transpose | Trans::Adjoint => {
+            assert!(
+                trans == Trans::Adjoint || !T::IS_COMPLEX,
+                "?unmqr applies Q or Qᴴ only"
+            );
+            if T::IS_COMPLEX {
+                Trans::Adjoint.as_char()
+            } else {
+                Trans::Transpose.as_char()
+            }
+        }
+    }
+}
+
+/// `C := op(Q)·C` in place (side Left), where `Q = H(1)·…·H(k)` is `m×m` with `m = c.nrows()`,
+/// its `k = tau.len()` reflectors in the first `k` columns of the F-order `v` (`v.nrows() = m`).
+pub(crate) fn ormqr<T: Scalar>(
+    v: &Array2<T>,
+    tau: &[T],
+    trans: Trans,
+    c: &mut Array2<T>,
+) -> Result<()> {
+    let (m, nc) = c.dim();
+    let k = tau.len();
+    assert_eq!(v.nrows(), m, "reflectors and C must have the same rows");
+    assert!(k <= v.ncols() && k <= m, "k = {k} reflectors do not fit");
+    if m == 0 || nc == 0 || k == 0 {
+        return Ok(()); // Q = I when there are no reflectors.
+    }
+    let (mi, nci, ki, ldi) = (
+        lapack_int(m)?,
+        lapack_int(nc)?,
+        lapack_int(k)?,
+        lapack_int(ld(m))?,
+    );
+    let vb = col_major_slice(v);
+    assert_buf(vb, m, k, ld(m));
+    let cb = col_major_slice_mut(c);
+    assert_buf(cb, m, nc, ld(m));
+    let t = q_trans::<T>(trans);
+    let routine = rname!(T, "ormqr", "unmqr");
+    let mut q = [T::zero()];
+    // SAFETY: workspace query (lwork = -1): LAPACK writes the optimal size to q[0] only.
+    let info = unsafe {
+        T::ormqr(
+            LEFT,
+            t,
+            mi,
+            nci,
+            ki,
+            vb.as_ptr(),
+            ldi,
+            tau.as_ptr(),
+            cb.as_mut_ptr(),
+            ldi,
+            q.as_mut_ptr(),
+            -1,
+        )
+    };
+    check_illegal(routine, info)?;
+    // Documented minimum for SIDE = 'L': LWORK ≥ max(1, N) with N the columns of C.
+    let lw = lwork(q[0], nc as i64)?;
+    let mut work = vec![T::zero(); lw];
+    // SAFETY: vb is m×k with ld max(1, m) and k ≤ m (asserted), tau has k scalars, cb is m×nc
+    // with ld max(1, m) (asserted), work lw ≥ max(1, nc); c is a distinct allocation from v.
+    let info = unsafe {
+        T::ormqr(
+            LEFT,
+            t,
+            mi,
+            nci,
+            ki,
+            vb.as_ptr(),
+            ldi,
+            tau.as_ptr(),
+            cb.as_mut_ptr(),
+            ldi,
+            work.as_mut_ptr(),
+            lapack_int(lw)?,
+        )
+    };
+    check_illegal(routine, info)
+}
+
+/// Solves `op(R)·X = B` in place, where `R` is triangle `uplo` of the leading `n×n` block of the
+/// F-order `r` (leading dimension `r.nrows()`) and `B` the leading `n` rows of the F-order `b`
+/// (leading dimension `b.nrows()`). An exactly zero diagonal entry is `Singular { index }`.
+pub(crate) fn trtrs<T: Scalar>(
+    r: &Array2<T>,
+    n: usize,
+    uplo: Uplo,
+    trans: Trans,
+    b: &mut Array2<T>,
+) -> Result<()> {
+    let (ldr, ldb, nrhs) = (r.nrows(), b.nrows(), b.ncols());
+    assert!(
+        n <= ldr && n <= r.ncols() && n <= ldb,
+        "R or B smaller than n = {n}"
+    );
+    if n == 0 || nrhs == 0 {
+        return Ok(());
+    }
+    let (ni, nrhsi, ldri, ldbi) = (
+        lapack_int(n)?,
+        lapack_int(nrhs)?,
+        lapack_int(ldr)?,
+        lapack_int(ldb)?,
+    );
+    let rb = col_major_slice(r);
+    assert_buf(rb, n, n, ldr);
+    let bb = col_major_slice_mut(b);
+    assert_buf(bb, n, nrhs, ldb);
+    // SAFETY: rb holds an n×n block with ld ldr ≥ max(1, n), bb an n×nrhs block with ld
+    // ldb ≥ max(1, n) (asserted); b is a distinct allocation from r.
+    let info = unsafe {
+        T::trtrs(
+            uplo.as_char(),
+            trans.as_char(),
+            NON_UNIT,
+            ni,
+            nrhsi,
+            rb.as_ptr(),
+            ldri,
+            bb.as_mut_ptr(),
+            ldbi,
+        )
+    };
+    check_illegal(rname!(T, "trtrs"), info)?;
+    if info > 0 {
+        return Err(Error::Singular {
+            index: info as usize,
+        });
+    }
+    Ok(())
+}
+
+/// Reciprocal condition number estimate in the 1-norm of the triangular, non-unit leading `n×n`
+/// block (triangle `uplo`) of the F-order `r` (leading dimension `r.nrows()`). 1 when `n = 0`.
+pub(crate) fn trcon<T: Scalar>(r: &Array2<T>, n: usize, uplo: Uplo) -> Result<T::Real> {
+    let zero = T::Real::from_f64(0.0);
+    if n == 0 {
+        return Ok(T::Real::from_f64(1.0));
+    }
+    let ldr = r.nrows();
+    assert!(n <= ldr && n <= r.ncols(), "R smaller than n = {n}");
+    let (ni, ldri) = (lapack_int(n)?, lapack_int(ldr)?);
+    let rb = col_major_slice(r);
+    assert_buf(rb, n, n, ldr);
+    let mut work = vec![T::zero(); 3 * n];
+    let mut rwork = vec![zero; n];
+    let mut iwork = vec![0i32; n];
+    let mut rcond = zero;
+    // SAFETY: rb holds an n×n block with ld ldr ≥ max(1, n) (asserted); work 3n, rwork n, iwork
+    // n cover the real (WORK 3n, IWORK n) and complex (WORK 2n, RWORK n) requirements.
+    let info = unsafe {
+        T::trcon(
+            b'1' as c_char,
+            uplo.as_char(),
+            NON_UNIT,
+            ni,
+            rb.as_ptr(),
+            ldri,
+            &mut rcond,
+            work.as_mut_ptr(),
+            rwork.as_mut_ptr(),
+            iwork.as_mut_ptr(),
+        )
+    };
+    check_illegal(rname!(T, "trcon"), info)?;
+    Ok(rcond)
+}
