@@ -2,7 +2,7 @@
 
 use ndarray::{ArrayBase, Data, Ix2};
 
-use crate::decomp::{cholesky::Cholesky, lu::Lu};
+use crate::decomp::{cholesky::Cholesky, eigh::SymmetricEigen, lu::Lu, svd::Svd};
 use crate::error::Result;
 use crate::scalar::Scalar;
 
@@ -23,6 +23,10 @@ pub trait LinalgExt<T: Scalar> {
     fn lu(&self) -> Result<Lu<T>>;
     /// [`Cholesky::new`]: `A = L·Lᴴ`, reading the lower triangle.
     fn cholesky(&self) -> Result<Cholesky<T>>;
+    /// [`Svd::new`]: thin `A = U·Σ·Vᴴ`.
+    fn svd(&self) -> Result<Svd<T>>;
+    /// [`SymmetricEigen::new`]: `A = V·Λ·Vᴴ`, reading the lower triangle.
+    fn eigh(&self) -> Result<SymmetricEigen<T>>;
 }
 
 impl<T: Scalar, S: Data<Elem = T>> LinalgExt<T> for ArrayBase<S, Ix2> {
@@ -31,5 +35,11 @@ impl<T: Scalar, S: Data<Elem = T>> LinalgExt<T> for ArrayBase<S, Ix2> {
     }
     fn cholesky(&self) -> Result<Cholesky<T>> {
         Cholesky::new(self)
+    }
+    fn svd(&self) -> Result<Svd<T>> {
+        Svd::new(self)
+    }
+    fn eigh(&self) -> Result<SymmetricEigen<T>> {
+        SymmetricEigen::new(self)
     }
 }

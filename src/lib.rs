@@ -24,6 +24,8 @@
 //! |---|---|---|---|---|
 //! | [`Lu`] | `P·A = L·U` | general square systems, det, inverse | dgetrf (+getrs getri gecon) | ≈ 2n³/3 |
 //! | [`Cholesky`] | `A = L·Lᴴ` | Hermitian positive definite systems, sampling | dpotrf (+potrs potri pocon) | ≈ n³/3 |
+//! | [`Svd`] | `A = U·Σ·Vᴴ` | rank, 2-norm, condition, low-rank approximation | dgesdd (dgesvd fallback) | ≈ 4mn² + 8n³ |
+//! | [`SymmetricEigen`] | `A = V·Λ·Vᴴ` | spectra of symmetric/Hermitian matrices, PCA | dsyevd, dsyevr (subsets) | ≈ 9n³ |
 //!
 //! All four LAPACK element types are supported: `f32`, `f64`, [`c32`], [`c64`], through the
 //! sealed [`Scalar`] trait. Factors come back as F-order (column-major) arrays.
@@ -118,7 +120,9 @@ pub mod testing;
 pub mod verify;
 
 pub use decomp::cholesky::Cholesky;
+pub use decomp::eigh::SymmetricEigen;
 pub use decomp::lu::Lu;
+pub use decomp::svd::Svd;
 pub use decomp::{Rhs, Solve};
 pub use error::{Error, Result};
 pub use ext::LinalgExt;
@@ -149,6 +153,7 @@ pub fn backend() -> String {
 /// ```
 pub mod prelude {
     pub use crate::{
-        c32, c64, Cholesky, Error, LinalgExt, Lu, RealScalar, Result, Scalar, Solve, Uplo,
+        c32, c64, Cholesky, Error, LinalgExt, Lu, RealScalar, Result, Scalar, Solve, Svd,
+        SymmetricEigen, Uplo,
     };
 }

@@ -11,6 +11,8 @@
 //! |---|---|---|---|
 //! | [`Lu`](crate::Lu) | `P·A = L·U` | ?getrf | ≈ 2n³/3 |
 //! | [`Cholesky`](crate::Cholesky) | `A = L·Lᴴ` | ?potrf | ≈ n³/3 |
+//! | [`Svd`](crate::Svd) | `A = U·Σ·Vᴴ` | ?gesdd (?gesvd fallback) | ≈ 4mn² + 8n³ |
+//! | [`SymmetricEigen`](crate::SymmetricEigen) | `A = V·Λ·Vᴴ`, `A = Aᴴ` | ?syevd/?heevd, ?syevr/?heevr | ≈ 9n³ (4n³/3 values only) |
 
 use ndarray::{Array, Array1, Array2, ArrayBase, Data, Dimension, Ix1, Ix2, ShapeBuilder};
 
@@ -19,7 +21,9 @@ use crate::layout::to_col_major;
 use crate::scalar::Scalar;
 
 pub mod cholesky;
+pub mod eigh;
 pub mod lu;
+pub mod svd;
 
 mod private {
     pub trait Sealed {}

@@ -31,8 +31,10 @@ use crate::error::{Error, Result};
 use crate::scalar::{RealScalar, Scalar};
 
 pub(crate) mod cholesky;
+pub(crate) mod eigh;
 pub(crate) mod lu;
 pub(crate) mod norm;
+pub(crate) mod svd;
 
 pub(crate) use crate::layout::lapack_int;
 
@@ -105,11 +107,21 @@ impl LapackScalar for Complex<f64> {
 
 /// Every LAPACK family ndfactor calls; a supertrait of [`Scalar`].
 pub trait Lapack:
-    LapackScalar + lu::LuLapack + cholesky::CholeskyLapack + norm::NormLapack
+    LapackScalar
+    + lu::LuLapack
+    + cholesky::CholeskyLapack
+    + norm::NormLapack
+    + svd::SvdLapack
+    + eigh::EighLapack
 {
 }
 impl<T> Lapack for T where
-    T: LapackScalar + lu::LuLapack + cholesky::CholeskyLapack + norm::NormLapack
+    T: LapackScalar
+        + lu::LuLapack
+        + cholesky::CholeskyLapack
+        + norm::NormLapack
+        + svd::SvdLapack
+        + eigh::EighLapack
 {
 }
 
