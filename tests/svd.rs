@@ -236,7 +236,7 @@ fn rank_and_condition<T: Scalar>() {
         let tol = T::Real::from_f64(m.max(n) as f64) * T::eps() * sv[0];
         assert_eq!(sv.iter().filter(|&&s| s > tol).count(), r);
         assert_eq!(svd.rank(Some(T::Real::from_f64(2.0))).unwrap(), 0);
-        assert_eq!(svd.rank(Some(T::Real::from_f64(0.0))).unwrap() >= r, true);
+        assert!(svd.rank(Some(T::Real::from_f64(0.0))).unwrap() >= r);
     }
     // cond of a matrix with known spectrum.
     let c = 1e3;

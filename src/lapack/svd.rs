@@ -599,3 +599,36 @@ pub(crate) fn gesvd<T: Scalar>(a: Array2<T>, job: SvdJob) -> Result<SvdOut<T>> {
         info,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gesvd_and_gesdd_agree_on_values() {
+        let a = Array2::from_shape_fn((7, 5).f(), |(i, j)| ((i * 5 + j) as f64).sin());
+        let dd = gesdd(a.clone(), SvdJob::Values).unwrap().s;
+        let qr = gesvd(a.clone(), SvdJob::Thin).unwrap();
+        assert_eq!(qr.u.dim(), (7, 5));
+        let tol = 50.0 * 5.0 * f64::EPSILON * dd[0];
+        assert!(dd
+            .iter()
+            .zip(qr.s.iter())
+            .all(|(x, y)| (x - y).abs() <= tol));
+        let full = gesvd(a, SvdJob::Full).unwrap();
+        assert_eq!((full.u.dim(), full.vt.dim()), ((7, 7), (5, 5)));
+    }
+
+    #[test]
+    fn documented_minimum_workspaces() {
+        // dgesdd JOBZ = 'S' at 23 171: 4mn² + 7mn exceeds i32::MAX (the query wraps).
+        let m = 23_171i64;
+        assert_eq!(
+            gesdd_min_lwork::<f64>(SvdJob::Thin, m, m),
+            4 * m * m + 7 * m
+        );
+        assert!(lwork(1.0f64, gesdd_min_lwork::<f64>(SvdJob::Thin, m, m)).is_err());
+        assert_eq!(gesdd_lrwork(SvdJob::Values, 10, 4), 28);
+        assert_eq!(gesdd_lrwork(SvdJob::Thin, 10, 4), 4 * 29);
+    }
+}
