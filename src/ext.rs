@@ -3,7 +3,9 @@
 use ndarray::{ArrayBase, Data, Ix2};
 
 use crate::decomp::qr::{ColPivQr, Qr};
-use crate::decomp::{cholesky::Cholesky, eig::Eig, ldlt::Ldlt, lu::Lu, schur::Schur};
+use crate::decomp::{
+    cholesky::Cholesky, eig::Eig, eigh::SymmetricEigen, ldlt::Ldlt, lu::Lu, schur::Schur, svd::Svd,
+};
 use crate::error::Result;
 use crate::scalar::Scalar;
 
@@ -37,6 +39,10 @@ pub trait LinalgExt<T: Scalar> {
     fn qr(&self) -> Result<Qr<T>>;
     /// [`ColPivQr::new`]: `A·P = Q·R` with column pivoting.
     fn col_piv_qr(&self) -> Result<ColPivQr<T>>;
+    /// [`Svd::new`]: thin `A = U·Σ·Vᴴ`.
+    fn svd(&self) -> Result<Svd<T>>;
+    /// [`SymmetricEigen::new`]: `A = V·Λ·Vᴴ`, reading the lower triangle.
+    fn eigh(&self) -> Result<SymmetricEigen<T>>;
 }
 
 impl<T: Scalar, S: Data<Elem = T>> LinalgExt<T> for ArrayBase<S, Ix2> {
@@ -60,5 +66,11 @@ impl<T: Scalar, S: Data<Elem = T>> LinalgExt<T> for ArrayBase<S, Ix2> {
     }
     fn col_piv_qr(&self) -> Result<ColPivQr<T>> {
         ColPivQr::new(self)
+    }
+    fn svd(&self) -> Result<Svd<T>> {
+        Svd::new(self)
+    }
+    fn eigh(&self) -> Result<SymmetricEigen<T>> {
+        SymmetricEigen::new(self)
     }
 }

@@ -29,6 +29,8 @@
 //! | [`Ldlt`] | `P·A·Pᵀ = L·D·Lᴴ` (Bunch–Kaufman) | symmetric/Hermitian indefinite systems, inertia | dsytrf (+sytrs sycon) | ≈ n³/3 |
 //! | [`Qr`] | `A = Q·R` | least squares, minimum-norm solutions, orthonormal bases | dgeqrf (+orgqr ormqr trtrs trcon) | ≈ 2mn² − 2n³/3 |
 //! | [`ColPivQr`] | `A·P = Q·R` | numerical rank, rank-deficient bases | dgeqp3 (+orgqr ormqr) | ≈ 2mn² − 2n³/3 |
+//! | [`Svd`] | `A = U·Σ·Vᴴ` | rank, 2-norm, condition, low-rank approximation | dgesdd (dgesvd fallback) | ≈ 4mn² + 8n³ |
+//! | [`SymmetricEigen`] | `A = V·Λ·Vᴴ` | spectra of symmetric/Hermitian matrices, PCA | dsyevd, dsyevr (subsets) | ≈ 9n³ |
 //!
 //! All four LAPACK element types are supported: `f32`, `f64`, [`c32`], [`c64`], through the
 //! sealed [`Scalar`] trait. Factors come back as F-order (column-major) arrays.
@@ -124,10 +126,12 @@ pub mod verify;
 
 pub use decomp::cholesky::Cholesky;
 pub use decomp::eig::{Eig, EigVectors};
+pub use decomp::eigh::SymmetricEigen;
 pub use decomp::ldlt::{Inertia, Ldlt, Symmetry};
 pub use decomp::lu::Lu;
 pub use decomp::qr::{ColPivQr, Qr};
 pub use decomp::schur::Schur;
+pub use decomp::svd::Svd;
 pub use decomp::{Rhs, Solve};
 pub use error::{Error, Result};
 pub use ext::LinalgExt;
@@ -159,6 +163,6 @@ pub fn backend() -> String {
 pub mod prelude {
     pub use crate::{
         c32, c64, Cholesky, ColPivQr, Eig, EigVectors, Error, Inertia, Ldlt, LinalgExt, Lu, Qr,
-        RealScalar, Result, Scalar, Schur, Solve, Symmetry, Uplo,
+        RealScalar, Result, Scalar, Schur, Solve, Svd, SymmetricEigen, Symmetry, Uplo,
     };
 }

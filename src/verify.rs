@@ -19,7 +19,7 @@
 //! # Ok::<(), ndfactor::Error>(())
 //! ```
 
-use ndarray::{Array2, ArrayBase, Data, Ix1, Ix2};
+use ndarray::{s, Array2, ArrayBase, Data, Ix1, Ix2};
 use num_complex::Complex;
 
 use crate::decomp::cholesky::Cholesky;
@@ -427,4 +427,73 @@ where
     let ah = to_complex(a).t().mapv(|x| x.conj());
     let l: Vec<Complex<T::Real>> = values.iter().map(|x| x.conj()).collect();
     eigen_residual_ratio(&ah, &l, &left_vectors.to_owned())
+}
+
+/// LAPACK's dbdt01 / ddrvbd test 1: `‖A − U·Σ·Vᴴ‖₁ / (max(m, n)·‖A‖₁·ε)`, with `Σ = diag(s)`
+/// and the first `s.len()` columns of `U` and rows of `Vᴴ` (so thin and full SVDs both work).
+///
+/// ```
+/// use ndarray::array;
+/// use ndfactor::{verify, Svd};
+/// let a = array![[1.0f64, 2.0], [3.0, 4.0], [5.0, 6.0]];
+/// let svd = Svd::new(&a)?;
+/// assert!(verify::svd_ratio(&a, &svd.u(), &svd.s(), &svd.vt()) < verify::SVD_THRESHOLD);
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+pub fn svd_ratio<T, S1, S2, S3, S4>(
+    a: &ArrayBase<S1, Ix2>,
+    u: &ArrayBase<S2, Ix2>,
+    s: &ArrayBase<S3, Ix1>,
+    vt: &ArrayBase<S4, Ix2>,
+) -> T::Real
+where
+    T: Scalar,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    S3: Data<Elem = T::Real>,
+    S4: Data<Elem = T>,
+{
+    let (m, n) = a.dim();
+    let k = s.len();
+    let mut us = u.slice(s![.., ..k]).to_owned();
+    for (j, &sj) in s.iter().enumerate() {
+        us.column_mut(j).mapv_inplace(|x| x.scale(sj));
+    }
+    let r = if k == 0 {
+        Array2::zeros((m, n))
+    } else {
+        us.dot(&vt.slice(s![..k, ..]))
+    };
+    reconstruction_ratio(a, &r, m.max(n))
+}
+
+/// LAPACK's dsyt21-style eigenpair residual: `‖A·V − V·Λ‖₁ / (n·‖A‖₁·ε)` for eigenvectors `V`
+/// (columns, `n×k`) and eigenvalues `Λ = diag(values)`. Pass the full Hermitian `A`.
+///
+/// ```
+/// use ndarray::array;
+/// use ndfactor::{verify, SymmetricEigen};
+/// let a = array![[2.0f64, 1.0], [1.0, 2.0]];
+/// let eig = SymmetricEigen::new(&a)?;
+/// assert!(verify::eigen_ratio(&a, &eig.vectors(), &eig.values()) < verify::EIG_THRESHOLD);
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+pub fn eigen_ratio<T, S1, S2, S3>(
+    a: &ArrayBase<S1, Ix2>,
+    vectors: &ArrayBase<S2, Ix2>,
+    values: &ArrayBase<S3, Ix1>,
+) -> T::Real
+where
+    T: Scalar,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    S3: Data<Elem = T::Real>,
+{
+    let n = a.nrows();
+    let mut r = a.dot(vectors);
+    for (j, &l) in values.iter().enumerate() {
+        let vj = vectors.column(j);
+        r.column_mut(j).zip_mut_with(&vj, |x, &v| *x -= v.scale(l));
+    }
+    ratio::<T>(norm1(&r), norm1(a), n)
 }

@@ -16,6 +16,8 @@
 //! | [`Ldlt`](crate::Ldlt) | `P·A·Pᵀ = L·D·Lᴴ` (Bunch–Kaufman) | ?sytrf / ?hetrf | ≈ n³/3 |
 //! | [`Qr`](crate::Qr) | `A = Q·R` (any m×n) | ?geqrf | ≈ 2mn² − 2n³/3 |
 //! | [`ColPivQr`](crate::ColPivQr) | `A·P = Q·R` | ?geqp3 | ≈ 2mn² − 2n³/3 |
+//! | [`Svd`](crate::Svd) | `A = U·Σ·Vᴴ` | ?gesdd (?gesvd fallback) | ≈ 4mn² + 8n³ |
+//! | [`SymmetricEigen`](crate::SymmetricEigen) | `A = V·Λ·Vᴴ`, `A = Aᴴ` | ?syevd/?heevd, ?syevr/?heevr | ≈ 9n³ (4n³/3 values only) |
 
 use ndarray::{Array, Array1, Array2, ArrayBase, Data, Dimension, Ix1, Ix2, ShapeBuilder};
 
@@ -25,10 +27,12 @@ use crate::scalar::Scalar;
 
 pub mod cholesky;
 pub mod eig;
+pub mod eigh;
 pub mod ldlt;
 pub mod lu;
 pub mod qr;
 pub mod schur;
+pub mod svd;
 
 mod private {
     pub trait Sealed {}

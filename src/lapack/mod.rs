@@ -30,11 +30,13 @@ use crate::scalar::{RealScalar, Scalar};
 
 pub(crate) mod cholesky;
 pub(crate) mod eig;
+pub(crate) mod eigh;
 pub(crate) mod ldlt;
 pub(crate) mod lu;
 pub(crate) mod norm;
 pub(crate) mod qr;
 pub(crate) mod schur;
+pub(crate) mod svd;
 
 pub(crate) use crate::layout::lapack_int;
 
@@ -115,6 +117,8 @@ pub trait Lapack:
     + qr::QrLapack
     + schur::SchurLapack
     + eig::EigLapack
+    + svd::SvdLapack
+    + eigh::EighLapack
 {
 }
 impl<T> Lapack for T where
@@ -126,6 +130,8 @@ impl<T> Lapack for T where
         + qr::QrLapack
         + schur::SchurLapack
         + eig::EigLapack
+        + svd::SvdLapack
+        + eigh::EighLapack
 {
 }
 

@@ -1,0 +1,634 @@
+//! Singular value decomposition: ?gesdd (divide and conquer) with ?gesvd (QR iteration) as the
+//! fallback when ?gesdd does not converge.
+
+use std::os::raw::c_char;
+
+use ndarray::{Array1, Array2, ShapeBuilder};
+use num_complex::Complex;
+
+use super::{assert_buf, check_illegal, lapack_int, lwork, rname, size_i64, LapackScalar};
+use crate::error::{Error, Result};
+use crate::layout::{check_dims, col_major_slice_mut, ld};
+use crate::scalar::Scalar;
+
+macro_rules! svd_ffi_real {
+    ($t:ty, $gesdd:ident, $gesvd:ident) => {
+        extern "C" {
+            // SUBROUTINE DGESDD( JOBZ, M, N, A, LDA, S, U, LDU, VT, LDVT, WORK, LWORK, IWORK, INFO )
+            fn $gesdd(
+                jobz: *const c_char,
+                m: *const i32,
+                n: *const i32,
+                a: *mut $t,
+                lda: *const i32,
+                s: *mut $t,
+                u: *mut $t,
+                ldu: *const i32,
+                vt: *mut $t,
+                ldvt: *const i32,
+                work: *mut $t,
+                lwork: *const i32,
+                iwork: *mut i32,
+                info: *mut i32,
+                jobz_len: usize,
+            );
+            // SUBROUTINE DGESVD( JOBU, JOBVT, M, N, A, LDA, S, U, LDU, VT, LDVT, WORK, LWORK, INFO )
+            fn $gesvd(
+                jobu: *const c_char,
+                jobvt: *const c_char,
+                m: *const i32,
+                n: *const i32,
+                a: *mut $t,
+                lda: *const i32,
+                s: *mut $t,
+                u: *mut $t,
+                ldu: *const i32,
+                vt: *mut $t,
+                ldvt: *const i32,
+                work: *mut $t,
+                lwork: *const i32,
+                info: *mut i32,
+                jobu_len: usize,
+                jobvt_len: usize,
+            );
+        }
+    };
+}
+svd_ffi_real!(f32, sgesdd_, sgesvd_);
+svd_ffi_real!(f64, dgesdd_, dgesvd_);
+
+macro_rules! svd_ffi_complex {
+    ($t:ty, $r:ty, $gesdd:ident, $gesvd:ident) => {
+        extern "C" {
+            // SUBROUTINE ZGESDD( JOBZ, M, N, A, LDA, S, U, LDU, VT, LDVT, WORK, LWORK, RWORK,
+            //                    IWORK, INFO )
+            fn $gesdd(
+                jobz: *const c_char,
+                m: *const i32,
+                n: *const i32,
+                a: *mut $t,
+                lda: *const i32,
+                s: *mut $r,
+                u: *mut $t,
+                ldu: *const i32,
+                vt: *mut $t,
+                ldvt: *const i32,
+                work: *mut $t,
+                lwork: *const i32,
+                rwork: *mut $r,
+                iwork: *mut i32,
+                info: *mut i32,
+                jobz_len: usize,
+            );
+            // SUBROUTINE ZGESVD( JOBU, JOBVT, M, N, A, LDA, S, U, LDU, VT, LDVT, WORK, LWORK,
+            //                    RWORK, INFO )
+            fn $gesvd(
+                jobu: *const c_char,
+                jobvt: *const c_char,
+                m: *const i32,
+                n: *const i32,
+                a: *mut $t,
+                lda: *const i32,
+                s: *mut $r,
+                u: *mut $t,
+                ldu: *const i32,
+                vt: *mut $t,
+                ldvt: *const i32,
+                work: *mut $t,
+                lwork: *const i32,
+                rwork: *mut $r,
+                info: *mut i32,
+                jobu_len: usize,
+                jobvt_len: usize,
+            );
+        }
+    };
+}
+svd_ffi_complex!(Complex<f32>, f32, cgesdd_, cgesvd_);
+svd_ffi_complex!(Complex<f64>, f64, zgesdd_, zgesvd_);
+
+/// Raw SVD routines. The real routines ignore `rwork`.
+pub trait SvdLapack: LapackScalar {
+    /// # Safety
+    /// `a` holds `lda·n` elements (`lda ≥ max(1, m)`), `s` holds `min(m, n)`, `u`/`vt` hold
+    /// `ldu·ucols` / `ldvt·n` elements as ?gesdd documents for `jobz`, `work` holds
+    /// `max(1, lwork)` (or `lwork = -1`), `rwork` the documented LRWORK (complex only) and
+    /// `iwork` `8·min(m, n)`.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn gesdd(
+        jobz: c_char,
+        m: i32,
+        n: i32,
+        a: *mut Self,
+        lda: i32,
+        s: *mut Self::Real,
+        u: *mut Self,
+        ldu: i32,
+        vt: *mut Self,
+        ldvt: i32,
+        work: *mut Self,
+        lwork: i32,
+        rwork: *mut Self::Real,
+        iwork: *mut i32,
+    ) -> i32;
+    /// # Safety
+    /// As `gesdd` for `a`, `s`, `u`, `vt` and `work`; `rwork` holds `5·min(m, n)` reals
+    /// (complex only).
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn gesvd(
+        jobu: c_char,
+        jobvt: c_char,
+        m: i32,
+        n: i32,
+        a: *mut Self,
+        lda: i32,
+        s: *mut Self::Real,
+        u: *mut Self,
+        ldu: i32,
+        vt: *mut Self,
+        ldvt: i32,
+        work: *mut Self,
+        lwork: i32,
+        rwork: *mut Self::Real,
+    ) -> i32;
+}
+
+macro_rules! impl_svd {
+    ($t:ty, $gesdd:ident, $gesvd:ident, real) => {
+        impl SvdLapack for $t {
+            unsafe fn gesdd(
+                jobz: c_char,
+                m: i32,
+                n: i32,
+                a: *mut Self,
+                lda: i32,
+                s: *mut Self::Real,
+                u: *mut Self,
+                ldu: i32,
+                vt: *mut Self,
+                ldvt: i32,
+                work: *mut Self,
+                lwork: i32,
+                _rwork: *mut Self::Real,
+                iwork: *mut i32,
+            ) -> i32 {
+                let mut info = 0;
+                // SAFETY: forwarded contract of `SvdLapack::gesdd`; 1 is the CHARACTER length.
+                unsafe {
+                    $gesdd(
+                        &jobz, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, work, &lwork, iwork,
+                        &mut info, 1,
+                    )
+                };
+                info
+            }
+            unsafe fn gesvd(
+                jobu: c_char,
+                jobvt: c_char,
+                m: i32,
+                n: i32,
+                a: *mut Self,
+                lda: i32,
+                s: *mut Self::Real,
+                u: *mut Self,
+                ldu: i32,
+                vt: *mut Self,
+                ldvt: i32,
+                work: *mut Self,
+                lwork: i32,
+                _rwork: *mut Self::Real,
+            ) -> i32 {
+                let mut info = 0;
+                // SAFETY: forwarded contract of `SvdLapack::gesvd`; 1 is the CHARACTER length.
+                unsafe {
+                    $gesvd(
+                        &jobu, &jobvt, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, work, &lwork,
+                        &mut info, 1, 1,
+                    )
+                };
+                info
+            }
+        }
+    };
+    ($t:ty, $gesdd:ident, $gesvd:ident, complex) => {
+        impl SvdLapack for $t {
+            unsafe fn gesdd(
+                jobz: c_char,
+                m: i32,
+                n: i32,
+                a: *mut Self,
+                lda: i32,
+                s: *mut Self::Real,
+                u: *mut Self,
+                ldu: i32,
+                vt: *mut Self,
+                ldvt: i32,
+                work: *mut Self,
+                lwork: i32,
+                rwork: *mut Self::Real,
+                iwork: *mut i32,
+            ) -> i32 {
+                let mut info = 0;
+                // SAFETY: forwarded contract of `SvdLapack::gesdd`; 1 is the CHARACTER length.
+                unsafe {
+                    $gesdd(
+                        &jobz, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, work, &lwork, rwork, iwork,
+                        &mut info, 1,
+                    )
+                };
+                info
+            }
+            unsafe fn gesvd(
+                jobu: c_char,
+                jobvt: c_char,
+                m: i32,
+                n: i32,
+                a: *mut Self,
+                lda: i32,
+                s: *mut Self::Real,
+                u: *mut Self,
+                ldu: i32,
+                vt: *mut Self,
+                ldvt: i32,
+                work: *mut Self,
+                lwork: i32,
+                rwork: *mut Self::Real,
+            ) -> i32 {
+                let mut info = 0;
+                // SAFETY: forwarded contract of `SvdLapack::gesvd`; 1 is the CHARACTER length.
+                unsafe {
+                    $gesvd(
+                        &jobu, &jobvt, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, work, &lwork, rwork,
+                        &mut info, 1, 1,
+                    )
+                };
+                info
+            }
+        }
+    };
+}
+impl_svd!(f32, sgesdd_, sgesvd_, real);
+impl_svd!(f64, dgesdd_, dgesvd_, real);
+impl_svd!(Complex<f32>, cgesdd_, cgesvd_, complex);
+impl_svd!(Complex<f64>, zgesdd_, zgesvd_, complex);
+
+// ----------------------------------------------------------------------------- safe wrappers
+
+/// What to compute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SvdJob {
+    /// Singular values only (JOBZ = 'N').
+    Values,
+    /// Thin: `U` is `m×k`, `Vᴴ` is `k×n`, `k = min(m, n)` (JOBZ = 'S').
+    Thin,
+    /// Full: `U` is `m×m`, `Vᴴ` is `n×n` (JOBZ = 'A').
+    Full,
+}
+
+impl SvdJob {
+    fn as_char(self) -> c_char {
+        (match self {
+            SvdJob::Values => b'N',
+            SvdJob::Thin => b'S',
+            SvdJob::Full => b'A',
+        }) as c_char
+    }
+    /// Shapes of `U` and `Vᴴ` (0×0 when not computed).
+    fn shapes(self, m: usize, n: usize) -> ((usize, usize), (usize, usize)) {
+        let k = m.min(n);
+        match self {
+            SvdJob::Values => ((0, 0), (0, 0)),
+            SvdJob::Thin => ((m, k), (k, n)),
+            SvdJob::Full => ((m, m), (n, n)),
+        }
+    }
+}
+
+/// Output of [`gesdd`]: `U` and `Vᴴ` are 0×0 for [`SvdJob::Values`].
+pub(crate) struct SvdOut<T: Scalar> {
+    pub u: Array2<T>,
+    pub s: Array1<T::Real>,
+    pub vt: Array2<T>,
+}
+
+/// `n×n` identity (F-order).
+fn eye_f<T: Scalar>(n: usize) -> Array2<T> {
+    let mut e = Array2::<T>::zeros((n, n).f());
+    for i in 0..n {
+        e[(i, i)] = T::one();
+    }
+    e
+}
+
+/// Documented minimum LWORK of ?gesdd (the larger of the current and older formulas), in i64.
+fn gesdd_min_lwork<T: Scalar>(job: SvdJob, m: i64, n: i64) -> i64 {
+    let (mn, mx) = (m.min(n), m.max(n));
+    if T::IS_COMPLEX {
+        match job {
+            SvdJob::Values => 2 * mn + mx,
+            SvdJob::Thin => (mn * mn + 3 * mn).max(mn * mn + 2 * mn + mx),
+            SvdJob::Full => mn * mn + 2 * mn + mx,
+        }
+    } else {
+        match job {
+            SvdJob::Values => 3 * mn + mx.max(7 * mn),
+            SvdJob::Thin => (4 * mn * mn + 7 * mn).max(3 * mn + mx.max(4 * mn * mn + 4 * mn)),
+            SvdJob::Full => (4 * mn * mn + 6 * mn + mx).max(3 * mn + mx.max(4 * mn * mn + 4 * mn)),
+        }
+    }
+}
+
+/// LRWORK of ?gesdd (complex): `7·mn` for JOBZ = 'N' (LAPACK ≤ 3.6 needs 7mn, the current doc
+/// 5mn), otherwise `mn·max(5mn + 7, 2mx + 2mn + 1)`, which covers the current documentation's
+/// `max(5mn² + 5mn, 2mx·mn + 2mn² + mn)` (LAPACK 3.2.2 bug 0046, scipy PR #2610).
+fn gesdd_lrwork(job: SvdJob, m: i64, n: i64) -> i64 {
+    let (mn, mx) = (m.min(n), m.max(n));
+    match job {
+        SvdJob::Values => 7 * mn,
+        _ => mn * (5 * mn + 7).max(2 * mx + 2 * mn + 1),
+    }
+}
+
+/// Post-checks: every output finite, σ ≥ 0 and non-increasing.
+fn check_outputs<T: Scalar>(out: &SvdOut<T>, routine: &'static str) -> Result<()> {
+    let zero = T::Real::from_f64(0.0);
+    let s = out.s.as_slice().expect("contiguous");
+    let sorted = s.windows(2).all(|w| w[0] >= w[1]);
+    if !super::all_finite(s)
+        || s.iter().any(|&x| x < zero)
+        || !sorted
+        || !out.u.iter().all(|x| x.is_finite())
+        || !out.vt.iter().all(|x| x.is_finite())
+    {
+        return Err(Error::NumericalBreakdown { routine });
+    }
+    Ok(())
+}
+
+/// SVD of the F-order `m×n` matrix `a` (consumed) by ?gesdd; if ?gesdd reports INFO > 0, the
+/// original matrix is decomposed again by ?gesvd. Empty shapes never reach LAPACK: `U` / `Vᴴ`
+/// are the identity (full) or have a zero dimension (thin).
+pub(crate) fn gesdd<T: Scalar>(a: Array2<T>, job: SvdJob) -> Result<SvdOut<T>> {
+    let (m, n) = a.dim();
+    let k = m.min(n);
+    let ((um, uc), (vr, vc)) = job.shapes(m, n);
+    check_dims(um, uc)?;
+    check_dims(vr, vc)?;
+    if k == 0 {
+        let (u, vt) = match job {
+            SvdJob::Values => (Array2::zeros((0, 0).f()), Array2::zeros((0, 0).f())),
+            SvdJob::Thin => (Array2::zeros((m, 0).f()), Array2::zeros((0, n).f())),
+            SvdJob::Full => (eye_f(m), eye_f(n)),
+        };
+        return Ok(SvdOut {
+            u,
+            s: Array1::zeros(0),
+            vt,
+        });
+    }
+    let backup = a.clone();
+    match gesdd_raw(a, job)? {
+        Ok(out) => Ok(out),
+        Err(_info) => match gesvd_raw(backup, job)? {
+            Ok(out) => Ok(out),
+            Err(info) => Err(Error::NoConvergence {
+                routine: rname!(T, "gesvd"),
+                info,
+            }),
+        },
+    }
+}
+
+/// One ?gesdd call on a nonempty matrix: `Ok(Err(info))` when INFO > 0.
+fn gesdd_raw<T: Scalar>(
+    mut a: Array2<T>,
+    job: SvdJob,
+) -> Result<std::result::Result<SvdOut<T>, i32>> {
+    let (m, n) = a.dim();
+    let k = m.min(n);
+    let ((um, uc), (vr, vc)) = job.shapes(m, n);
+    let routine = rname!(T, "gesdd");
+    let (mi, ni, lda) = (lapack_int(m)?, lapack_int(n)?, lapack_int(ld(m))?);
+    let (ldu, ldvt) = (ld(um), ld(vr));
+    let (ldui, ldvti) = (lapack_int(ldu)?, lapack_int(ldvt)?);
+    let (m64, n64) = (m as i64, n as i64);
+    let mut s = Array1::<T::Real>::zeros(k);
+    let mut u = Array2::<T>::zeros((um, uc).f());
+    let mut vt = Array2::<T>::zeros((vr, vc).f());
+    // LAPACK never touches U / VT for JOBZ = 'N', but needs valid pointers.
+    let mut dummy = [T::zero(); 1];
+    let mut iwork = vec![0i32; size_i64(8 * k as i64)?];
+    let lrwork = if T::IS_COMPLEX {
+        size_i64(gesdd_lrwork(job, m64, n64))?
+    } else {
+        1
+    };
+    let mut rwork = vec![T::Real::from_f64(0.0); lrwork];
+    let abuf = col_major_slice_mut(&mut a);
+    assert_buf(abuf, m, n, ld(m));
+    let sbuf = s.as_slice_mut().expect("contiguous");
+    assert!(sbuf.len() >= k);
+    assert!(iwork.len() >= 8 * k);
+    let (uptr, vtptr) = if job == SvdJob::Values {
+        (dummy.as_mut_ptr(), dummy.as_mut_ptr())
+    } else {
+        let ub = col_major_slice_mut(&mut u);
+        assert_buf(ub, um, uc, ldu);
+        let ub = ub.as_mut_ptr();
+        let vb = col_major_slice_mut(&mut vt);
+        assert_buf(vb, vr, vc, ldvt);
+        (ub, vb.as_mut_ptr())
+    };
+    let mut q = [T::zero()];
+    // SAFETY: workspace query (lwork = -1): LAPACK only writes q[0]; every other buffer is sized
+    // as for the real call (asserted above).
+    let info = unsafe {
+        T::gesdd(
+            job.as_char(),
+            mi,
+            ni,
+            abuf.as_mut_ptr(),
+            lda,
+            sbuf.as_mut_ptr(),
+            uptr,
+            ldui,
+            vtptr,
+            ldvti,
+            q.as_mut_ptr(),
+            -1,
+            rwork.as_mut_ptr(),
+            iwork.as_mut_ptr(),
+        )
+    };
+    check_illegal(routine, info)?;
+    let lw = lwork(q[0], gesdd_min_lwork::<T>(job, m64, n64))?;
+    let mut work = vec![T::zero(); lw];
+    // SAFETY: a is m×n with ld max(1, m), s has min(m, n) entries, U/VT are ldu×uc / ldvt×vc
+    // with the leading dimensions ?gesdd requires for this JOBZ (or a 1-element dummy for 'N'),
+    // work has lw ≥ the documented minimum, rwork the documented LRWORK, iwork 8·min(m, n)
+    // (all asserted or sized above); no buffers alias.
+    let info = unsafe {
+        T::gesdd(
+            job.as_char(),
+            mi,
+            ni,
+            abuf.as_mut_ptr(),
+            lda,
+            sbuf.as_mut_ptr(),
+            uptr,
+            ldui,
+            vtptr,
+            ldvti,
+            work.as_mut_ptr(),
+            lapack_int(lw)?,
+            rwork.as_mut_ptr(),
+            iwork.as_mut_ptr(),
+        )
+    };
+    check_illegal(routine, info)?;
+    if info > 0 {
+        return Ok(Err(info));
+    }
+    let out = SvdOut { u, s, vt };
+    check_outputs(&out, routine)?;
+    Ok(Ok(out))
+}
+
+/// One ?gesvd call on a nonempty matrix: `Ok(Err(info))` when INFO > 0.
+fn gesvd_raw<T: Scalar>(
+    mut a: Array2<T>,
+    job: SvdJob,
+) -> Result<std::result::Result<SvdOut<T>, i32>> {
+    let (m, n) = a.dim();
+    let k = m.min(n);
+    let ((um, uc), (vr, vc)) = job.shapes(m, n);
+    let routine = rname!(T, "gesvd");
+    let (mi, ni, lda) = (lapack_int(m)?, lapack_int(n)?, lapack_int(ld(m))?);
+    let (ldu, ldvt) = (ld(um), ld(vr));
+    let (ldui, ldvti) = (lapack_int(ldu)?, lapack_int(ldvt)?);
+    let (m64, n64) = (m as i64, n as i64);
+    let (mn, mx) = (m64.min(n64), m64.max(n64));
+    let min_lwork = if T::IS_COMPLEX {
+        2 * mn + mx
+    } else {
+        (3 * mn + mx).max(5 * mn)
+    };
+    let mut s = Array1::<T::Real>::zeros(k);
+    let mut u = Array2::<T>::zeros((um, uc).f());
+    let mut vt = Array2::<T>::zeros((vr, vc).f());
+    let mut dummy = [T::zero(); 1];
+    let mut rwork = vec![T::Real::from_f64(0.0); size_i64(5 * mn)?];
+    let abuf = col_major_slice_mut(&mut a);
+    assert_buf(abuf, m, n, ld(m));
+    let sbuf = s.as_slice_mut().expect("contiguous");
+    assert!(sbuf.len() >= k);
+    let (uptr, vtptr) = if job == SvdJob::Values {
+        (dummy.as_mut_ptr(), dummy.as_mut_ptr())
+    } else {
+        let ub = col_major_slice_mut(&mut u);
+        assert_buf(ub, um, uc, ldu);
+        let ub = ub.as_mut_ptr();
+        let vb = col_major_slice_mut(&mut vt);
+        assert_buf(vb, vr, vc, ldvt);
+        (ub, vb.as_mut_ptr())
+    };
+    // JOBU = JOBVT = 'N' / 'S' / 'A' match ?gesdd's JOBZ.
+    let jc = job.as_char();
+    let mut q = [T::zero()];
+    // SAFETY: workspace query (lwork = -1): LAPACK only writes q[0].
+    let info = unsafe {
+        T::gesvd(
+            jc,
+            jc,
+            mi,
+            ni,
+            abuf.as_mut_ptr(),
+            lda,
+            sbuf.as_mut_ptr(),
+            uptr,
+            ldui,
+            vtptr,
+            ldvti,
+            q.as_mut_ptr(),
+            -1,
+            rwork.as_mut_ptr(),
+        )
+    };
+    check_illegal(routine, info)?;
+    let lw = lwork(q[0], min_lwork)?;
+    let mut work = vec![T::zero(); lw];
+    // SAFETY: a is m×n with ld max(1, m), s has min(m, n) entries, U/VT are sized for
+    // JOBU = JOBVT = job with the required leading dimensions (or a dummy for 'N'), work has
+    // lw ≥ the documented minimum, rwork 5·min(m, n) (all asserted or sized above).
+    let info = unsafe {
+        T::gesvd(
+            jc,
+            jc,
+            mi,
+            ni,
+            abuf.as_mut_ptr(),
+            lda,
+            sbuf.as_mut_ptr(),
+            uptr,
+            ldui,
+            vtptr,
+            ldvti,
+            work.as_mut_ptr(),
+            lapack_int(lw)?,
+            rwork.as_mut_ptr(),
+        )
+    };
+    check_illegal(routine, info)?;
+    if info > 0 {
+        return Ok(Err(info));
+    }
+    let out = SvdOut { u, s, vt };
+    check_outputs(&out, routine)?;
+    Ok(Ok(out))
+}
+
+/// ?gesvd directly (no ?gesdd first): for tests that compare the two algorithms.
+#[cfg(test)]
+pub(crate) fn gesvd<T: Scalar>(a: Array2<T>, job: SvdJob) -> Result<SvdOut<T>> {
+    let (m, n) = a.dim();
+    if m.min(n) == 0 {
+        return gesdd(a, job);
+    }
+    gesvd_raw(a, job)?.map_err(|info| Error::NoConvergence {
+        routine: rname!(T, "gesvd"),
+        info,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gesvd_and_gesdd_agree_on_values() {
+        let a = Array2::from_shape_fn((7, 5).f(), |(i, j)| ((i * 5 + j) as f64).sin());
+        let dd = gesdd(a.clone(), SvdJob::Values).unwrap().s;
+        let qr = gesvd(a.clone(), SvdJob::Thin).unwrap();
+        assert_eq!(qr.u.dim(), (7, 5));
+        let tol = 50.0 * 5.0 * f64::EPSILON * dd[0];
+        assert!(dd
+            .iter()
+            .zip(qr.s.iter())
+            .all(|(x, y)| (x - y).abs() <= tol));
+        let full = gesvd(a, SvdJob::Full).unwrap();
+        assert_eq!((full.u.dim(), full.vt.dim()), ((7, 7), (5, 5)));
+    }
+
+    #[test]
+    fn documented_minimum_workspaces() {
+        // dgesdd JOBZ = 'S' at 23 171: 4mn² + 7mn exceeds i32::MAX (the query wraps).
+        let m = 23_171i64;
+        assert_eq!(
+            gesdd_min_lwork::<f64>(SvdJob::Thin, m, m),
+            4 * m * m + 7 * m
+        );
+        assert!(lwork(1.0f64, gesdd_min_lwork::<f64>(SvdJob::Thin, m, m)).is_err());
+        assert_eq!(gesdd_lrwork(SvdJob::Values, 10, 4), 28);
+        assert_eq!(gesdd_lrwork(SvdJob::Thin, 10, 4), 4 * 29);
+    }
+}
