@@ -87,7 +87,127 @@ fn main() -> ndfactor::Result<()> {
         verify::LIN_THRESHOLD,
     );
 
-    println!("\n3. What the checks refuse (errors are typed, LAPACK never sees bad input)");
+    println!("\n3. LDLᵀ (Bunch–Kaufman): P·A·Pᵀ = L·D·Lᵀ   (LAPACK dsytrf, ≈ n³/3, any symmetric matrix)");
+    let ld = a.ldlt()?;
+    show("L", &ld.l());
+    show("D", &ld.d());
+    let inertia = ld.inertia().expect("real symmetric");
+    println!(
+        "  inertia: {} positive, {} negative, {} zero eigenvalues   det = {:.6}",
+        inertia.positive,
+        inertia.negative,
+        inertia.zero,
+        ld.det()
+    );
+    check(
+        "‖P·A·Pᵀ − L·D·Lᵀ‖₁ / (n·‖A‖₁·ε)",
+        verify::ldlt_ratio(&a, &ld),
+        verify::LIN_THRESHOLD,
+    );
+    let indefinite = array![[1.0, 2.0], [2.0, 1.0]];
+    let li = indefinite.ldlt()?.inertia().expect("real symmetric");
+    println!(
+        "  [[1,2],[2,1]] (Cholesky fails on it): inertia {} positive, {} negative",
+        li.positive, li.negative
+    );
+
+    println!(
+        "\n4. QR: A = Q·R   (LAPACK dgeqrf + dorgqr, ≈ 2mn² − 2n³/3: least squares without AᵀA)"
+    );
+    let qr = a.qr()?;
+    show("Q", &qr.q());
+    show("R", &qr.r());
+    check(
+        "‖A − Q·R‖₁ / (m·‖A‖₁·ε)",
+        verify::qr_ratio(&a, &qr.q(), &qr.r()),
+        verify::LIN_THRESHOLD,
+    );
+    check(
+        "‖I − QᵀQ‖₁ / (m·ε)",
+        verify::orthogonality_ratio(&qr.q()),
+        verify::LIN_THRESHOLD,
+    );
+
+    println!("\n5. Symmetric eigendecomposition: A = Q·Λ·Qᵀ   (LAPACK dsyevd, divide and conquer)");
+    let eh = a.eigh()?;
+    let lam: Vec<String> = eh.values().iter().map(|l| format!("{l:.6}")).collect();
+    println!("  λ (ascending) = [{}]", lam.join(", "));
+    check(
+        "‖A·Q − Q·Λ‖₁ / (n·‖A‖₁·ε)",
+        verify::eigen_ratio(&a, &eh.vectors(), &eh.values()),
+        verify::EIG_THRESHOLD,
+    );
+    check(
+        "‖I − QᵀQ‖₁ / (n·ε)",
+        verify::orthogonality_ratio(&eh.vectors()),
+        verify::EIG_THRESHOLD,
+    );
+
+    println!("\n6. SVD: A = U·Σ·Vᵀ   (LAPACK dgesdd; for SPD A, σ = λ)");
+    let sv = a.svd()?;
+    let sig: Vec<String> = sv.s().iter().map(|x| format!("{x:.6}")).collect();
+    println!(
+        "  σ = [{}]   ‖A‖₂ = σ₁ = {:.6}   κ₂ = {:.4}",
+        sig.join(", "),
+        sv.norm2(),
+        sv.cond()?
+    );
+    check(
+        "‖A − U·Σ·Vᵀ‖₁ / (max(m,n)·‖A‖₁·ε)",
+        verify::svd_ratio(&a, &sv.u(), &sv.s(), &sv.vt()),
+        verify::SVD_THRESHOLD,
+    );
+
+    println!("\n7. Schur: A = Z·T·Zᵀ   (LAPACK dgees; symmetric A ⇒ T diagonal)");
+    let sc = a.schur()?;
+    show("T", &sc.t().to_owned());
+    check(
+        "‖A − Z·T·Zᵀ‖₁ / (n·‖A‖₁·ε)",
+        verify::schur_ratio(&a, &sc.z(), &sc.t()),
+        verify::SCHUR_THRESHOLD,
+    );
+    let rot = array![[0.0, -1.0], [1.0, 0.0]];
+    let ev: Vec<String> = rot
+        .schur()?
+        .eigenvalues()
+        .iter()
+        .map(|z| format!("{:+.3}{:+.3}i", z.re, z.im))
+        .collect();
+    println!(
+        "  the rotation generator [[0,−1],[1,0]] has no real Schur triangle: a 2×2 block, λ = {}",
+        ev.join(", ")
+    );
+
+    println!("\n8. The SVD note's 4×5 example: σ = 3, √5, 2, 0 and the best rank-2 approximation");
+    let m = array![
+        [1.0, 0.0, 0.0, 0.0, 2.0],
+        [0.0, 0.0, 3.0, 0.0, 0.0],
+        [0.0, 0.0, 0.0, 0.0, 0.0],
+        [0.0, 2.0, 0.0, 0.0, 0.0]
+    ];
+    show("A", &m);
+    let s4 = Svd::values(&m)?;
+    let s4s: Vec<String> = s4.iter().map(|x| format!("{x:.6}")).collect();
+    println!(
+        "  σ = [{}]   (√5 = {:.6})   rank = {}",
+        s4s.join(", "),
+        5f64.sqrt(),
+        m.svd()?.rank(None)?
+    );
+    let full = m.svd()?;
+    let k = 2;
+    let us = &full.u().slice(ndarray::s![.., ..k]) * &full.s().slice(ndarray::s![..k]);
+    let ak = us.dot(&full.vt().slice(ndarray::s![..k, ..]));
+    let measured = verify::norm_fro(&(&m - &ak));
+    let eckart_young = full.s().iter().skip(k).map(|x| x * x).sum::<f64>().sqrt();
+    println!("  rank-2 truncation: ‖A − A₂‖_F measured {measured:.12}, Eckart–Young √Σᵢ₍>₂₎σᵢ² = {eckart_young:.12} (= σ₃)");
+    println!(
+        "  storage: (m + n + 1)·k = {} values instead of m·n = {}",
+        (4 + 5 + 1) * k,
+        4 * 5
+    );
+
+    println!("\n9. What the checks refuse (errors are typed, LAPACK never sees bad input)");
     let indefinite = array![[1.0, 2.0], [2.0, 1.0]];
     println!(
         "  cholesky of [[1,2],[2,1]] (eigenvalues 3, −1): {}",
@@ -108,7 +228,7 @@ fn main() -> ndfactor::Result<()> {
         Array2::<f64>::zeros((2, 3)).lu().unwrap_err()
     );
 
-    println!("\n4. Conditioning: the Hilbert matrix hᵢⱼ = 1/(i+j+1)");
+    println!("\n10. Conditioning: the Hilbert matrix hᵢⱼ = 1/(i+j+1)");
     println!(
         "  {:>3}  {:>12}  {:>10}  Cholesky",
         "n", "rcond₁", "digits lost"
@@ -123,7 +243,7 @@ fn main() -> ndfactor::Result<()> {
         println!("  {n:>3}  {rc:>12.3e}  {:>10.1}  {chol}", -rc.log10());
     }
 
-    println!("\n5. Complex Hermitian input works the same (c64)");
+    println!("\n11. Complex Hermitian input works the same (c64)");
     let i = c64::new(0.0, 1.0);
     let h = array![[c64::new(2.0, 0.0), i], [-i, c64::new(2.0, 0.0)]];
     let hc = h.cholesky()?;
