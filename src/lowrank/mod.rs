@@ -112,6 +112,9 @@ pub(crate) fn choose_rank<R: RealScalar>(s: &[R], rank: Rank<R>) -> Result<usize
     }
 }
 
+/// One row of [`Svd::error_profile`]: `(k, ‖A − A_k‖_F, ‖A − A_k‖₂, energy retained)`.
+pub type ErrorProfileRow<R> = (usize, R, R, R);
+
 /// Eckart–Young report for a rank-`k` truncation: by the Eckart–Young–Mirsky theorem
 /// `‖A − A_k‖₂ = σ_{k+1}` and `‖A − A_k‖_F = √Σ_{i>k} σᵢ²`, the best possible for rank `k`.
 ///
@@ -348,7 +351,7 @@ impl<T: Scalar> Svd<T> {
     /// assert_eq!(p[2].1, 0.0);
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
-    pub fn error_profile(&self) -> Vec<(usize, T::Real, T::Real, T::Real)> {
+    pub fn error_profile(&self) -> Vec<ErrorProfileRow<T::Real>> {
         let (m, n) = self.dim();
         let s: Vec<T::Real> = self.s().iter().take(m.min(n)).copied().collect();
         (0..=s.len())
