@@ -1,7 +1,7 @@
 //! Low-rank approximation: rank selection, truncated SVD with Eckart–Young error reports,
 //! factored low-rank matrices, randomized SVD, pseudoinverse and least squares.
 //!
-//! Everything here is safe Rust on top of [`Svd`](crate::Svd) and [`Qr`](crate::Qr).
+//! Everything here is safe Rust on top of [`Svd`] and [`Qr`](crate::Qr).
 
 mod randomized;
 mod solve;
