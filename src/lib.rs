@@ -120,6 +120,7 @@ pub mod ext;
 #[allow(unsafe_code)]
 mod lapack;
 pub mod layout;
+pub mod lowrank;
 mod scalar;
 pub mod testing;
 pub mod verify;
@@ -136,6 +137,10 @@ pub use decomp::{Rhs, Solve};
 pub use error::{Error, Result};
 pub use ext::LinalgExt;
 pub use lapack::Uplo;
+pub use lowrank::{
+    compress, cond, left_null_space, lstsq, null_space, pinv, pinv_with, range, rank, row_space,
+    EckartYoung, LowRank, Lstsq, RandomizedSvd, Rank, TruncatedSvd,
+};
 pub use scalar::{c32, c64, RealScalar, Scalar};
 
 /// Which LAPACK library the process is running, read at run time (e.g.
@@ -162,7 +167,8 @@ pub fn backend() -> String {
 /// ```
 pub mod prelude {
     pub use crate::{
-        c32, c64, Cholesky, ColPivQr, Eig, EigVectors, Error, Inertia, Ldlt, LinalgExt, Lu, Qr,
-        RealScalar, Result, Scalar, Schur, Solve, Svd, SymmetricEigen, Symmetry, Uplo,
+        c32, c64, Cholesky, ColPivQr, EckartYoung, Eig, EigVectors, Error, Inertia, Ldlt,
+        LinalgExt, LowRank, Lu, Qr, RandomizedSvd, Rank, RealScalar, Result, Scalar, Schur, Solve,
+        Svd, SymmetricEigen, Symmetry, TruncatedSvd, Uplo,
     };
 }
