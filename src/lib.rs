@@ -114,6 +114,8 @@ extern crate netlib_src as _;
 #[cfg(any(feature = "openblas-system", feature = "openblas-static"))]
 extern crate openblas_src as _;
 
+pub mod auto;
+pub mod cond;
 pub mod decomp;
 mod error;
 pub mod ext;
