@@ -32,8 +32,8 @@ use ndarray::{s, Array, Array1, Array2, ArrayBase, Data, Ix2, ShapeBuilder};
 use crate::cond::Conditioning;
 use crate::decomp::{rhs_matrix, Rhs};
 use crate::error::{Error, Result};
-use crate::layout::{check_finite, to_col_major};
 use crate::lapack::qr::trcon;
+use crate::layout::{check_finite, to_col_major};
 use crate::scalar::{RealScalar, Scalar};
 use crate::{Cholesky, ColPivQr, Ldlt, Lu, Qr, Uplo};
 
@@ -152,7 +152,10 @@ pub fn factorize<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<
             }
         }
         if upper && lower {
-            let _ = writeln!(log, "square and diagonal (exact zero test): solved by division");
+            let _ = writeln!(
+                log,
+                "square and diagonal (exact zero test): solved by division"
+            );
             Inner::Diagonal(a.diag().to_owned())
         } else if upper {
             let _ = writeln!(
@@ -227,12 +230,7 @@ pub fn factorize<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<
             }
         }
     };
-    let mut f = Factorization {
-        inner,
-        m,
-        n,
-        log,
-    };
+    let mut f = Factorization { inner, m, n, log };
     let c = Conditioning::from_rcond(f.rcond());
     let _ = write!(f.log, "conditioning: {c}");
     Ok(f)

@@ -230,11 +230,7 @@ macro_rules! checked {
     };
 }
 
-checked!(
-    Lu,
-    "Lu",
-    "let f = array![[4.0f64, 1.0], [1.0, 3.0]].lu()?;"
-);
+checked!(Lu, "Lu", "let f = array![[4.0f64, 1.0], [1.0, 3.0]].lu()?;");
 checked!(
     Cholesky,
     "Cholesky",
@@ -245,7 +241,11 @@ checked!(
     "Ldlt",
     "let f = Ldlt::new(&array![[4.0f64, 1.0], [1.0, -3.0]])?;"
 );
-checked!(Qr, "Qr", "let f = Qr::new(&array![[4.0f64, 1.0], [1.0, 3.0]])?;");
+checked!(
+    Qr,
+    "Qr",
+    "let f = Qr::new(&array![[4.0f64, 1.0], [1.0, 3.0]])?;"
+);
 
 impl<T: Scalar> Svd<T> {
     /// Conditioning report from the exact 2-norm `rcond = σ_min/σ₁` of the stored singular
