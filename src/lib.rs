@@ -32,6 +32,13 @@
 //! | [`Svd`] | `A = U·Σ·Vᴴ` | rank, 2-norm, condition, low-rank approximation | dgesdd (dgesvd fallback) | ≈ 4mn² + 8n³ |
 //! | [`SymmetricEigen`] | `A = V·Λ·Vᴴ` | spectra of symmetric/Hermitian matrices, PCA | dsyevd, dsyevr (subsets) | ≈ 9n³ |
 //!
+//! ## Choosing automatically, and conditioning
+//! [`factorize`] inspects a matrix (finite, shape, diagonal, triangular, symmetric within a
+//! tolerance, positive definite) and picks the factorization; `explain()` says why.
+//! [`auto::solve`], [`auto::inv`] and [`auto::det`] go through it. [`cond`](mod@cond) reports
+//! conditioning ([`Conditioning`], [`Verdict`]) and adds `solve_checked`, which refuses
+//! matrices with `rcond < ε` ([`Error::IllConditioned`]).
+//!
 //! All four LAPACK element types are supported: `f32`, `f64`, [`c32`], [`c64`], through the
 //! sealed [`Scalar`] trait. Factors come back as F-order (column-major) arrays.
 //!
@@ -114,6 +121,8 @@ extern crate netlib_src as _;
 #[cfg(any(feature = "openblas-system", feature = "openblas-static"))]
 extern crate openblas_src as _;
 
+pub mod auto;
+pub mod cond;
 pub mod decomp;
 mod error;
 pub mod ext;
@@ -125,6 +134,8 @@ mod scalar;
 pub mod testing;
 pub mod verify;
 
+pub use auto::{factorize, Factorization, FactorizationKind};
+pub use cond::{Conditioning, Verdict};
 pub use decomp::cholesky::Cholesky;
 pub use decomp::eig::{Eig, EigVectors};
 pub use decomp::eigh::SymmetricEigen;
@@ -167,8 +178,9 @@ pub fn backend() -> String {
 /// ```
 pub mod prelude {
     pub use crate::{
-        c32, c64, Cholesky, ColPivQr, EckartYoung, Eig, EigVectors, Error, Inertia, Ldlt,
-        LinalgExt, LowRank, Lu, Qr, RandomizedSvd, Rank, RealScalar, Result, Scalar, Schur, Solve,
-        Svd, SymmetricEigen, Symmetry, TruncatedSvd, Uplo,
+        c32, c64, factorize, Cholesky, ColPivQr, Conditioning, EckartYoung, Eig, EigVectors, Error,
+        Factorization, FactorizationKind, Inertia, Ldlt, LinalgExt, LowRank, Lu, Qr, RandomizedSvd,
+        Rank, RealScalar, Result, Scalar, Schur, Solve, Svd, SymmetricEigen, Symmetry,
+        TruncatedSvd, Uplo, Verdict,
     };
 }

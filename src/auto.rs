@@ -1,0 +1,518 @@
+//! Automatic choice of factorization from the structure of the matrix.
+//!
+//! [`factorize`] inspects the matrix, in this order, and picks the cheapest reliable
+//! factorization; [`Factorization::explain`] reports every check run and its outcome.
+//!
+//! 1. finiteness (NaN/∞ → [`Error::NonFinite`]);
+//! 2. shape: tall (`m > n`) → [`ColPivQr`] least squares (basic solution, numerical rank
+//!    reported); wide (`m < n`) → [`Qr`] minimum-norm solution;
+//! 3. square: diagonal, upper or lower triangular (exact zero tests) → solved directly by
+//!    division / substitution in Rust, no factorization;
+//! 4. symmetric/Hermitian, exactly or within `|aᵢⱼ − conj(aⱼᵢ)| ≤ 8·n·ε·‖A‖_max` (then
+//!    `(A + Aᴴ)/2` is factored instead, and `explain` says so) → [`Cholesky`], falling back to
+//!    [`Ldlt`] when Cholesky reports a leading minor that is not positive definite;
+//! 5. anything else → [`Lu`] (a tridiagonal matrix is noted, and also factored by LU).
+//!
+//! ```
+//! use ndarray::array;
+//! use ndfactor::auto::{factorize, FactorizationKind};
+//! let a = array![[4.0f64, 1.0], [1.0, 3.0]];
+//! let f = factorize(&a)?;
+//! assert_eq!(f.kind(), FactorizationKind::Cholesky);
+//! let x = f.solve(&array![1.0, 2.0])?;
+//! assert!((&a.dot(&x) - &array![1.0, 2.0]).iter().all(|d| d.abs() < 1e-14));
+//! assert!(f.explain().contains("Cholesky succeeded"));
+//! # Ok::<(), ndfactor::Error>(())
+//! ```
+
+use std::fmt::Write as _;
+
+use ndarray::{s, Array, Array1, Array2, ArrayBase, Data, Ix2, ShapeBuilder};
+
+use crate::cond::Conditioning;
+use crate::decomp::{rhs_matrix, Rhs};
+use crate::error::{Error, Result};
+use crate::lapack::qr::trcon;
+use crate::layout::{check_finite, to_col_major};
+use crate::scalar::{RealScalar, Scalar};
+use crate::{Cholesky, ColPivQr, Ldlt, Lu, Qr, Uplo};
+
+/// Which factorization [`factorize`] chose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FactorizationKind {
+    /// Square diagonal: solved by division.
+    Diagonal,
+    /// Square upper triangular: solved by back substitution.
+    UpperTriangular,
+    /// Square lower triangular: solved by forward substitution.
+    LowerTriangular,
+    /// Hermitian positive definite: [`Cholesky`].
+    Cholesky,
+    /// Hermitian indefinite: [`Ldlt`] (Bunch–Kaufman).
+    Ldlt,
+    /// General square: [`Lu`].
+    Lu,
+    /// Tall: least squares through [`ColPivQr`].
+    LeastSquares,
+    /// Wide: minimum-norm solution through [`Qr`].
+    MinimumNorm,
+}
+
+enum Inner<T: Scalar> {
+    Diagonal(Array1<T>),
+    Triangular(Array2<T>, Uplo),
+    Cholesky(Cholesky<T>),
+    Ldlt(Ldlt<T>),
+    Lu(Lu<T>),
+    LeastSquares { qr: ColPivQr<T>, rank: usize },
+    MinimumNorm(Qr<T>),
+}
+
+/// The factorization [`factorize`] chose, with the record of why.
+///
+/// ```
+/// use ndarray::array;
+/// use ndfactor::auto::{factorize, FactorizationKind};
+/// let f = factorize(&array![[2.0f64, 0.0], [0.0, 4.0]])?;
+/// assert_eq!(f.kind(), FactorizationKind::Diagonal);
+/// assert_eq!(f.det()?, 8.0);
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+pub struct Factorization<T: Scalar> {
+    inner: Inner<T>,
+    m: usize,
+    n: usize,
+    log: String,
+}
+
+/// Largest `|aᵢⱼ − conj(aⱼᵢ)|` of a square matrix.
+fn hermitian_defect<T: Scalar>(a: &Array2<T>) -> T::Real {
+    let n = a.nrows();
+    let mut d = T::Real::from_f64(0.0);
+    for i in 0..n {
+        for j in 0..=i {
+            d = d.max((a[(i, j)] - a[(j, i)].conj()).abs());
+        }
+    }
+    d
+}
+
+/// Inspects `a` and factors it with the method its structure calls for; see the
+/// [module documentation](self) for the order of the checks and the tolerances.
+///
+/// # Errors
+/// [`Error::NonFinite`] for NaN/∞; errors of the chosen factorization (e.g.
+/// [`Error::NumericalBreakdown`]). Exactly singular square matrices are accepted: the solve
+/// reports [`Error::Singular`].
+///
+/// ```
+/// use ndarray::array;
+/// use ndfactor::auto::{factorize, FactorizationKind};
+/// let f = factorize(&array![[1.0f64, 2.0], [2.0, 1.0]])?; // symmetric indefinite
+/// assert_eq!(f.kind(), FactorizationKind::Ldlt);
+/// assert!(f.explain().contains("leading minor of order 2"));
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+pub fn factorize<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<Factorization<T>> {
+    check_finite(a)?;
+    let (m, n) = a.dim();
+    let mut log = String::new();
+    let _ = writeln!(log, "shape {m}×{n}, all entries finite");
+    let a = to_col_major(a);
+    let zero = T::zero();
+    let inner = if m > n {
+        let _ = writeln!(log, "tall (m > n): least squares by column-pivoted QR");
+        let qr = ColPivQr::from_owned(a)?;
+        let rank = qr.rank(None)?;
+        if rank < n {
+            let _ = writeln!(
+                log,
+                "rank deficient: numerical rank {rank} < {n} columns (tolerance {:.3e}); the \
+                 solve returns a basic solution with {} free variables set to zero",
+                qr.default_tolerance().to_f64(),
+                n - rank
+            );
+        } else {
+            let _ = writeln!(log, "full column rank {rank}");
+        }
+        Inner::LeastSquares { qr, rank }
+    } else if m < n {
+        let _ = writeln!(log, "wide (m < n): minimum-norm solution by QR");
+        Inner::MinimumNorm(Qr::from_owned(a)?)
+    } else {
+        let mut upper = true;
+        let mut lower = true;
+        let mut tridiagonal = true;
+        for ((i, j), &v) in a.indexed_iter() {
+            if v != zero {
+                upper &= i <= j;
+                lower &= i >= j;
+                tridiagonal &= i.abs_diff(j) <= 1;
+            }
+        }
+        if upper && lower {
+            let _ = writeln!(
+                log,
+                "square and diagonal (exact zero test): solved by division"
+            );
+            Inner::Diagonal(a.diag().to_owned())
+        } else if upper {
+            let _ = writeln!(
+                log,
+                "square, not diagonal, upper triangular (exact zero test): solved by back \
+                 substitution, no factorization"
+            );
+            Inner::Triangular(a, Uplo::Upper)
+        } else if lower {
+            let _ = writeln!(
+                log,
+                "square, not diagonal, lower triangular (exact zero test): solved by forward \
+                 substitution, no factorization"
+            );
+            Inner::Triangular(a, Uplo::Lower)
+        } else {
+            let _ = writeln!(log, "square, not triangular");
+            let defect = hermitian_defect(&a);
+            let amax = a.iter().fold(T::Real::from_f64(0.0), |s, x| s.max(x.abs()));
+            let tol = T::Real::from_f64(8.0 * n as f64) * T::eps() * amax;
+            let sym = if defect == T::Real::from_f64(0.0) {
+                let _ = writeln!(log, "exactly symmetric/Hermitian");
+                Some(a.clone())
+            } else if defect <= tol {
+                let _ = writeln!(
+                    log,
+                    "nearly symmetric/Hermitian: defect max|aᵢⱼ − conj(aⱼᵢ)| = {:.3e} ≤ \
+                     tolerance 8·n·ε·‖A‖_max = {:.3e}; factoring the symmetrised (A + Aᴴ)/2",
+                    defect.to_f64(),
+                    tol.to_f64()
+                );
+                let half = T::Real::from_f64(0.5);
+                let mut h = a.clone();
+                for i in 0..n {
+                    for j in 0..n {
+                        h[(i, j)] = (a[(i, j)] + a[(j, i)].conj()).scale(half);
+                    }
+                }
+                Some(h)
+            } else {
+                let _ = writeln!(
+                    log,
+                    "not symmetric: defect max|aᵢⱼ − conj(aⱼᵢ)| = {:.3e} > tolerance {:.3e}",
+                    defect.to_f64(),
+                    tol.to_f64()
+                );
+                None
+            };
+            match sym {
+                Some(h) => match Cholesky::new(&h) {
+                    Ok(c) => {
+                        let _ = writeln!(log, "Cholesky succeeded: positive definite");
+                        Inner::Cholesky(c)
+                    }
+                    Err(Error::NotPositiveDefinite { index }) => {
+                        let _ = writeln!(
+                            log,
+                            "Cholesky failed: the leading minor of order {index} is not \
+                             positive definite; falling back to LDLᴴ (Bunch–Kaufman)"
+                        );
+                        Inner::Ldlt(Ldlt::from_owned(h)?)
+                    }
+                    Err(e) => return Err(e),
+                },
+                None => {
+                    if tridiagonal {
+                        let _ = writeln!(log, "tridiagonal (noted; factored by general LU)");
+                    }
+                    let _ = writeln!(log, "general square: LU with partial pivoting");
+                    Inner::Lu(Lu::from_owned(a)?)
+                }
+            }
+        }
+    };
+    let mut f = Factorization { inner, m, n, log };
+    let c = Conditioning::from_rcond(f.rcond());
+    let _ = write!(f.log, "conditioning: {c}");
+    Ok(f)
+}
+
+/// Solves a triangular system in place by substitution (`b` is `n×nrhs`).
+fn substitute<T: Scalar>(r: &Array2<T>, uplo: Uplo, b: &mut Array2<T>) -> Result<()> {
+    let n = r.nrows();
+    if let Some(i) = (0..n).find(|&i| r[(i, i)] == T::zero()) {
+        return Err(Error::Singular { index: i + 1 });
+    }
+    for mut col in b.columns_mut() {
+        let order: Box<dyn Iterator<Item = usize>> = match uplo {
+            Uplo::Upper => Box::new((0..n).rev()),
+            Uplo::Lower => Box::new(0..n),
+        };
+        for i in order {
+            let mut v = col[i];
+            let range = match uplo {
+                Uplo::Upper => i + 1..n,
+                Uplo::Lower => 0..i,
+            };
+            for j in range {
+                v -= r[(i, j)] * col[j];
+            }
+            col[i] = v / r[(i, i)];
+        }
+    }
+    Ok(())
+}
+
+impl<T: Scalar> Factorization<T> {
+    /// The factorization chosen.
+    ///
+    /// ```
+    /// use ndfactor::auto::{factorize, FactorizationKind};
+    /// let f = factorize(&ndarray::array![[1.0f64, 2.0], [3.0, 4.0]])?;
+    /// assert_eq!(f.kind(), FactorizationKind::Lu);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn kind(&self) -> FactorizationKind {
+        match &self.inner {
+            Inner::Diagonal(_) => FactorizationKind::Diagonal,
+            Inner::Triangular(_, Uplo::Upper) => FactorizationKind::UpperTriangular,
+            Inner::Triangular(_, Uplo::Lower) => FactorizationKind::LowerTriangular,
+            Inner::Cholesky(_) => FactorizationKind::Cholesky,
+            Inner::Ldlt(_) => FactorizationKind::Ldlt,
+            Inner::Lu(_) => FactorizationKind::Lu,
+            Inner::LeastSquares { .. } => FactorizationKind::LeastSquares,
+            Inner::MinimumNorm(_) => FactorizationKind::MinimumNorm,
+        }
+    }
+
+    /// The checks [`factorize`] ran and their outcomes, one per line, in plain words with the
+    /// numbers (shape, symmetry defect and tolerance, Cholesky outcome and failing minor, rank,
+    /// rcond and verdict).
+    ///
+    /// ```
+    /// use ndfactor::auto::factorize;
+    /// let f = factorize(&ndarray::array![[1.0f64, 2.0], [3.0, 4.0]])?;
+    /// assert!(f.explain().contains("not symmetric"));
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn explain(&self) -> String {
+        self.log.clone()
+    }
+
+    /// Numerical rank for the least-squares branch (column-pivoted QR, default tolerance);
+    /// `None` for the other kinds.
+    ///
+    /// ```
+    /// use ndfactor::auto::factorize;
+    /// let f = factorize(&ndarray::array![[1.0f64, 2.0], [2.0, 4.0], [3.0, 6.0]])?;
+    /// assert_eq!(f.rank(), Some(1));
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn rank(&self) -> Option<usize> {
+        match &self.inner {
+            Inner::LeastSquares { rank, .. } => Some(*rank),
+            _ => None,
+        }
+    }
+
+    /// Solves `A·x = b` (square), the least-squares problem (tall) or the minimum-norm problem
+    /// (wide), for a vector or a matrix of right-hand sides. A rank-deficient tall matrix gives
+    /// the basic solution (free variables of the column-pivoted QR set to zero), as MATLAB's
+    /// backslash does.
+    ///
+    /// # Errors
+    /// [`Error::Singular`] for an exactly singular square matrix (or rank-deficient wide one),
+    /// [`Error::DimensionMismatch`], [`Error::NonFinite`] in `b`.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use ndfactor::auto::factorize;
+    /// let a = array![[2.0f64, 1.0], [0.0, 4.0]];
+    /// let x = factorize(&a)?.solve(&array![3.0, 4.0])?;
+    /// assert_eq!(x, array![1.0, 1.0]);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn solve<S, D>(&self, b: &ArrayBase<S, D>) -> Result<Array<T, D>>
+    where
+        S: Data<Elem = T>,
+        D: Rhs,
+    {
+        let x = match &self.inner {
+            Inner::Diagonal(d) => {
+                let mut x = rhs_matrix(b, self.m, "Factorization::solve: rows of b")?;
+                if let Some(i) = d.iter().position(|&v| v == T::zero()) {
+                    return Err(Error::Singular { index: i + 1 });
+                }
+                for (mut row, &di) in x.rows_mut().into_iter().zip(d) {
+                    row.mapv_inplace(|v| v / di);
+                }
+                x
+            }
+            Inner::Triangular(r, uplo) => {
+                let mut x = rhs_matrix(b, self.m, "Factorization::solve: rows of b")?;
+                substitute(r, *uplo, &mut x)?;
+                x
+            }
+            Inner::Cholesky(c) => return c.solve(b),
+            Inner::Ldlt(l) => return l.solve(b),
+            Inner::Lu(l) => return l.solve(b),
+            Inner::MinimumNorm(q) => return q.solve(b),
+            Inner::LeastSquares { qr, rank } => {
+                let bm = rhs_matrix(b, self.m, "Factorization::solve: rows of b")?;
+                let c = qr.apply_qh(&bm)?;
+                let r = *rank;
+                let rr = to_col_major(&qr.factors().slice(s![..r, ..r]));
+                let mut y = to_col_major(&c.slice(s![..r, ..]));
+                substitute(&rr, Uplo::Upper, &mut y)?;
+                let perm = qr.perm();
+                let mut x = Array2::zeros((self.n, bm.ncols()).f());
+                for (k, &p) in perm.iter().enumerate().take(r) {
+                    x.row_mut(p).assign(&y.row(k));
+                }
+                x
+            }
+        };
+        Ok(D::from_matrix(x))
+    }
+
+    /// Determinant (square matrices).
+    ///
+    /// # Errors
+    /// [`Error::NotSquare`] for the least-squares and minimum-norm kinds.
+    ///
+    /// ```
+    /// use ndfactor::auto::factorize;
+    /// let d = factorize(&ndarray::array![[1.0f64, 2.0], [3.0, 4.0]])?.det()?;
+    /// assert!((d + 2.0).abs() < 1e-14);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn det(&self) -> Result<T> {
+        Ok(match &self.inner {
+            Inner::Diagonal(d) => d.iter().fold(T::one(), |p, &v| p * v),
+            Inner::Triangular(r, _) => r.diag().iter().fold(T::one(), |p, &v| p * v),
+            Inner::Cholesky(c) => T::from_real(c.det()),
+            Inner::Ldlt(l) => l.det(),
+            Inner::Lu(l) => l.det(),
+            _ => {
+                return Err(Error::NotSquare {
+                    rows: self.m,
+                    cols: self.n,
+                })
+            }
+        })
+    }
+
+    /// Reciprocal condition number: exact `min|dᵢ|/max|dᵢ|` for a diagonal matrix, ?trcon
+    /// (1-norm estimate) for triangular ones and the triangular factor of the QR kinds
+    /// (restricted to the numerical rank for least squares), and the factorization's own
+    /// `rcond` otherwise. 1 for an empty matrix, NaN if the estimate fails.
+    ///
+    /// ```
+    /// use ndfactor::auto::factorize;
+    /// let f = factorize(&ndarray::array![[1.0f64, 0.0], [0.0, 1e-3]])?;
+    /// assert_eq!(f.rcond(), 1e-3);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn rcond(&self) -> T::Real {
+        let zero = T::Real::from_f64(0.0);
+        match &self.inner {
+            Inner::Diagonal(d) => {
+                if d.is_empty() {
+                    return T::Real::from_f64(1.0);
+                }
+                let mx = d.iter().fold(zero, |s, x| s.max(x.abs()));
+                let mn = d.iter().fold(T::Real::infinity(), |s, x| s.min(x.abs()));
+                if mx == zero {
+                    zero
+                } else {
+                    mn / mx
+                }
+            }
+            Inner::Triangular(r, uplo) => {
+                if r.diag().iter().any(|&v| v == T::zero()) {
+                    return zero;
+                }
+                trcon(r, self.n, *uplo).unwrap_or_else(|_| T::Real::nan())
+            }
+            Inner::Cholesky(c) => c.rcond(),
+            Inner::Ldlt(l) => l.rcond(),
+            Inner::Lu(l) => l.rcond(),
+            Inner::MinimumNorm(q) => q.rcond(),
+            Inner::LeastSquares { qr, rank } => {
+                let rr = to_col_major(&qr.factors().slice(s![..*rank, ..*rank]));
+                trcon(&rr, *rank, Uplo::Upper).unwrap_or_else(|_| T::Real::nan())
+            }
+        }
+    }
+
+    /// [`Conditioning`] report from [`rcond`](Factorization::rcond).
+    ///
+    /// ```
+    /// use ndfactor::auto::factorize;
+    /// use ndfactor::cond::Verdict;
+    /// let f = factorize(&ndarray::array![[1.0f64, 0.0], [0.0, 1e-20]])?;
+    /// assert_eq!(f.conditioning().verdict, Verdict::NumericallySingular);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn conditioning(&self) -> Conditioning<T::Real> {
+        Conditioning::from_rcond(self.rcond())
+    }
+}
+
+/// Solves `A·x = b` through [`factorize`] (least squares for tall `A`, minimum norm for wide).
+///
+/// # Errors
+/// As [`factorize`] and [`Factorization::solve`].
+///
+/// ```
+/// use ndarray::array;
+/// let x = ndfactor::auto::solve(&array![[4.0f64, 1.0], [1.0, 3.0]], &array![5.0, 4.0])?;
+/// assert!((x[0] - 1.0).abs() < 1e-14 && (x[1] - 1.0).abs() < 1e-14);
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+pub fn solve<T, S1, S2, D>(a: &ArrayBase<S1, Ix2>, b: &ArrayBase<S2, D>) -> Result<Array<T, D>>
+where
+    T: Scalar,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    D: Rhs,
+{
+    factorize(a)?.solve(b)
+}
+
+/// Inverse of a square matrix through [`factorize`] (solving against the identity).
+///
+/// # Errors
+/// [`Error::NotSquare`], [`Error::Singular`], [`Error::NonFinite`].
+///
+/// ```
+/// use ndarray::array;
+/// let inv = ndfactor::auto::inv(&array![[2.0f64, 0.0], [0.0, 4.0]])?;
+/// assert_eq!(inv, array![[0.5, 0.0], [0.0, 0.25]]);
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+pub fn inv<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<Array2<T>> {
+    let (m, n) = a.dim();
+    if m != n {
+        return Err(Error::NotSquare { rows: m, cols: n });
+    }
+    factorize(a)?.solve(&Array2::<T>::eye(n))
+}
+
+/// Determinant of a square matrix through [`factorize`] (1 for an empty matrix).
+///
+/// # Errors
+/// [`Error::NotSquare`], [`Error::NonFinite`].
+///
+/// ```
+/// use ndarray::array;
+/// let d = ndfactor::auto::det(&array![[1.0f64, 2.0], [0.0, 3.0]])?;
+/// assert_eq!(d, 3.0);
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+pub fn det<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<T> {
+    let (m, n) = a.dim();
+    if m != n {
+        return Err(Error::NotSquare { rows: m, cols: n });
+    }
+    factorize(a)?.det()
+}
