@@ -206,6 +206,18 @@ fn main() -> ndfactor::Result<()> {
         (4 + 5 + 1) * k,
         4 * 5
     );
+    let t = full.truncate(Rank::Fixed(2))?;
+    println!(
+        "  the Eckart–Young report of svd.truncate(Rank::Fixed(2)):\n{}",
+        t.report()
+    );
+    let r = RandomizedSvd::new(2).seed(7).compute(&m)?;
+    let rs: Vec<String> = r.s().iter().map(|x| format!("{x:.6}")).collect();
+    println!(
+        "  randomized SVD (k = 2, seed 7): σ̃ = [{}], Frobenius error {:.12}",
+        rs.join(", "),
+        r.report().frobenius_error
+    );
 
     println!("\n9. What the checks refuse (errors are typed, LAPACK never sees bad input)");
     let indefinite = array![[1.0, 2.0], [2.0, 1.0]];
@@ -243,7 +255,31 @@ fn main() -> ndfactor::Result<()> {
         println!("  {n:>3}  {rc:>12.3e}  {:>10.1}  {chol}", -rc.log10());
     }
 
-    println!("\n11. Complex Hermitian input works the same (c64)");
+    println!("\n11. factorize: ndfactor picks the factorization and says why");
+    for (name, mat) in [
+        ("the SPD seed matrix", a.clone()),
+        (
+            "[[1,2],[2,1]] (symmetric indefinite)",
+            array![[1.0, 2.0], [2.0, 1.0]],
+        ),
+        ("[[0,1],[2,3]] (general)", array![[0.0, 1.0], [2.0, 3.0]]),
+    ] {
+        let f = factorize(&mat)?;
+        println!("  {name}: {:?}", f.kind());
+        for line in f.explain().lines() {
+            println!("    {line}");
+        }
+    }
+    let h12 = ndfactor::testing::hilbert::<f64>(12);
+    let hlu = h12.lu()?;
+    println!("  conditioning of Hilbert(12): {}", hlu.conditioning());
+    println!(
+        "  checked solve refuses it: {}",
+        hlu.solve_checked(&ndarray::Array1::<f64>::ones(12))
+            .unwrap_err()
+    );
+
+    println!("\n12. Complex Hermitian input works the same (c64)");
     let i = c64::new(0.0, 1.0);
     let h = array![[c64::new(2.0, 0.0), i], [-i, c64::new(2.0, 0.0)]];
     let hc = h.cholesky()?;
