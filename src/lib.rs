@@ -131,6 +131,7 @@ pub mod ext;
 mod lapack;
 pub mod layout;
 pub mod lowrank;
+pub mod matfun;
 mod scalar;
 pub mod testing;
 pub mod verify;
@@ -154,6 +155,7 @@ pub use lowrank::{
     compress, cond, left_null_space, lstsq, null_space, pinv, pinv_with, range, rank, row_space,
     EckartYoung, LowRank, Lstsq, RandomizedSvd, Rank, TruncatedSvd,
 };
+pub use matfun::{expm, logm, sqrtm};
 pub use scalar::{c32, c64, RealScalar, Scalar};
 
 /// Which LAPACK library the process is running, read at run time (e.g.
@@ -180,9 +182,9 @@ pub fn backend() -> String {
 /// ```
 pub mod prelude {
     pub use crate::{
-        c32, c64, factorize, Cholesky, ColPivQr, Conditioning, EckartYoung, Eig, EigVectors, Error,
-        Factorization, FactorizationKind, Inertia, Ldlt, LinalgExt, LowRank, Lu, Qr, RandomizedSvd,
-        Rank, RealScalar, Result, Scalar, Schur, ShiftedCholesky, Solve, Svd, SymmetricEigen,
-        Symmetry, TruncatedSvd, Uplo, Verdict,
+        c32, c64, expm, factorize, logm, sqrtm, Cholesky, ColPivQr, Conditioning, EckartYoung, Eig,
+        EigVectors, Error, Factorization, FactorizationKind, Inertia, Ldlt, LinalgExt, LowRank, Lu,
+        Qr, RandomizedSvd, Rank, RealScalar, Result, Scalar, Schur, ShiftedCholesky, Solve, Svd,
+        SymmetricEigen, Symmetry, TruncatedSvd, Uplo, Verdict,
     };
 }
