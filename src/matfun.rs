@@ -25,7 +25,8 @@ use crate::scalar::{RealScalar, Scalar};
 use crate::verify::norm1;
 
 /// Thresholds θₘ on ‖A‖₁ below which Padé [m/m] is accurate to double precision
-/// (Higham 2005, Table 2.3), for m = 3, 5, 7, 9, 13.
+/// (Higham 2005, Table 2.3), for m = 3, 5, 7, 9, 13, as printed there.
+#[allow(clippy::excessive_precision)]
 const THETA: [f64; 5] = [
     1.495585217958292e-2,
     2.539398330063230e-1,
@@ -68,6 +69,11 @@ const B13: [f64; 14] = [
     182.0,
     1.0,
 ];
+
+/// A complex matrix of precision `R`.
+type CMat<R> = Array2<Complex<R>>;
+/// `(T, Z)` of a complex Schur form.
+type SchurPair<R> = (CMat<R>, CMat<R>);
 
 fn eye<T: Scalar>(n: usize) -> Array2<T> {
     Array2::eye(n)
@@ -193,7 +199,7 @@ fn complex_schur<T, S>(
     a: &ArrayBase<S, Ix2>,
     what: &str,
     reject_zero: bool,
-) -> Result<(Array2<Complex<T::Real>>, Array2<Complex<T::Real>>)>
+) -> Result<SchurPair<T::Real>>
 where
     T: Scalar,
     S: Data<Elem = T>,
