@@ -24,6 +24,7 @@
 //! |---|---|---|---|---|
 //! | [`Lu`] | `P·A = L·U` | general square systems, det, inverse | dgetrf (+getrs getri gecon) | ≈ 2n³/3 |
 //! | [`Cholesky`] | `A = L·Lᴴ` | Hermitian positive definite systems, sampling | dpotrf (+potrs potri pocon) | ≈ n³/3 |
+//! | [`ShiftedCholesky`] | `A + τ·I = L·Lᴴ` ([`Cholesky::with_shift`]) | nearly PSD matrices (rank-deficient Gram, noisy covariance) | dpotrf, repeated | ≈ n³/3 per attempt |
 //! | [`Schur`] | `A = Z·T·Zᴴ` | nonsymmetric eigenvalues, invariant subspaces (reorderable) | dgees (+trsen) | ≈ 25n³ |
 //! | [`Eig`] | `A·V = V·Λ` | eigenvalues and eigenvectors of general matrices | dgeev | ≈ 25n³ |
 //! | [`Ldlt`] | `P·A·Pᵀ = L·D·Lᴴ` (Bunch–Kaufman) | symmetric/Hermitian indefinite systems, inertia | dsytrf (+sytrs sycon) | ≈ n³/3 |
@@ -130,6 +131,7 @@ pub mod ext;
 mod lapack;
 pub mod layout;
 pub mod lowrank;
+pub mod matfun;
 mod scalar;
 pub mod testing;
 pub mod verify;
@@ -143,6 +145,7 @@ pub use decomp::ldlt::{Inertia, Ldlt, Symmetry};
 pub use decomp::lu::Lu;
 pub use decomp::qr::{ColPivQr, Qr};
 pub use decomp::schur::Schur;
+pub use decomp::shifted::ShiftedCholesky;
 pub use decomp::svd::Svd;
 pub use decomp::{Rhs, Solve};
 pub use error::{Error, Result};
@@ -152,6 +155,7 @@ pub use lowrank::{
     compress, cond, left_null_space, lstsq, null_space, pinv, pinv_with, range, rank, row_space,
     EckartYoung, LowRank, Lstsq, RandomizedSvd, Rank, TruncatedSvd,
 };
+pub use matfun::{expm, logm, sqrtm};
 pub use scalar::{c32, c64, RealScalar, Scalar};
 
 /// Which LAPACK library the process is running, read at run time (e.g.
@@ -178,9 +182,9 @@ pub fn backend() -> String {
 /// ```
 pub mod prelude {
     pub use crate::{
-        c32, c64, factorize, Cholesky, ColPivQr, Conditioning, EckartYoung, Eig, EigVectors, Error,
-        Factorization, FactorizationKind, Inertia, Ldlt, LinalgExt, LowRank, Lu, Qr, RandomizedSvd,
-        Rank, RealScalar, Result, Scalar, Schur, Solve, Svd, SymmetricEigen, Symmetry,
-        TruncatedSvd, Uplo, Verdict,
+        c32, c64, expm, factorize, logm, sqrtm, Cholesky, ColPivQr, Conditioning, EckartYoung, Eig,
+        EigVectors, Error, Factorization, FactorizationKind, Inertia, Ldlt, LinalgExt, LowRank, Lu,
+        Qr, RandomizedSvd, Rank, RealScalar, Result, Scalar, Schur, ShiftedCholesky, Solve, Svd,
+        SymmetricEigen, Symmetry, TruncatedSvd, Uplo, Verdict,
     };
 }

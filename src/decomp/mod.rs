@@ -11,6 +11,7 @@
 //! |---|---|---|---|
 //! | [`Lu`](crate::Lu) | `P·A = L·U` | ?getrf | ≈ 2n³/3 |
 //! | [`Cholesky`](crate::Cholesky) | `A = L·Lᴴ` | ?potrf | ≈ n³/3 |
+//! | [`ShiftedCholesky`](crate::ShiftedCholesky) | `A + τ·I = L·Lᴴ`, smallest `τ = 10ᵏ·τ₀` that factors | ?potrf (repeated) | ≈ n³/3 per attempt |
 //! | [`Schur`](crate::Schur) | `A = Z·T·Zᴴ`, `T` (quasi) upper triangular | ?gees (+trsen) | ≈ 25n³ |
 //! | [`Eig`](crate::Eig) | `A·V = V·Λ` (general, complex `Λ`) | ?geev | ≈ 25n³ |
 //! | [`Ldlt`](crate::Ldlt) | `P·A·Pᵀ = L·D·Lᴴ` (Bunch–Kaufman) | ?sytrf / ?hetrf | ≈ n³/3 |
@@ -32,6 +33,7 @@ pub mod ldlt;
 pub mod lu;
 pub mod qr;
 pub mod schur;
+pub mod shifted;
 pub mod svd;
 
 mod private {
