@@ -35,6 +35,9 @@ fn centred<T: Scalar>(x: &Array2<T>) -> Array2<T> {
     c
 }
 
+/// Components, explained variance and scores of one fit (for layout invariance).
+type Snapshot<T, R> = (Array2<T>, Array1<R>, Array2<T>);
+
 const SHAPES: &[(usize, usize)] = &[
     (2, 1),
     (2, 3),
@@ -54,7 +57,7 @@ fn accuracy<T: Scalar>() {
         let nm1 = real::<T>((n - 1) as f64);
         let exact = Svd::values(&centred(&x)).unwrap();
         let var1 = exact[0] * exact[0] / nm1;
-        let mut first: Option<(Array2<T>, Array1<T::Real>, Array2<T>)> = None;
+        let mut first: Option<Snapshot<T, T::Real>> = None;
         for_each_layout(&x, |layout, xv| {
             let pca = Pca::new(Rank::Fixed(kfull)).fit(&xv).unwrap();
             let z = pca.transform(&xv).unwrap();
