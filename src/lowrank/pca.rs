@@ -452,7 +452,7 @@ impl<T: Scalar> FittedPca<T> {
     /// ```
     /// # use ndfactor::{Pca, Rank};
     /// let x = ndarray::array![[1.0f64, 0.0], [-1.0, 0.0], [0.0, 0.5], [0.0, -0.5]];
-    /// assert_eq!(Pca::new(Rank::Energy(0.8)).fit(&x)?.n_components(), 1);
+    /// assert_eq!(Pca::new(Rank::Energy(0.75)).fit(&x)?.n_components(), 1);
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn n_components(&self) -> usize {
