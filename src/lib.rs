@@ -40,6 +40,11 @@
 //! conditioning ([`Conditioning`], [`Verdict`]) and adds `solve_checked`, which refuses
 //! matrices with `rcond < ε` ([`Error::IllConditioned`]).
 //!
+//! ## Low rank and PCA
+//! [`lowrank`] truncates SVDs by a [`Rank`] rule with Eckart–Young error reports, and adds
+//! [`RandomizedSvd`], [`pinv`], [`lstsq`] and principal component analysis ([`Pca`]: SVD of the
+//! centred data, never `XᵀX`).
+//!
 //! All four LAPACK element types are supported: `f32`, `f64`, [`c32`], [`c64`], through the
 //! sealed [`Scalar`] trait. Factors come back as F-order (column-major) arrays.
 //!
@@ -153,7 +158,8 @@ pub use ext::LinalgExt;
 pub use lapack::Uplo;
 pub use lowrank::{
     compress, cond, left_null_space, lstsq, null_space, pinv, pinv_with, range, rank, row_space,
-    EckartYoung, LowRank, Lstsq, RandomizedSvd, Rank, TruncatedSvd,
+    EckartYoung, FittedPca, LowRank, Lstsq, Pca, PcaSolver, RandomizedSvd, Rank, Scaling,
+    TruncatedSvd,
 };
 pub use matfun::{expm, logm, sqrtm};
 pub use scalar::{c32, c64, RealScalar, Scalar};
@@ -183,8 +189,8 @@ pub fn backend() -> String {
 pub mod prelude {
     pub use crate::{
         c32, c64, expm, factorize, logm, sqrtm, Cholesky, ColPivQr, Conditioning, EckartYoung, Eig,
-        EigVectors, Error, Factorization, FactorizationKind, Inertia, Ldlt, LinalgExt, LowRank, Lu,
-        Qr, RandomizedSvd, Rank, RealScalar, Result, Scalar, Schur, ShiftedCholesky, Solve, Svd,
-        SymmetricEigen, Symmetry, TruncatedSvd, Uplo, Verdict,
+        EigVectors, Error, Factorization, FactorizationKind, FittedPca, Inertia, Ldlt, LinalgExt,
+        LowRank, Lu, Pca, PcaSolver, Qr, RandomizedSvd, Rank, RealScalar, Result, Scalar, Scaling,
+        Schur, ShiftedCholesky, Solve, Svd, SymmetricEigen, Symmetry, TruncatedSvd, Uplo, Verdict,
     };
 }

@@ -1,8 +1,10 @@
 //! Low-rank approximation: rank selection, truncated SVD with Eckart–Young error reports,
-//! factored low-rank matrices, randomized SVD, pseudoinverse and least squares.
+//! factored low-rank matrices, randomized SVD, principal component analysis ([`Pca`]),
+//! pseudoinverse and least squares.
 //!
 //! Everything here is safe Rust on top of [`Svd`] and [`Qr`](crate::Qr).
 
+mod pca;
 mod randomized;
 mod solve;
 
@@ -15,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::scalar::{RealScalar, Scalar};
 use crate::Svd;
 
+pub use pca::*;
 pub use randomized::RandomizedSvd;
 pub use solve::{
     cond, left_null_space, lstsq, null_space, pinv, pinv_with, range, rank, row_space, Lstsq,
