@@ -1,0 +1,1 @@
+//! Benchmarks and cross-validation of ndfactor against its peers (not published).
