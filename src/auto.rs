@@ -7,11 +7,14 @@
 //! 2. shape: tall (`m > n`) → [`ColPivQr`] least squares (basic solution, numerical rank
 //!    reported); wide (`m < n`) → [`Qr`] minimum-norm solution;
 //! 3. square: diagonal, upper or lower triangular (exact zero tests) → solved directly by
-//!    division / substitution in Rust, no factorization;
+//!    division / triangular substitution (?trtrs), no factorization;
 //! 4. symmetric/Hermitian, exactly or within `|aᵢⱼ − conj(aⱼᵢ)| ≤ 8·n·ε·‖A‖_max` (then
 //!    `(A + Aᴴ)/2` is factored instead, and `explain` says so) → [`Cholesky`], falling back to
-//!    [`Ldlt`] when Cholesky reports a leading minor that is not positive definite;
-//! 5. anything else → [`Lu`] (a tridiagonal matrix is noted, and also factored by LU).
+//!    [`Ldlt`] when Cholesky reports a leading minor that is not positive definite (to
+//!    [`TridiagonalLu`] instead when the matrix is also tridiagonal);
+//! 5. tridiagonal of order ≥ 3 (exact zero test outside the three diagonals) and not positive
+//!    definite → [`TridiagonalLu`] (?gttrf, O(n) instead of O(n³));
+//! 6. anything else → [`Lu`].
 //!
 //! ```
 //! use ndarray::array;
@@ -32,10 +35,11 @@ use ndarray::{s, Array, Array1, Array2, ArrayBase, Data, Ix2, ShapeBuilder};
 use crate::cond::Conditioning;
 use crate::decomp::{rhs_matrix, Rhs};
 use crate::error::{Error, Result};
-use crate::lapack::qr::trcon;
+use crate::lapack::qr::{trcon, trtrs};
+use crate::lapack::Trans;
 use crate::layout::{check_finite, to_col_major};
 use crate::scalar::{RealScalar, Scalar};
-use crate::{Cholesky, ColPivQr, Ldlt, Lu, Qr, Uplo};
+use crate::{Cholesky, ColPivQr, Ldlt, Lu, Qr, TridiagonalLu, Uplo};
 
 /// Which factorization [`factorize`] chose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -53,6 +57,8 @@ pub enum FactorizationKind {
     Ldlt,
     /// General square: [`Lu`].
     Lu,
+    /// Square tridiagonal (not positive definite): [`TridiagonalLu`], O(n).
+    Tridiagonal,
     /// Tall: least squares through [`ColPivQr`].
     LeastSquares,
     /// Wide: minimum-norm solution through [`Qr`].
@@ -65,6 +71,7 @@ enum Inner<T: Scalar> {
     Cholesky(Cholesky<T>),
     Ldlt(Ldlt<T>),
     Lu(Lu<T>),
+    Tridiagonal(TridiagonalLu<T>),
     LeastSquares { qr: ColPivQr<T>, rank: usize },
     MinimumNorm(Qr<T>),
 }
@@ -151,6 +158,8 @@ pub fn factorize<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<
                 tridiagonal &= i.abs_diff(j) <= 1;
             }
         }
+        // Every matrix of order ≤ 2 is tridiagonal: the structure only pays from order 3.
+        let tridiagonal = tridiagonal && n >= 3;
         if upper && lower {
             let _ = writeln!(
                 log,
@@ -210,6 +219,15 @@ pub fn factorize<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<
                         let _ = writeln!(log, "Cholesky succeeded: positive definite");
                         Inner::Cholesky(c)
                     }
+                    Err(Error::NotPositiveDefinite { index }) if tridiagonal => {
+                        let _ = writeln!(
+                            log,
+                            "Cholesky failed: the leading minor of order {index} is not \
+                             positive definite; the matrix is tridiagonal: LU with partial \
+                             pivoting on the three diagonals (?gttrf, O(n))"
+                        );
+                        Inner::Tridiagonal(TridiagonalLu::from_matrix(&h)?)
+                    }
                     Err(Error::NotPositiveDefinite { index }) => {
                         let _ = writeln!(
                             log,
@@ -220,10 +238,15 @@ pub fn factorize<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<
                     }
                     Err(e) => return Err(e),
                 },
+                None if tridiagonal => {
+                    let _ = writeln!(
+                        log,
+                        "tridiagonal (exact zero test outside the three diagonals): LU with \
+                         partial pivoting on the three diagonals (?gttrf, O(n))"
+                    );
+                    Inner::Tridiagonal(TridiagonalLu::from_matrix(&a)?)
+                }
                 None => {
-                    if tridiagonal {
-                        let _ = writeln!(log, "tridiagonal (noted; factored by general LU)");
-                    }
                     let _ = writeln!(log, "general square: LU with partial pivoting");
                     Inner::Lu(Lu::from_owned(a)?)
                 }
@@ -236,30 +259,10 @@ pub fn factorize<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<
     Ok(f)
 }
 
-/// Solves a triangular system in place by substitution (`b` is `n×nrhs`).
+/// Solves a triangular system in place (?trtrs; `b` is F-order `n×nrhs`). An exactly zero
+/// diagonal entry is [`Error::Singular`].
 fn substitute<T: Scalar>(r: &Array2<T>, uplo: Uplo, b: &mut Array2<T>) -> Result<()> {
-    let n = r.nrows();
-    if let Some(i) = (0..n).find(|&i| r[(i, i)] == T::zero()) {
-        return Err(Error::Singular { index: i + 1 });
-    }
-    for mut col in b.columns_mut() {
-        let order: Box<dyn Iterator<Item = usize>> = match uplo {
-            Uplo::Upper => Box::new((0..n).rev()),
-            Uplo::Lower => Box::new(0..n),
-        };
-        for i in order {
-            let mut v = col[i];
-            let range = match uplo {
-                Uplo::Upper => i + 1..n,
-                Uplo::Lower => 0..i,
-            };
-            for j in range {
-                v -= r[(i, j)] * col[j];
-            }
-            col[i] = v / r[(i, i)];
-        }
-    }
-    Ok(())
+    trtrs(r, r.nrows(), uplo, Trans::No, b)
 }
 
 impl<T: Scalar> Factorization<T> {
@@ -279,6 +282,7 @@ impl<T: Scalar> Factorization<T> {
             Inner::Cholesky(_) => FactorizationKind::Cholesky,
             Inner::Ldlt(_) => FactorizationKind::Ldlt,
             Inner::Lu(_) => FactorizationKind::Lu,
+            Inner::Tridiagonal(_) => FactorizationKind::Tridiagonal,
             Inner::LeastSquares { .. } => FactorizationKind::LeastSquares,
             Inner::MinimumNorm(_) => FactorizationKind::MinimumNorm,
         }
@@ -355,6 +359,7 @@ impl<T: Scalar> Factorization<T> {
             Inner::Cholesky(c) => return c.solve(b),
             Inner::Ldlt(l) => return l.solve(b),
             Inner::Lu(l) => return l.solve(b),
+            Inner::Tridiagonal(t) => return t.solve(b),
             Inner::MinimumNorm(q) => return q.solve(b),
             Inner::LeastSquares { qr, rank } => {
                 let bm = rhs_matrix(b, self.m, "Factorization::solve: rows of b")?;
@@ -392,6 +397,7 @@ impl<T: Scalar> Factorization<T> {
             Inner::Cholesky(c) => T::from_real(c.det()),
             Inner::Ldlt(l) => l.det(),
             Inner::Lu(l) => l.det(),
+            Inner::Tridiagonal(t) => t.det(),
             _ => {
                 return Err(Error::NotSquare {
                     rows: self.m,
@@ -436,6 +442,7 @@ impl<T: Scalar> Factorization<T> {
             Inner::Cholesky(c) => c.rcond(),
             Inner::Ldlt(l) => l.rcond(),
             Inner::Lu(l) => l.rcond(),
+            Inner::Tridiagonal(t) => t.rcond(),
             Inner::MinimumNorm(q) => q.rcond(),
             Inner::LeastSquares { qr, rank } => {
                 let rr = to_col_major(&qr.factors().slice(s![..*rank, ..*rank]));

@@ -24,7 +24,7 @@ use ndarray::{Array, ArrayBase, Data};
 use crate::decomp::Rhs;
 use crate::error::{Error, Result};
 use crate::scalar::{RealScalar, Scalar};
-use crate::{Cholesky, Ldlt, Lu, Qr, Svd};
+use crate::{Cholesky, Ldlt, Lu, Qr, Svd, TridiagonalLu};
 
 /// What a reciprocal condition number means for solving with the matrix.
 ///
@@ -240,6 +240,11 @@ checked!(
     Ldlt,
     "Ldlt",
     "let f = Ldlt::new(&array![[4.0f64, 1.0], [1.0, -3.0]])?;"
+);
+checked!(
+    TridiagonalLu,
+    "TridiagonalLu",
+    "let f = TridiagonalLu::from_matrix(&array![[4.0f64, 1.0], [1.0, 3.0]])?;"
 );
 checked!(
     Qr,

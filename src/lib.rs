@@ -152,6 +152,7 @@ pub use decomp::qr::{ColPivQr, Qr};
 pub use decomp::schur::Schur;
 pub use decomp::shifted::ShiftedCholesky;
 pub use decomp::svd::Svd;
+pub use decomp::tridiag::TridiagonalLu;
 pub use decomp::{Rhs, Solve};
 pub use error::{Error, Result};
 pub use ext::LinalgExt;
@@ -191,6 +192,7 @@ pub mod prelude {
         c32, c64, expm, factorize, logm, sqrtm, Cholesky, ColPivQr, Conditioning, EckartYoung, Eig,
         EigVectors, Error, Factorization, FactorizationKind, FittedPca, Inertia, Ldlt, LinalgExt,
         LowRank, Lu, Pca, PcaSolver, Qr, RandomizedSvd, Rank, RealScalar, Result, Scalar, Scaling,
-        Schur, ShiftedCholesky, Solve, Svd, SymmetricEigen, Symmetry, TruncatedSvd, Uplo, Verdict,
+        Schur, ShiftedCholesky, Solve, Svd, SymmetricEigen, Symmetry, TridiagonalLu, TruncatedSvd,
+        Uplo, Verdict,
     };
 }

@@ -203,10 +203,11 @@ fn bad_input<T: Scalar>() {
     let e = factorize(&Array2::<T>::zeros((0, 0))).unwrap();
     assert_eq!(e.solve(&ndarray::Array1::<T>::zeros(0)).unwrap().len(), 0);
     assert_eq!(e.det().unwrap(), T::one());
-    // Tridiagonal nonsymmetric is noted and factored by LU.
+    // Tridiagonal nonsymmetric: LU on the three diagonals (?gttrf).
     let t: Array2<T> = array![[2.0, 1.0, 0.0], [3.0, 2.0, 1.0], [0.0, 5.0, 2.0]].mapv(T::from_f64);
     let f = factorize(&t).unwrap();
-    assert_eq!(f.kind(), FactorizationKind::Lu);
+    assert_eq!(f.kind(), FactorizationKind::Tridiagonal);
+    assert!((f.det().unwrap() - T::from_f64(-8.0)).abs() < T::Real::from_f64(64.0) * T::eps());
     assert!(f.explain().contains("tridiagonal"));
     assert!(f.explain().contains("rcond"));
 }

@@ -18,6 +18,7 @@
 //! | [`Qr`](crate::Qr) | `A = Q·R` (any m×n) | ?geqrf | ≈ 2mn² − 2n³/3 |
 //! | [`ColPivQr`](crate::ColPivQr) | `A·P = Q·R` | ?geqp3 | ≈ 2mn² − 2n³/3 |
 //! | [`Svd`](crate::Svd) | `A = U·Σ·Vᴴ` | ?gesdd (?gesvd fallback) | ≈ 4mn² + 8n³ |
+//! | [`TridiagonalLu`](crate::TridiagonalLu) | `P·A = L·U`, `A` tridiagonal | ?gttrf (+gttrs gtcon) | ≈ 8n |
 //! | [`SymmetricEigen`](crate::SymmetricEigen) | `A = V·Λ·Vᴴ`, `A = Aᴴ` | ?syevd/?heevd, ?syevr/?heevr | ≈ 9n³ (4n³/3 values only) |
 
 use ndarray::{Array, Array1, Array2, ArrayBase, Data, Dimension, Ix1, Ix2, ShapeBuilder};
@@ -35,6 +36,7 @@ pub mod qr;
 pub mod schur;
 pub mod shifted;
 pub mod svd;
+pub mod tridiag;
 
 mod private {
     pub trait Sealed {}

@@ -37,6 +37,7 @@ pub(crate) mod norm;
 pub(crate) mod qr;
 pub(crate) mod schur;
 pub(crate) mod svd;
+pub(crate) mod tridiag;
 
 pub(crate) use crate::layout::lapack_int;
 
@@ -119,6 +120,7 @@ pub trait Lapack:
     + eig::EigLapack
     + svd::SvdLapack
     + eigh::EighLapack
+    + tridiag::TridiagLapack
 {
 }
 impl<T> Lapack for T where
@@ -132,6 +134,7 @@ impl<T> Lapack for T where
         + eig::EigLapack
         + svd::SvdLapack
         + eigh::EighLapack
+        + tridiag::TridiagLapack
 {
 }
 
