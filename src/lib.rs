@@ -161,6 +161,7 @@ pub use lowrank::{
     EckartYoung, FittedPca, LowRank, Lstsq, Pca, PcaSolver, RandomizedSvd, Rank, Scaling,
     TruncatedSvd,
 };
+pub use lowrank::{RandomizedSvdProgress, RandomizedSvdStage};
 pub use matfun::{expm, logm, sqrtm};
 pub use scalar::{c32, c64, RealScalar, Scalar};
 
