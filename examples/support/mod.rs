@@ -40,11 +40,21 @@ pub fn out_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// Writes an RGB buffer (`w·h·3` bytes, row-major) as a PNG.
+/// Writes an RGB buffer (`w·h·3` bytes, row-major) as a PNG (best compression: the charts
+/// are small files).
 pub fn save_rgb(path: &Path, buf: Vec<u8>, w: u32, h: u32) {
-    let img = image::RgbImage::from_raw(w, h, buf).expect("buffer has w·h·3 bytes");
-    img.save(path)
+    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+    use image::ImageEncoder;
+    assert_eq!(buf.len(), (w * h * 3) as usize, "buffer has w·h·3 bytes");
+    let file = std::fs::File::create(path)
         .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+    PngEncoder::new_with_quality(
+        std::io::BufWriter::new(file),
+        CompressionType::Best,
+        FilterType::Adaptive,
+    )
+    .write_image(&buf, w, h, image::ExtendedColorType::Rgb8)
+    .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
 }
 
 /// One line of a line chart.
@@ -233,7 +243,7 @@ pub fn scatter_chart(
                 .legend(move |(x, y)| Circle::new((x + 10, y), 4, color.filled()));
         }
         c.configure_series_labels()
-            .position(SeriesLabelPosition::LowerLeft)
+            .position(SeriesLabelPosition::LowerRight)
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK)
             .label_font((FONT_FAMILY, 16))
