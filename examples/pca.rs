@@ -19,9 +19,12 @@ use plotters::style::RGBColor;
 
 const FEATURES: [&str; 4] = ["sepal length", "sepal width", "petal length", "petal width"];
 
+/// Measurements (`n×4`), species index per row, species names.
+type Iris = (Array2<f64>, Vec<usize>, Vec<String>);
+
 /// Reads scikit-learn's `iris.csv`: a header `150,4,setosa,versicolor,virginica`, then rows of
 /// four measurements and a class index.
-fn read_iris() -> std::result::Result<(Array2<f64>, Vec<usize>, Vec<String>), String> {
+fn read_iris() -> std::result::Result<Iris, String> {
     let path = support::repo_path("examples/data/iris.csv");
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut lines = text.lines();
