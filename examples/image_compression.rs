@@ -31,7 +31,14 @@ fn to_u8(x: f64) -> u8 {
     x.round().clamp(0.0, 255.0) as u8
 }
 
-fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> std::result::Result<(), Box<dyn std::error::Error>> {
     let input: PathBuf = std::env::args_os()
         .nth(1)
         .map(PathBuf::from)

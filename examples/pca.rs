@@ -46,7 +46,14 @@ fn read_iris() -> std::result::Result<Iris, String> {
     Ok((x, labels, names))
 }
 
-fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> std::result::Result<(), Box<dyn std::error::Error>> {
     let (x, labels, species) = read_iris()?;
     let (n, p) = x.dim();
     println!(
