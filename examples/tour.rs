@@ -8,12 +8,20 @@ use ndfactor::verify;
 
 fn show(name: &str, m: &Array2<f64>) {
     println!("  {name} =");
+    // Entries below rounding level relative to the largest print as 0 (no "-0.0000").
+    let tiny = 1e-13 * m.iter().fold(0.0f64, |a, x| a.max(x.abs()));
     for row in m.rows() {
         let cells: Vec<String> = row
             .iter()
-            .map(|x| format!("{:>9.4}", if x.abs() < 5e-16 { 0.0 } else { *x }))
+            .map(|x| format!("{:>9.4}", if x.abs() <= tiny { 0.0 } else { *x }))
             .collect();
         println!("    [{} ]", cells.join(""));
+    }
+}
+
+fn indented(text: &str) {
+    for line in text.lines() {
+        println!("    {line}");
     }
 }
 
@@ -132,6 +140,7 @@ fn main() -> ndfactor::Result<()> {
     let eh = a.eigh()?;
     let lam: Vec<String> = eh.values().iter().map(|l| format!("{l:.6}")).collect();
     println!("  λ (ascending) = [{}]", lam.join(", "));
+    show("Q (eigenvectors in columns)", &eh.vectors().to_owned());
     check(
         "‖A·Q − Q·Λ‖₁ / (n·‖A‖₁·ε)",
         verify::eigen_ratio(&a, &eh.vectors(), &eh.values()),
@@ -202,15 +211,13 @@ fn main() -> ndfactor::Result<()> {
     let eckart_young = full.s().iter().skip(k).map(|x| x * x).sum::<f64>().sqrt();
     println!("  rank-2 truncation: ‖A − A₂‖_F measured {measured:.12}, Eckart–Young √Σᵢ₍>₂₎σᵢ² = {eckart_young:.12} (= σ₃)");
     println!(
-        "  storage: (m + n + 1)·k = {} values instead of m·n = {}",
+        "  storage: (m + n + 1)·k = {} values instead of m·n = {} (no saving on so small a matrix)",
         (4 + 5 + 1) * k,
         4 * 5
     );
     let t = full.truncate(Rank::Fixed(2))?;
-    println!(
-        "  the Eckart–Young report of svd.truncate(Rank::Fixed(2)):\n{}",
-        t.report()
-    );
+    println!("  the Eckart–Young report of svd.truncate(Rank::Fixed(2)):");
+    indented(&t.report().to_string());
     let r = RandomizedSvd::new(2).seed(7).compute(&m)?;
     let rs: Vec<String> = r.s().iter().map(|x| format!("{x:.6}")).collect();
     println!(
@@ -219,7 +226,9 @@ fn main() -> ndfactor::Result<()> {
         r.report().frobenius_error
     );
 
-    println!("\n9. What the checks refuse (errors are typed, LAPACK never sees bad input)");
+    ratings_section()?;
+
+    println!("\n10. What the checks refuse (errors are typed, LAPACK never sees bad input)");
     let indefinite = array![[1.0, 2.0], [2.0, 1.0]];
     println!(
         "  cholesky of [[1,2],[2,1]] (eigenvalues 3, −1): {}",
@@ -240,7 +249,7 @@ fn main() -> ndfactor::Result<()> {
         Array2::<f64>::zeros((2, 3)).lu().unwrap_err()
     );
 
-    println!("\n10. Conditioning: the Hilbert matrix hᵢⱼ = 1/(i+j+1)");
+    println!("\n11. Conditioning: the Hilbert matrix hᵢⱼ = 1/(i+j+1)");
     println!(
         "  {:>3}  {:>12}  {:>10}  Cholesky",
         "n", "rcond₁", "digits lost"
@@ -255,7 +264,7 @@ fn main() -> ndfactor::Result<()> {
         println!("  {n:>3}  {rc:>12.3e}  {:>10.1}  {chol}", -rc.log10());
     }
 
-    println!("\n11. factorize: ndfactor picks the factorization and says why");
+    println!("\n12. factorize: ndfactor picks the factorization and says why");
     for (name, mat) in [
         ("the SPD seed matrix", a.clone()),
         (
@@ -279,7 +288,7 @@ fn main() -> ndfactor::Result<()> {
             .unwrap_err()
     );
 
-    println!("\n12. Complex Hermitian input works the same (c64)");
+    println!("\n13. Complex Hermitian input works the same (c64)");
     let i = c64::new(0.0, 1.0);
     let h = array![[c64::new(2.0, 0.0), i], [-i, c64::new(2.0, 0.0)]];
     let hc = h.cholesky()?;
@@ -289,4 +298,66 @@ fn main() -> ndfactor::Result<()> {
         verify::cholesky_ratio(&h, &hc)
     );
     Ok(())
+}
+
+/// The first study note's user × item ratings (0 = not rated), factored by the SVD.
+fn ratings_section() -> ndfactor::Result<()> {
+    println!("\n9. The ratings matrix of the first study note: 5 users × 4 items, 0 = not rated");
+    let r = array![
+        [5.0, 4.0, 0.0, 1.0],
+        [4.0, 0.0, 0.0, 1.0],
+        [1.0, 1.0, 0.0, 5.0],
+        [1.0, 0.0, 0.0, 4.0],
+        [0.0, 1.0, 5.0, 4.0]
+    ];
+    table("R", &r);
+    let svd = r.svd()?;
+    let sig: Vec<String> = svd.s().iter().map(|x| format!("{x:.4}")).collect();
+    println!("  σ = [{}]", sig.join(", "));
+    println!(
+        "  {:>4}  {:>12}  {:>12}  {:>10}",
+        "k", "‖R − R_k‖₂", "‖R − R_k‖_F", "energy"
+    );
+    for (k, fro, spec, energy) in svd.error_profile() {
+        println!("  {k:>4}  {spec:>12.4}  {fro:>12.4}  {energy:>10.4}");
+    }
+    let t = svd.truncate(Rank::Fixed(2))?;
+    let r2 = t.to_dense();
+    table("R₂ (best rank 2: two taste factors)", &r2);
+    let measured = verify::norm_fro(&(&r - &r2));
+    println!(
+        "  ‖R − R₂‖_F measured {measured:.6} = √(σ₃² + σ₄²) = {:.6} (Eckart–Young)",
+        t.report().frobenius_error
+    );
+    let u = t.u();
+    println!("  users' coordinates in the 2-D taste space (rows of U₂·Σ₂):");
+    for i in 0..r.nrows() {
+        println!(
+            "    user {}  [{:>8.4} {:>8.4} ]",
+            i + 1,
+            u[(i, 0)] * t.s()[0],
+            u[(i, 1)] * t.s()[1]
+        );
+    }
+    println!(
+        "  Users 1–2 (items 1–2) and users 3–5 (item 4) form the two groups. Caution: the plain"
+    );
+    println!("  SVD reads every 0 as a rating of 0, so R₂ predicts low scores for unrated items; filling");
+    println!(
+        "  them in needs matrix completion on the observed entries only (the note's masked SGD)."
+    );
+    Ok(())
+}
+
+/// Prints a matrix as a table with item columns and user rows.
+fn table(name: &str, m: &Array2<f64>) {
+    println!("  {name}:");
+    let head: Vec<String> = (1..=m.ncols())
+        .map(|j| format!("{:>8}", format!("item {j}")))
+        .collect();
+    println!("    {:>7} {}", "", head.join(""));
+    for (i, row) in m.rows().into_iter().enumerate() {
+        let cells: Vec<String> = row.iter().map(|x| format!("{:>8.2}", x + 0.0)).collect();
+        println!("    {:>7} {}", format!("user {}", i + 1), cells.join(""));
+    }
 }

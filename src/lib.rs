@@ -9,14 +9,33 @@
 //! use ndarray::array;
 //! use ndfactor::prelude::*;
 //!
-//! let a = array![[4.0f64, 2.0, 1.0], [2.0, 5.0, 3.0], [1.0, 3.0, 6.0]];
+//! let a = array![[4.0, 2.0, 1.0], [2.0, 5.0, 3.0], [1.0, 3.0, 6.0]];
 //! let b = array![1.0, 2.0, 3.0];
-//! let x = a.cholesky()?.solve(&b)?;            // SPD: half the cost of LU
-//! let y = a.lu()?.solve(&b)?;                  // general square
-//! assert!((&x - &y).iter().all(|d| d.abs() < 1e-14));
-//! assert!(a.lu()?.rcond() > 0.1);              // well conditioned
+//!
+//! let x = a.cholesky()?.solve(&b)?;               // SPD: half the cost of LU
+//! let lu = a.lu()?;                               // P·A = L·U
+//! assert!((lu.det() - 67.0).abs() < 1e-12);
+//! println!("{}", lu.conditioning());              // well conditioned: rcond = 1.595e-1, … 0.8 digits lost
+//! let f = factorize(&a)?;                         // picks Cholesky here, and says why
+//! println!("{:?}\n{}", f.kind(), f.explain());
+//! let t = a.svd()?.truncate(Rank::Energy(0.9))?;  // best low-rank approximation
+//! println!("{}", t.report());                     // ‖A − A_k‖₂ = σ_{k+1}, ‖A − A_k‖_F, energy, storage
+//! assert!(matches!(array![[1.0, 2.0], [2.0, 1.0]].cholesky(), Err(Error::NotPositiveDefinite { index: 2 })));
+//! # assert!((&lu.solve(&b)? - &x).iter().all(|d| d.abs() < 1e-14));
+//! # assert_eq!(f.kind(), FactorizationKind::Cholesky);
+//! # assert!(t.report().energy_retained >= 0.9);
 //! # Ok::<(), ndfactor::Error>(())
 //! ```
+//!
+//! ## Guides
+//!
+//! The repository's `docs/` folder holds the longer explanations, with this table and more:
+//! `choosing-a-factorization.md` (the decision flow, costs, what [`factorize`] checks),
+//! `accuracy.md` (test ratios and thresholds, what `rcond` means, the digits-lost rule, why the
+//! Schur form and not the Jordan form), `low-rank.md` (Eckart–Young, truncation rules, choosing
+//! `k`, randomized SVD and its Halko–Martinsson–Tropp bounds, PCA) and `backends.md`. The
+//! examples (`examples/`: `tour`, `image_compression`, `pca`, `lora`, `npy`) each run with one
+//! `cargo run --release --example <name>`.
 //!
 //! ## Factorizations
 //!
@@ -162,6 +181,7 @@ pub use lowrank::{
     EckartYoung, FittedPca, LowRank, Lstsq, Pca, PcaSolver, RandomizedSvd, Rank, Scaling,
     TruncatedSvd,
 };
+pub use lowrank::{RandomizedSvdProgress, RandomizedSvdStage};
 pub use matfun::{expm, logm, sqrtm};
 pub use scalar::{c32, c64, RealScalar, Scalar};
 

@@ -18,7 +18,7 @@ use crate::scalar::{RealScalar, Scalar};
 use crate::Svd;
 
 pub use pca::*;
-pub use randomized::RandomizedSvd;
+pub use randomized::{RandomizedSvd, RandomizedSvdProgress, RandomizedSvdStage};
 pub use solve::{
     cond, left_null_space, lstsq, null_space, pinv, pinv_with, range, rank, row_space, Lstsq,
 };

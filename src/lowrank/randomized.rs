@@ -115,6 +115,43 @@ impl RandomizedSvd {
         &self,
         a: &ArrayBase<S, Ix2>,
     ) -> Result<TruncatedSvd<T>> {
+        self.compute_with_progress(a, |_| {})
+    }
+
+    /// Runs the algorithm on `a` and calls `progress` after each stage: the sketch `Y = A·Ω`,
+    /// each power iteration, the projection `B = Qᴴ·A`, the small SVD of `B`, and the error
+    /// report — `q + 4` calls in all, `step` counting from 1 to `steps`. The stages after the
+    /// sketch each cost about one product with `A` (the power iterations two), so
+    /// `step / steps` is a fair measure of the work done. `k = 0` does no work and makes no
+    /// call. The result is bitwise that of [`compute`](Self::compute).
+    ///
+    /// # Errors
+    /// See the type.
+    ///
+    /// ```
+    /// use ndfactor::{RandomizedSvd, RandomizedSvdStage};
+    /// let a = ndfactor::testing::gaussian::<f64>(30, 20, &mut ndfactor::testing::rng(0));
+    /// let mut seen = Vec::new();
+    /// let t = RandomizedSvd::new(3).power_iterations(2).compute_with_progress(&a, |p| {
+    ///     seen.push((p.step, p.steps, p.stage));
+    /// })?;
+    /// assert_eq!(t.rank(), 3);
+    /// assert_eq!(seen.len(), 6);
+    /// assert_eq!(seen[0], (1, 6, RandomizedSvdStage::Sketch));
+    /// assert_eq!(seen[2].2, RandomizedSvdStage::PowerIteration { iteration: 2, of: 2 });
+    /// assert_eq!(seen[5], (6, 6, RandomizedSvdStage::ErrorReport));
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn compute_with_progress<T, S, F>(
+        &self,
+        a: &ArrayBase<S, Ix2>,
+        mut progress: F,
+    ) -> Result<TruncatedSvd<T>>
+    where
+        T: Scalar,
+        S: Data<Elem = T>,
+        F: FnMut(RandomizedSvdProgress),
+    {
         let (m, n) = a.dim();
         check_dims(m, n)?;
         let kmax = m.min(n);
@@ -159,14 +196,27 @@ impl RandomizedSvd {
         let a = to_col_major(a);
         let ah = a.t().mapv(|x| x.conj());
         let omega: Array2<T> = testing::gaussian(n, l, &mut testing::rng(self.seed));
+        let steps = q + 4;
+        let mut step = 0;
+        let mut report = |stage| {
+            step += 1;
+            progress(RandomizedSvdProgress { stage, step, steps });
+        };
         let mut y = Qr::from_owned(a.dot(&omega))?.q();
-        for _ in 0..q {
+        report(RandomizedSvdStage::Sketch);
+        for i in 0..q {
             let z = Qr::from_owned(ah.dot(&y))?.q();
             y = Qr::from_owned(a.dot(&z))?.q();
+            report(RandomizedSvdStage::PowerIteration {
+                iteration: i + 1,
+                of: q,
+            });
         }
         let qm = y;
         let b = qm.t().mapv(|x| x.conj()).dot(&a);
+        report(RandomizedSvdStage::Projection);
         let svd = Svd::from_owned(b)?;
+        report(RandomizedSvdStage::SmallSvd);
         let sb = svd.s();
         let u = qm.dot(&svd.u().slice(s![.., ..k]));
         let sk: Array1<T::Real> = sb.slice(s![..k]).to_owned();
@@ -200,6 +250,71 @@ impl RandomizedSvd {
             dense_values: m * n,
             estimated: true,
         };
+        report(RandomizedSvdStage::ErrorReport);
         Ok(TruncatedSvd::from_parts(u, sk, vt, rep))
     }
+}
+
+/// A stage of [`RandomizedSvd`], as reported to
+/// [`compute_with_progress`](RandomizedSvd::compute_with_progress).
+///
+/// ```
+/// use ndfactor::RandomizedSvdStage;
+/// let s = RandomizedSvdStage::PowerIteration { iteration: 1, of: 7 };
+/// assert_eq!(s.to_string(), "power iteration 1/7");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RandomizedSvdStage {
+    /// `Y = A·Ω` and its orthonormalisation (one product with `A`).
+    Sketch,
+    /// Power iteration `iteration` of `of`: `Y ← orth(A·orth(Aᴴ·Y))` (two products).
+    PowerIteration {
+        /// 1-based index of the iteration just finished.
+        iteration: usize,
+        /// Number of power iterations `q`.
+        of: usize,
+    },
+    /// `B = Qᴴ·A` (one product with `A`).
+    Projection,
+    /// The thin SVD of the small `(k + p)×n` matrix `B`.
+    SmallSvd,
+    /// The Frobenius error of the returned factors (a residual only when it would cancel).
+    ErrorReport,
+}
+
+impl std::fmt::Display for RandomizedSvdStage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RandomizedSvdStage::Sketch => write!(f, "sketch Y = A·Ω"),
+            RandomizedSvdStage::PowerIteration { iteration, of } => {
+                write!(f, "power iteration {iteration}/{of}")
+            }
+            RandomizedSvdStage::Projection => write!(f, "projection B = Qᴴ·A"),
+            RandomizedSvdStage::SmallSvd => write!(f, "SVD of B"),
+            RandomizedSvdStage::ErrorReport => write!(f, "error report"),
+        }
+    }
+}
+
+/// Progress of a [`RandomizedSvd`]: the stage just finished, and how many of the `steps`
+/// stages are done.
+///
+/// ```
+/// use ndfactor::{RandomizedSvd, RandomizedSvdProgress};
+/// let a = ndarray::Array2::<f64>::eye(4);
+/// let mut last: Option<RandomizedSvdProgress> = None;
+/// RandomizedSvd::new(1).compute_with_progress(&a, |p| last = Some(p))?;
+/// let last = last.unwrap();
+/// assert_eq!(last.step, last.steps);
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RandomizedSvdProgress {
+    /// The stage just finished.
+    pub stage: RandomizedSvdStage,
+    /// Stages finished so far, `1..=steps`.
+    pub step: usize,
+    /// Stages in all: `q + 4` for `q` power iterations.
+    pub steps: usize,
 }
