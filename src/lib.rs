@@ -42,6 +42,7 @@
 //! | type | factors | for | LAPACK (f64) | cost |
 //! |---|---|---|---|---|
 //! | [`Lu`] | `P·A = L·U` | general square systems, det, inverse | dgetrf (+getrs getri gecon) | ≈ 2n³/3 |
+//! | [`TridiagonalLu`] | `P·A = L·U`, `A` tridiagonal | tridiagonal systems (splines, 1-D finite differences) | dgttrf (+gttrs gtcon) | ≈ 8n |
 //! | [`Cholesky`] | `A = L·Lᴴ` | Hermitian positive definite systems, sampling | dpotrf (+potrs potri pocon) | ≈ n³/3 |
 //! | [`ShiftedCholesky`] | `A + τ·I = L·Lᴴ` ([`Cholesky::with_shift`]) | nearly PSD matrices (rank-deficient Gram, noisy covariance) | dpotrf, repeated | ≈ n³/3 per attempt |
 //! | [`Schur`] | `A = Z·T·Zᴴ` | nonsymmetric eigenvalues, invariant subspaces (reorderable) | dgees (+trsen) | ≈ 25n³ |
@@ -54,7 +55,7 @@
 //!
 //! ## Choosing automatically, and conditioning
 //! [`factorize`] inspects a matrix (finite, shape, diagonal, triangular, symmetric within a
-//! tolerance, positive definite) and picks the factorization; `explain()` says why.
+//! tolerance, positive definite, tridiagonal) and picks the factorization; `explain()` says why.
 //! [`auto::solve`], [`auto::inv`] and [`auto::det`] go through it. [`cond`](mod@cond) reports
 //! conditioning ([`Conditioning`], [`Verdict`]) and adds `solve_checked`, which refuses
 //! matrices with `rcond < ε` ([`Error::IllConditioned`]).
