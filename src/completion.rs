@@ -101,7 +101,7 @@ impl<R: RealScalar> Observations<R> {
             }
         }
         let mut entries = triplets.to_vec();
-        entries.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        entries.sort_by_key(|e| (e.0, e.1));
         for w in entries.windows(2) {
             if (w[0].0, w[0].1) == (w[1].0, w[1].1) {
                 return Err(Error::DuplicateEntry {
@@ -298,6 +298,20 @@ pub enum CompletionMethod {
     SoftImpute,
 }
 
+/// How ALS chooses its initial column factors `V`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlsInit {
+    /// [`AlsInit::Spectral`] when `m·n ≤ 2²⁴` (the zero-filled matrix is formed densely),
+    /// [`AlsInit::Random`] otherwise.
+    Auto,
+    /// `V = V_k·Σ_k^{1/2}` from the rank-`k` SVD of the zero-filled observations scaled by
+    /// `mn/|Ω|` (the spectral start of Jain, Netrapalli & Sanghavi 2013): avoids the
+    /// degenerate fixed points that random starts can reach with little regularisation.
+    Spectral,
+    /// Seeded Gaussian `V`, scaled to the data's RMS.
+    Random,
+}
+
 /// The truncated SVD soft-impute uses at every iteration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SvdSolver {
@@ -339,11 +353,12 @@ pub struct IterationStats<R> {
 ///
 /// ```
 /// use ndfactor::completion::{Completion, Observations};
-/// let t: Vec<_> = (0..6).flat_map(|i| (0..5).map(move |j| (i, j, (i + j) as f64)))
-///     .filter(|&(i, j, _)| (i + 2 * j) % 3 != 0).collect();
-/// let obs = Observations::from_triplets(6, 5, &t)?;
-/// let model = Completion::als(2).lambda(1e-6).tol(1e-12).max_iter(500).fit(&obs)?;
-/// assert!((model.predict(0, 0)? - 0.0).abs() < 1e-3); // unobserved: i + j = 0
+/// // xᵢⱼ = (i + 1)(j + 1), a rank-1 matrix, with its diagonal missing.
+/// let t: Vec<_> = (0..5).flat_map(|i| (0..4).map(move |j| (i, j, ((i + 1) * (j + 1)) as f64)))
+///     .filter(|&(i, j, _)| i != j).collect();
+/// let obs = Observations::from_triplets(5, 4, &t)?;
+/// let model = Completion::als(1).lambda(1e-9).tol(1e-14).max_iter(500).fit(&obs)?;
+/// assert!((model.predict(2, 2)? - 9.0).abs() < 1e-4); // unobserved
 /// # Ok::<(), ndfactor::Error>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -355,6 +370,7 @@ pub struct Completion<R> {
     tol: R,
     seed: u64,
     solver: SvdSolver,
+    init: AlsInit,
     validation: Option<Observations<R>>,
 }
 
@@ -382,6 +398,7 @@ impl<R: RealScalar> Completion<R> {
             tol: R::from_f64(1e-6),
             seed: 0,
             solver: SvdSolver::Auto,
+            init: AlsInit::Auto,
             validation: None,
         }
     }
@@ -447,7 +464,8 @@ impl<R: RealScalar> Completion<R> {
         self
     }
 
-    /// Seed of the random initial factors (ALS) and of the randomized SVDs (soft-impute).
+    /// Seed of the random initial factors (ALS) and of the randomized SVDs (spectral start,
+    /// soft-impute).
     ///
     /// ```
     /// # use ndfactor::completion::{Completion, Observations};
@@ -473,6 +491,20 @@ impl<R: RealScalar> Completion<R> {
     /// ```
     pub fn svd_solver(mut self, solver: SvdSolver) -> Self {
         self.solver = solver;
+        self
+    }
+
+    /// The ALS starting point (ignored by soft-impute), [`AlsInit::Auto`] by default.
+    ///
+    /// ```
+    /// # use ndfactor::completion::{AlsInit, Completion, Observations};
+    /// let obs = Observations::from_triplets(2, 2, &[(0, 0, 1.0f64), (1, 1, 2.0), (0, 1, 1.0)])?;
+    /// let m = Completion::als(1).init(AlsInit::Random).seed(2).fit(&obs)?;
+    /// assert!(m.train_rmse() < 0.5);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn init(mut self, init: AlsInit) -> Self {
+        self.init = init;
         self
     }
 
@@ -619,12 +651,40 @@ impl<R: RealScalar> Completion<R> {
         let k = self.rank;
         let zero = R::from_f64(0.0);
         // Initial V: Gaussian scaled so that u·v has the magnitude of the data once U is solved.
-        let rms = obs.rmse_of(|_, _| zero);
-        let scale = (rms / R::from_f64(k as f64).sqrt())
-            .sqrt()
-            .max(R::from_f64(1e-3));
-        let mut v: Array2<R> =
-            testing::gaussian::<R>(n, k, &mut testing::rng(self.seed)).mapv(|x| x * scale);
+        let spectral = match self.init {
+            AlsInit::Spectral => true,
+            AlsInit::Random => false,
+            AlsInit::Auto => m.saturating_mul(n) <= 1 << 24,
+        };
+        let mut v: Array2<R> = if spectral {
+            check_dims(m, n)?;
+            let mut y: Array2<R> = Array2::zeros((m, n));
+            let p = R::from_f64((m * n) as f64 / obs.len() as f64);
+            for &(i, j, x) in &obs.entries {
+                y[(i, j)] = x * p;
+            }
+            let (s, vt) = if 4 * (k + 10) < m.min(n) {
+                let t = RandomizedSvd::new(k).seed(self.seed).compute(&y)?;
+                (t.s().to_owned(), t.vt().to_owned())
+            } else {
+                let svd = Svd::from_owned(y)?;
+                (
+                    svd.s().slice(ndarray::s![..k]).to_owned(),
+                    svd.vt().slice(ndarray::s![..k, ..]).to_owned(),
+                )
+            };
+            let mut v = vt.t().to_owned();
+            for (c, &sv) in s.iter().enumerate() {
+                v.column_mut(c).mapv_inplace(|x| x * sv.sqrt());
+            }
+            v
+        } else {
+            let rms = obs.rmse_of(|_, _| zero);
+            let scale = (rms / R::from_f64(k as f64).sqrt())
+                .sqrt()
+                .max(R::from_f64(1e-3));
+            testing::gaussian::<R>(n, k, &mut testing::rng(self.seed)).mapv(|x| x * scale)
+        };
         let mut u: Array2<R> = Array2::zeros((m, k));
         let mut history = Vec::new();
         let mut prev = R::infinity();

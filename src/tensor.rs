@@ -1013,7 +1013,7 @@ impl<T: Scalar> Cp<T> {
     ///
     /// ```
     /// # use ndfactor::tensor::CpAls;
-    /// let cp = CpAls::new(2).fit(&ndarray::Array3::<f64>::eye(3).into_shape_with_order((3, 3, 1)).unwrap())?;
+    /// let cp = CpAls::new(2).fit(&ndarray::Array2::<f64>::eye(3).into_shape_with_order((3, 3, 1)).unwrap())?;
     /// assert_eq!(cp.factors()[1].dim(), (3, 2));
     /// # Ok::<(), ndfactor::Error>(())
     /// ```

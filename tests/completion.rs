@@ -2,7 +2,7 @@
 //! the entries missing, determinism, and bad input.
 
 use ndarray::{array, Array2};
-use ndfactor::completion::{Completion, CompletionMethod, Observations, SvdSolver};
+use ndfactor::completion::{AlsInit, Completion, CompletionMethod, Observations, SvdSolver};
 use ndfactor::{testing, Error, RealScalar};
 use rand::Rng;
 
@@ -25,8 +25,12 @@ fn seed_obs<R: RealScalar>() -> Observations<R> {
 fn seed_als<R: RealScalar>() {
     let obs = seed_obs::<R>();
     assert_eq!(obs.len(), 13);
-    for seed in 0..5 {
+    for (seed, init) in (0..5)
+        .map(|s| (s, AlsInit::Random))
+        .chain([(0, AlsInit::Spectral)])
+    {
         let model = Completion::als(2)
+            .init(init)
             .lambda(R::from_f64(0.01))
             .max_iter(500)
             .seed(seed)
@@ -393,4 +397,26 @@ fn bad_input_gives_typed_errors() {
         obs.split(1.0, 1),
         Err(Error::InvalidArgument { .. })
     ));
+}
+
+/// A random start with almost no regularisation can reach a degenerate fixed point (one
+/// unobserved entry growing without bound); the spectral start does not.
+#[test]
+fn spectral_start_recovers_rank_one_with_missing_diagonal() {
+    let t: Vec<_> = (0..5)
+        .flat_map(|i| (0..4).map(move |j| (i, j, ((i + 1) * (j + 1)) as f64)))
+        .filter(|&(i, j, _)| i != j)
+        .collect();
+    let obs = Observations::from_triplets(5, 4, &t).unwrap();
+    let m = Completion::als(1)
+        .init(AlsInit::Spectral)
+        .lambda(1e-9)
+        .tol(1e-14)
+        .max_iter(500)
+        .fit(&obs)
+        .unwrap();
+    for i in 0..4 {
+        let want = ((i + 1) * (i + 1)) as f64;
+        assert!((m.predict(i, i).unwrap() - want).abs() < 1e-6 * want);
+    }
 }
