@@ -721,7 +721,7 @@ impl<R: RealScalar> Completion<R> {
             progress(&st);
             history.push(st);
             prev = obj;
-            if change <= self.tol {
+            if self.tol > zero && change <= self.tol {
                 converged = true;
                 break;
             }
@@ -801,7 +801,7 @@ impl<R: RealScalar> Completion<R> {
             let st = self.stats(obs, &left, &right, it, obj, change);
             progress(&st);
             history.push(st);
-            if change <= self.tol {
+            if self.tol > zero && change <= self.tol {
                 converged = true;
                 break;
             }
