@@ -119,6 +119,32 @@ pub enum Error {
         /// The operation.
         operation: &'static str,
     },
+    /// An entry index lies outside the matrix (0-based; matrix completion input).
+    #[error("entry ({row}, {col}) is outside the {rows}×{cols} matrix")]
+    IndexOutOfBounds {
+        /// 0-based row of the entry.
+        row: usize,
+        /// 0-based column of the entry.
+        col: usize,
+        /// Rows of the matrix.
+        rows: usize,
+        /// Columns of the matrix.
+        cols: usize,
+    },
+    /// The same entry is given twice (0-based; matrix completion input).
+    #[error("entry ({row}, {col}) is given more than once")]
+    DuplicateEntry {
+        /// 0-based row of the entry.
+        row: usize,
+        /// 0-based column of the entry.
+        col: usize,
+    },
+    /// A tensor holds NaN or ±∞ at this 0-based multi-index (first in row-major order).
+    #[error("tensor holds a non-finite value (NaN or infinity) at index {index:?}")]
+    NonFiniteTensor {
+        /// 0-based multi-index of the first non-finite entry.
+        index: Vec<usize>,
+    },
     /// A parameter (tolerance, fraction, count) is out of its range.
     #[error("invalid argument: {reason}")]
     InvalidArgument {

@@ -148,6 +148,7 @@ extern crate netlib_src as _;
 extern crate openblas_src as _;
 
 pub mod auto;
+pub mod completion;
 pub mod cond;
 pub mod decomp;
 mod error;
@@ -158,10 +159,12 @@ pub mod layout;
 pub mod lowrank;
 pub mod matfun;
 mod scalar;
+pub mod tensor;
 pub mod testing;
 pub mod verify;
 
 pub use auto::{factorize, Factorization, FactorizationKind};
+pub use completion::{Completion, CompletionModel, Observations};
 pub use cond::{Conditioning, Verdict};
 pub use decomp::cholesky::Cholesky;
 pub use decomp::eig::{Eig, EigVectors};
@@ -185,6 +188,7 @@ pub use lowrank::{
 pub use lowrank::{RandomizedSvdProgress, RandomizedSvdStage};
 pub use matfun::{expm, logm, sqrtm};
 pub use scalar::{c32, c64, RealScalar, Scalar};
+pub use tensor::{hosvd, Cp, CpAls, Hooi, Tucker};
 
 /// Which LAPACK library the process is running, read at run time (e.g.
 /// `"OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64"`), or `"reference LAPACK"` when
