@@ -45,6 +45,11 @@
 //! [`RandomizedSvd`], [`pinv`], [`lstsq`] and principal component analysis ([`Pca`]: SVD of the
 //! centred data, never `XᵀX`).
 //!
+//! ## Sparse matrices and operators
+//! [`sparse`] computes the top `k` singular triplets of a sprs `CsMat` (feature `sparse`), a
+//! dense matrix or any [`LinearOperator`] ([`Svds`]: Lanczos or randomized, per-triplet
+//! residuals), in `O((m + n)·k + nnz)` memory.
+//!
 //! All four LAPACK element types are supported: `f32`, `f64`, [`c32`], [`c64`], through the
 //! sealed [`Scalar`] trait. Factors come back as F-order (column-major) arrays.
 //!
@@ -138,6 +143,7 @@ pub mod layout;
 pub mod lowrank;
 pub mod matfun;
 mod scalar;
+pub mod sparse;
 pub mod testing;
 pub mod verify;
 
@@ -163,6 +169,7 @@ pub use lowrank::{
 };
 pub use matfun::{expm, logm, sqrtm};
 pub use scalar::{c32, c64, RealScalar, Scalar};
+pub use sparse::{LinearOperator, PartialSvd, Svds, SvdsMethod};
 
 /// Which LAPACK library the process is running, read at run time (e.g.
 /// `"OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64"`), or `"reference LAPACK"` when
