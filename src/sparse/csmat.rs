@@ -94,9 +94,25 @@ where
         let ip = self.indptr();
         let range = |o| ip.outer_inds_sz(o);
         if self.is_csr() {
-            gather(self.rows(), range, self.indices(), self.data(), &x, &mut y, false);
+            gather(
+                self.rows(),
+                range,
+                self.indices(),
+                self.data(),
+                &x,
+                &mut y,
+                false,
+            );
         } else {
-            scatter(self.cols(), range, self.indices(), self.data(), &x, &mut y, false);
+            scatter(
+                self.cols(),
+                range,
+                self.indices(),
+                self.data(),
+                &x,
+                &mut y,
+                false,
+            );
         }
         y
     }
@@ -108,9 +124,25 @@ where
         let range = |o| ip.outer_inds_sz(o);
         let conj = T::IS_COMPLEX;
         if self.is_csr() {
-            scatter(self.rows(), range, self.indices(), self.data(), &x, &mut y, conj);
+            scatter(
+                self.rows(),
+                range,
+                self.indices(),
+                self.data(),
+                &x,
+                &mut y,
+                conj,
+            );
         } else {
-            gather(self.cols(), range, self.indices(), self.data(), &x, &mut y, conj);
+            gather(
+                self.cols(),
+                range,
+                self.indices(),
+                self.data(),
+                &x,
+                &mut y,
+                conj,
+            );
         }
         y
     }

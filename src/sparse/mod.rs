@@ -12,7 +12,7 @@
 //!   reorthogonalisation and thick restarts (Ritz vectors kept, Baglama–Reichel style).
 //!   Fewest products with `A`; the method to use for accurate results.
 //! - [`SvdsMethod::Randomized`]: Halko–Martinsson–Tropp range finder with oversampling and
-//!   power iterations re-orthonormalised by [`Qr`](crate::Qr), iterated until the residuals
+//!   power iterations re-orthonormalised by [`Qr`], iterated until the residuals
 //!   meet the tolerance. Works on blocks (`k + p` columns at once): fewer passes over `A`.
 //!
 //! Every returned triplet carries its residual `‖(A·vᵢ − σᵢuᵢ, Aᴴuᵢ − σᵢvᵢ)‖₂`, computed
@@ -44,8 +44,8 @@ use crate::error::{Error, Result};
 use crate::scalar::{RealScalar, Scalar};
 use crate::{testing, LowRank, Qr, Svd};
 
-pub use operator::LinearOperator;
 use operator::apply_checked;
+pub use operator::LinearOperator;
 
 /// Which singular values [`Svds`] computes. Only the largest are offered: the smallest need
 /// shift-and-invert (a factorization of `AᴴA` or of the augmented matrix), which an operator

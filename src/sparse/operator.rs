@@ -156,7 +156,11 @@ pub(crate) fn apply_checked<T: Scalar, A: LinearOperator<T> + ?Sized>(
     } else {
         (m, "LinearOperator::apply")
     };
-    let y = if adjoint { a.apply_adjoint(x) } else { a.apply(x) };
+    let y = if adjoint {
+        a.apply_adjoint(x)
+    } else {
+        a.apply(x)
+    };
     if y.nrows() != rows {
         return Err(Error::DimensionMismatch {
             operation: if adjoint {
