@@ -145,6 +145,23 @@ pub enum Error {
         /// 0-based multi-index of the first non-finite entry.
         index: Vec<usize>,
     },
+    /// An iterative method reached its iteration limit before every requested result met its
+    /// tolerance (e.g. [`Svds`](crate::sparse::Svds); its `allow_partial` returns the partial
+    /// result instead).
+    #[error(
+        "{method} converged for {converged} of {requested} singular triplets in {iterations} \
+         iterations"
+    )]
+    NotConverged {
+        /// The method, e.g. `"svds (lanczos)"`.
+        method: &'static str,
+        /// How many results met the tolerance.
+        converged: usize,
+        /// How many were requested.
+        requested: usize,
+        /// Iterations done (restarts or power iterations).
+        iterations: usize,
+    },
     /// A parameter (tolerance, fraction, count) is out of its range.
     #[error("invalid argument: {reason}")]
     InvalidArgument {

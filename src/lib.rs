@@ -65,6 +65,11 @@
 //! [`RandomizedSvd`], [`pinv`], [`lstsq`] and principal component analysis ([`Pca`]: SVD of the
 //! centred data, never `XᵀX`).
 //!
+//! ## Sparse matrices and operators
+//! [`sparse`] computes the top `k` singular triplets of a sprs `CsMat` (feature `sparse`), a
+//! dense matrix or any [`LinearOperator`] ([`Svds`]: Lanczos or randomized, per-triplet
+//! residuals), in `O((m + n)·k + nnz)` memory.
+//!
 //! All four LAPACK element types are supported: `f32`, `f64`, [`c32`], [`c64`], through the
 //! sealed [`Scalar`] trait. Factors come back as F-order (column-major) arrays.
 //!
@@ -159,6 +164,7 @@ pub mod layout;
 pub mod lowrank;
 pub mod matfun;
 mod scalar;
+pub mod sparse;
 pub mod tensor;
 pub mod testing;
 pub mod verify;
@@ -188,6 +194,7 @@ pub use lowrank::{
 pub use lowrank::{RandomizedSvdProgress, RandomizedSvdStage};
 pub use matfun::{expm, logm, sqrtm};
 pub use scalar::{c32, c64, RealScalar, Scalar};
+pub use sparse::{LinearOperator, PartialSvd, Svds, SvdsMethod};
 pub use tensor::{hosvd, Cp, CpAls, Hooi, Tucker};
 
 /// Which LAPACK library the process is running, read at run time (e.g.
