@@ -371,6 +371,12 @@ impl<T: Scalar> Factorization<T> {
                 x
             }
         };
+        // Division by tiny diagonal entries can overflow the solution from finite input.
+        if !x.iter().all(|v| v.is_finite()) {
+            return Err(Error::NumericalBreakdown {
+                routine: "substitution",
+            });
+        }
         Ok(D::from_matrix(x))
     }
 
@@ -387,8 +393,8 @@ impl<T: Scalar> Factorization<T> {
     /// ```
     pub fn det(&self) -> Result<T> {
         Ok(match &self.inner {
-            Inner::Diagonal(d) => d.iter().fold(T::one(), |p, &v| p * v),
-            Inner::Triangular(r, _) => r.diag().iter().fold(T::one(), |p, &v| p * v),
+            Inner::Diagonal(d) => crate::decomp::det_product(d.iter().copied()),
+            Inner::Triangular(r, _) => crate::decomp::det_product(r.diag().iter().copied()),
             Inner::Cholesky(c) => T::from_real(c.det()),
             Inner::Ldlt(l) => l.det(),
             Inner::Lu(l) => l.det(),
