@@ -115,8 +115,10 @@ fn hermitian_defect<T: Scalar>(a: &Array2<T>) -> T::Real {
 /// # Ok::<(), ndfactor::Error>(())
 /// ```
 pub fn factorize<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<Factorization<T>> {
-    check_finite(a)?;
     let (m, n) = a.dim();
+    // LP64 limits before the copy below (a broadcast view can be far larger than memory).
+    crate::layout::check_dims(m, n)?;
+    check_finite(a)?;
     let mut log = String::new();
     let _ = writeln!(log, "shape {m}×{n}, all entries finite");
     let a = to_col_major(a);

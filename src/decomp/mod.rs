@@ -102,8 +102,10 @@ where
             found,
         });
     }
+    // LP64 limits before the copy (a broadcast right-hand side can exceed memory).
+    let cols = b.shape().get(1).copied().unwrap_or(1);
+    crate::layout::check_dims(found, cols)?;
     let m = D::to_matrix(b);
-    crate::layout::check_dims(m.nrows(), m.ncols())?;
     crate::layout::check_finite(&m)?;
     Ok(m)
 }
