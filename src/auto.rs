@@ -122,8 +122,10 @@ fn hermitian_defect<T: Scalar>(a: &Array2<T>) -> T::Real {
 /// # Ok::<(), ndfactor::Error>(())
 /// ```
 pub fn factorize<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<Factorization<T>> {
-    check_finite(a)?;
     let (m, n) = a.dim();
+    // LP64 limits before the copy below (a broadcast view can be far larger than memory).
+    crate::layout::check_dims(m, n)?;
+    check_finite(a)?;
     let mut log = String::new();
     let _ = writeln!(log, "shape {m}×{n}, all entries finite");
     let a = to_col_major(a);
@@ -376,6 +378,12 @@ impl<T: Scalar> Factorization<T> {
                 x
             }
         };
+        // Division by tiny diagonal entries can overflow the solution from finite input.
+        if !x.iter().all(|v| v.is_finite()) {
+            return Err(Error::NumericalBreakdown {
+                routine: "substitution",
+            });
+        }
         Ok(D::from_matrix(x))
     }
 
@@ -392,8 +400,8 @@ impl<T: Scalar> Factorization<T> {
     /// ```
     pub fn det(&self) -> Result<T> {
         Ok(match &self.inner {
-            Inner::Diagonal(d) => d.iter().fold(T::one(), |p, &v| p * v),
-            Inner::Triangular(r, _) => r.diag().iter().fold(T::one(), |p, &v| p * v),
+            Inner::Diagonal(d) => crate::decomp::det_product(d.iter().copied()),
+            Inner::Triangular(r, _) => crate::decomp::det_product(r.diag().iter().copied()),
             Inner::Cholesky(c) => T::from_real(c.det()),
             Inner::Ldlt(l) => l.det(),
             Inner::Lu(l) => l.det(),

@@ -135,9 +135,21 @@ pub fn expm<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<Array
         return Ok(Array2::zeros((0, 0).f()));
     }
     let mut a = to_col_major(a);
-    let anorm = norm1(&a).to_f64();
+    // log₂‖A‖₁ computed without overflow (entries near the largest float sum to +∞), so that
+    // the scaling exponent is always finite.
+    let amax = a.iter().fold(0.0f64, |m, x| m.max(x.abs().to_f64()));
+    if amax == 0.0 {
+        return Ok(into_f(eye::<T>(n)));
+    }
+    let inv = T::Real::from_f64(1.0 / amax);
+    let unit = if inv.is_finite() && inv > T::Real::from_f64(0.0) {
+        norm1(&a.mapv(|x| x.scale(inv))).to_f64()
+    } else {
+        norm1(&a).to_f64() / amax
+    };
+    let log2norm = unit.log2() + amax.log2();
+    let anorm = log2norm.exp2();
     let id = eye::<T>(n);
-    let a2 = a.dot(&a);
     let small: Option<&[f64]> = if anorm <= THETA[0] {
         Some(&B3)
     } else if anorm <= THETA[1] {
@@ -150,6 +162,7 @@ pub fn expm<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<Array
         None
     };
     let (u, v, s) = if let Some(b) = small {
+        let a2 = a.dot(&a);
         // Powers A⁰, A², A⁴, ... up to A^{m-1}.
         let mut pows = vec![id.clone(), a2.clone()];
         while 2 * pows.len() < b.len() {
@@ -164,15 +177,17 @@ pub fn expm<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<Array
         }
         (a.dot(&uo), v, 0)
     } else {
-        let s = (anorm / THETA[4]).log2().ceil().max(0.0) as i32;
-        let (a2, b) = if s > 0 {
-            let f = T::Real::from_f64(2f64.powi(-s));
-            a.mapv_inplace(|x| x.scale(f));
-            let f2 = f * f;
-            (a2.mapv(|x| x.scale(f2)), &B13)
-        } else {
-            (a2, &B13)
-        };
+        // Scale before squaring: A² of an unscaled large A overflows.
+        let s = (log2norm - THETA[4].log2()).ceil().max(0.0) as i32;
+        // 2^-s in two exact steps: 2^-s alone may be subnormal or zero for s > 1022.
+        let (h1, h2) = (s / 2, s - s / 2);
+        let (f1, f2) = (
+            T::Real::from_f64(2f64.powi(-h1)),
+            T::Real::from_f64(2f64.powi(-h2)),
+        );
+        a.mapv_inplace(|x| x.scale(f1).scale(f2));
+        let b = &B13;
+        let a2 = a.dot(&a);
         let a4 = a2.dot(&a2);
         let a6 = a4.dot(&a2);
         let inner_u = lin(&[(b[13], &a6), (b[11], &a4), (b[9], &a2)], n);
@@ -183,9 +198,17 @@ pub fn expm<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<Array
     };
     let p = &v + &u;
     let q = &v - &u;
+    let breakdown = Error::NumericalBreakdown { routine: "expm" };
+    if !(p.iter().all(|v| v.is_finite()) && q.iter().all(|v| v.is_finite())) {
+        return Err(breakdown);
+    }
     let mut x = Lu::from_owned(into_f(q))?.solve(&p)?;
     for _ in 0..s {
         x = x.dot(&x);
+        if !x.iter().all(|v| v.is_finite()) {
+            // e^A overflows: stop squaring (s can exceed 1000 for ‖A‖ near the largest float).
+            return Err(breakdown);
+        }
     }
     if !x.iter().all(|v| v.is_finite()) {
         return Err(Error::NumericalBreakdown { routine: "expm" });
@@ -329,7 +352,17 @@ where
     }
     let (t, z) = complex_schur(a, "square root", false)?;
     let r = sqrt_triangular(&t)?;
-    Ok(back::<T>(&z, &r))
+    finite_or_breakdown(back::<T>(&z, &r), "sqrtm")
+}
+
+/// Tiny eigenvalues (subnormal, or a near-zero pair `rᵢᵢ + rⱼⱼ`) can overflow the
+/// Björck–Hammarling recurrence from finite input: report it rather than return ∞/NaN.
+fn finite_or_breakdown<T: Scalar>(x: Array2<T>, routine: &'static str) -> Result<Array2<T>> {
+    if x.iter().all(|v| v.is_finite()) {
+        Ok(x)
+    } else {
+        Err(Error::NumericalBreakdown { routine })
+    }
 }
 
 /// Largest number of square roots taken by [`logm`] (reached only for `‖A‖` near overflow).
@@ -386,6 +419,9 @@ where
     }
     let m = &r - &id;
     let p = &r + &id;
+    if !r.iter().all(|v| v.is_finite()) {
+        return Err(Error::NumericalBreakdown { routine: "logm" });
+    }
     let y = Lu::from_owned(into_f(p))?.solve(&m)?;
     let y2 = y.dot(&y);
     let mut term = y.clone();
@@ -401,5 +437,5 @@ where
     }
     let f = T::Real::from_f64(2f64.powi(k + 1));
     let l = sum.mapv(|x| x.scale(f));
-    Ok(back::<T>(&z, &l))
+    finite_or_breakdown(back::<T>(&z, &l), "logm")
 }

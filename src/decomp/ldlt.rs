@@ -573,16 +573,18 @@ impl<T: Scalar> Ldlt<T> {
         if self.singular_at.is_some() {
             return T::zero();
         }
-        let mut det = T::one();
+        // 2×2 blocks as s²·δ (no overflow in ad − bc), then a NaN-free product.
+        let mut factors = Vec::with_capacity(self.n());
         for b in self.blocks() {
             let e = self.block_entries(&b);
-            det *= if b.size == 1 {
-                e[0]
+            if b.size == 1 {
+                factors.push(e[0]);
             } else {
-                e[0] * e[3] - e[1] * e[2]
-            };
+                let (sc, delta) = Self::scaled_det2(&e);
+                factors.extend([delta, T::from_real(sc), T::from_real(sc)]);
+            }
         }
-        det
+        crate::decomp::det_product(factors.into_iter())
     }
 
     /// Scaled determinant of a 2×2 block: `(s, δ)` with `det = s²·δ`, `s` the largest modulus.

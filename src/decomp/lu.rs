@@ -319,14 +319,19 @@ impl<T: Scalar> Lu<T> {
         if self.singular_at.is_some() {
             return T::zero();
         }
-        let mut d = T::one();
-        for (i, &p) in self.ipiv.iter().enumerate() {
-            d *= scale_pow2(self.factors[(i, i)], -self.scale_exp);
-            if p as usize != i + 1 {
-                d = -d;
-            }
+        let swaps = self
+            .ipiv
+            .iter()
+            .enumerate()
+            .filter(|&(i, &p)| p as usize != i + 1)
+            .count();
+        let pivots = (0..self.n()).map(|i| scale_pow2(self.factors[(i, i)], -self.scale_exp));
+        let d = crate::decomp::det_product(pivots);
+        if swaps % 2 == 1 {
+            -d
+        } else {
+            d
         }
-        d
     }
 
     /// Sign and logarithm of the absolute determinant, `det = sign·exp(ln_abs)`, without overflow.
@@ -383,6 +388,12 @@ impl<T: Scalar> Lu<T> {
         getri(&mut inv, &self.ipiv)?;
         // (2^k·A)⁻¹ = 2^-k·A⁻¹
         self.scale_rhs(&mut inv);
+        // Undoing the scaling can overflow an inverse that getri returned finite.
+        if !inv.iter().all(|v| v.is_finite()) {
+            return Err(Error::NumericalBreakdown {
+                routine: "Lu::inverse",
+            });
+        }
         Ok(inv)
     }
 

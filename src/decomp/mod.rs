@@ -25,7 +25,7 @@ use ndarray::{Array, Array1, Array2, ArrayBase, Data, Dimension, Ix1, Ix2, Shape
 
 use crate::error::{Error, Result};
 use crate::layout::to_col_major;
-use crate::scalar::Scalar;
+use crate::scalar::{RealScalar, Scalar};
 
 pub mod cholesky;
 pub mod eig;
@@ -104,8 +104,10 @@ where
             found,
         });
     }
+    // LP64 limits before the copy (a broadcast right-hand side can exceed memory).
+    let cols = b.shape().get(1).copied().unwrap_or(1);
+    crate::layout::check_dims(found, cols)?;
     let m = D::to_matrix(b);
-    crate::layout::check_dims(m.nrows(), m.ncols())?;
     crate::layout::check_finite(&m)?;
     Ok(m)
 }
@@ -130,4 +132,37 @@ where
 pub trait Solve<T: Scalar> {
     /// Solves `A·X = B` for a matrix of right-hand sides; the result is F-order.
     fn solve_matrix(&self, b: ndarray::ArrayView2<T>) -> Result<Array2<T>>;
+}
+
+/// The product of determinant factors (pivots, diagonal entries) without NaN: a plain running
+/// product turns overflow into NaN as soon as it meets a zero part (`∞·0`, also inside a complex
+/// product). When that happens the product is redone as phase × `exp(Σ ln|uᵢ|)`, so the result is
+/// ±∞ (with the right phase), 0, or the finite product.
+pub(crate) fn det_product<T: Scalar>(factors: impl Iterator<Item = T> + Clone) -> T {
+    let d = factors.clone().fold(T::one(), |p, u| p * u);
+    if !d.re().is_nan() && !d.im().is_nan() {
+        return d;
+    }
+    let zero = T::Real::from_f64(0.0);
+    let mut phase = T::one();
+    let mut ln = zero;
+    for u in factors {
+        let m = u.abs();
+        if m == zero {
+            return T::zero();
+        }
+        ln += m.ln();
+        // u/|u| by a real scaling (a complex division would square |u| and overflow); a
+        // subnormal |u| is first scaled up by 2⁶⁰ so that 1/|u| is finite.
+        let inv = T::Real::from_f64(1.0) / m;
+        phase *= if inv.is_finite() {
+            u.scale(inv)
+        } else {
+            let v = u.scale(T::Real::from_f64(2f64.powi(60)));
+            v.scale(T::Real::from_f64(1.0) / v.abs())
+        };
+    }
+    let mag = ln.exp();
+    let part = |p: T::Real| if p == zero { zero } else { p * mag };
+    T::from_parts(part(phase.re()), part(phase.im()))
 }

@@ -250,7 +250,13 @@ pub(crate) fn potrs<T: Scalar>(f: &Array2<T>, uplo: Uplo, b: &mut Array2<T>) -> 
             ldi,
         )
     };
-    check_illegal(rname!(T, "potrs"), info)
+    let routine = rname!(T, "potrs");
+    check_illegal(routine, info)?;
+    // A nearly singular A can overflow the solution from finite input.
+    if !super::all_finite(bb) {
+        return Err(Error::NumericalBreakdown { routine });
+    }
+    Ok(())
 }
 
 /// Overwrites the factor with triangle `uplo` of `A⁻¹`.

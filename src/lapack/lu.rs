@@ -301,7 +301,13 @@ pub(crate) fn getrs<T: Scalar>(
             ldi,
         )
     };
-    check_illegal(rname!(T, "getrs"), info)
+    let routine = rname!(T, "getrs");
+    check_illegal(routine, info)?;
+    // A nonsingular but nearly singular A can overflow the solution from finite input.
+    if !super::all_finite(bb) {
+        return Err(Error::NumericalBreakdown { routine });
+    }
+    Ok(())
 }
 
 /// Overwrites the factors with `A⁻¹` (requires a nonsingular factorization).

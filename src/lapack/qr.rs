@@ -674,11 +674,16 @@ pub(crate) fn trtrs<T: Scalar>(
             ldbi,
         )
     };
-    check_illegal(rname!(T, "trtrs"), info)?;
+    let routine = rname!(T, "trtrs");
+    check_illegal(routine, info)?;
     if info > 0 {
         return Err(Error::Singular {
             index: info as usize,
         });
+    }
+    // A nearly singular R can overflow the solution from finite input.
+    if !super::all_finite(bb) {
+        return Err(Error::NumericalBreakdown { routine });
     }
     Ok(())
 }

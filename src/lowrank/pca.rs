@@ -209,11 +209,18 @@ impl<R: RealScalar> Pca<R> {
         let nt = T::from_f64(n as f64);
         let mut mean = Array1::<T>::zeros(p);
         for (j, mut col) in xc.axis_iter_mut(Axis(1)).enumerate() {
-            let mu = col.iter().copied().sum::<T>() / nt;
+            // Σ vᵢ/n rather than (Σ vᵢ)/n: the plain sum overflows for entries near the
+            // largest float.
+            let mu = col.iter().map(|&v| v / nt).sum::<T>();
             // One correction pass (the corrected two-pass algorithm).
-            let mu = mu + col.iter().map(|&v| v - mu).sum::<T>() / nt;
+            let mu = mu + col.iter().map(|&v| (v - mu) / nt).sum::<T>();
             mean[j] = mu;
             col.mapv_inplace(|v| v - mu);
+        }
+        // Centring can still overflow (entries of both signs near the largest float): the
+        // centred data is not representable.
+        if !xc.iter().all(|v| v.is_finite()) {
+            return Err(Error::NumericalBreakdown { routine: "Pca" });
         }
         let scale = match self.scaling {
             Scaling::None => None,

@@ -193,7 +193,22 @@ impl RandomizedSvd {
             .power_iterations
             .unwrap_or(if (k as f64) < 0.1 * kmax as f64 { 7 } else { 4 });
         // One layout for the products, so that every input layout gives the same bits.
-        let a = to_col_major(a);
+        let mut a = to_col_major(a);
+        // Scale by an exact power of two so that the largest entry is near 1: the products
+        // A·Ω and Aᴴ·Y overflow (or underflow to zero) for entries near the extremes of the
+        // floating-point range, and the range finder does not depend on the scale.
+        let amax = a.iter().fold(0.0f64, |m, x| {
+            m.max(x.re().abs().to_f64()).max(x.im().abs().to_f64())
+        });
+        let e = if amax > 0.0 {
+            amax.log2().round() as i32
+        } else {
+            0
+        };
+        if e != 0 {
+            a.mapv_inplace(|x| crate::decomp::lu::scale_pow2(x, -e));
+        }
+        let unscale = |x: T::Real| crate::decomp::lu::scale_pow2(T::from_real(x), e).re();
         let ah = a.t().mapv(|x| x.conj());
         let omega: Array2<T> = testing::gaussian(n, l, &mut testing::rng(self.seed));
         let steps = q + 4;
@@ -219,7 +234,13 @@ impl RandomizedSvd {
         report(RandomizedSvdStage::SmallSvd);
         let sb = svd.s();
         let u = qm.dot(&svd.u().slice(s![.., ..k]));
-        let sk: Array1<T::Real> = sb.slice(s![..k]).to_owned();
+        let sk: Array1<T::Real> = sb.slice(s![..k]).mapv(unscale);
+        if !sk.iter().all(|x| x.is_finite()) {
+            return Err(Error::NumericalBreakdown {
+                routine: "RandomizedSvd",
+            });
+        }
+        let sk_scaled: Array1<T::Real> = sb.slice(s![..k]).to_owned();
         let vt = svd.vt().slice(s![..k, ..]).to_owned();
 
         // Exact Frobenius error of the returned factors.
@@ -227,13 +248,13 @@ impl RandomizedSvd {
         let (frob, rel) = if fa == zero {
             (zero, zero)
         } else {
-            let kept = sk.iter().fold(zero, |acc, &x| {
+            let kept = sk_scaled.iter().fold(zero, |acc, &x| {
                 let r = x / fa;
                 acc + r * r
             });
             let diff = T::Real::from_f64(1.0) - kept;
             if diff < T::eps().sqrt() {
-                let r = &a - &scaled_cols(&u, &sk).dot(&vt);
+                let r = &a - &scaled_cols(&u, &sk_scaled).dot(&vt);
                 let e = verify::norm_fro(&r);
                 (e, e / fa)
             } else {
@@ -242,8 +263,8 @@ impl RandomizedSvd {
         };
         let rep = EckartYoung {
             rank: k,
-            spectral_error: sb.get(k).copied().unwrap_or(zero),
-            frobenius_error: frob,
+            spectral_error: unscale(sb.get(k).copied().unwrap_or(zero)),
+            frobenius_error: unscale(frob),
             relative_frobenius_error: rel,
             energy_retained: (T::Real::from_f64(1.0) - rel * rel).max(zero),
             stored_values: (m + n + 1) * k,

@@ -117,6 +117,9 @@ where
             found: b.nrows(),
         });
     }
+    // LP64 limits of B and of the n×nrhs solution before anything is allocated.
+    crate::layout::check_dims(m, b.ncols())?;
+    crate::layout::check_dims(n, b.ncols())?;
     crate::layout::check_finite(b)?;
     let svd = Svd::new(a)?;
     let s: Vec<T::Real> = svd.s().to_vec();
