@@ -312,7 +312,12 @@ pub(crate) fn gttrs<T: Scalar>(f: &Gttrf<T>, trans: Trans, b: &mut Array2<T>) ->
             ldi,
         )
     };
-    check_illegal(rname!(T, "gttrs"), info)?;
+    let routine = rname!(T, "gttrs");
+    check_illegal(routine, info)?;
+    // A nonsingular but nearly singular A can overflow the solution from finite input.
+    if !super::all_finite(bb) {
+        return Err(Error::NumericalBreakdown { routine });
+    }
     Ok(())
 }
 
