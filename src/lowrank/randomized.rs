@@ -156,8 +156,17 @@ impl RandomizedSvd {
             .power_iterations
             .unwrap_or(if (k as f64) < 0.1 * kmax as f64 { 7 } else { 4 });
         // One layout for the products, so that every input layout gives the same bits.
-        let a = to_col_major(a);
-        let ah = a.t().mapv(|x| x.conj());
+        let copy;
+        let a = if a.t().is_standard_layout() {
+            a.view()
+        } else {
+            copy = to_col_major(a);
+            copy.view()
+        };
+        // Aᴴ·Y: a transposed view goes straight to ?gemm for real types; complex types need
+        // the conjugate, so only they pay for a copy of Aᴴ.
+        let ah_copy = T::IS_COMPLEX.then(|| a.t().mapv(|x| x.conj()));
+        let ah = ah_copy.as_ref().map_or_else(|| a.t(), |c| c.view());
         let omega: Array2<T> = testing::gaussian(n, l, &mut testing::rng(self.seed));
         let mut y = Qr::from_owned(a.dot(&omega))?.q();
         for _ in 0..q {
