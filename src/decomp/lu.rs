@@ -5,7 +5,6 @@ use ndarray::{Array, Array2, ArrayBase, ArrayView2, Data, Ix2, ShapeBuilder};
 use super::{rhs_matrix, Rhs, Solve};
 use crate::error::{Error, Result};
 use crate::lapack::lu::{gecon, getrf, getri, getrs};
-use crate::lapack::norm::{lange, Norm};
 use crate::lapack::Trans;
 use crate::layout::{check_dims, check_finite, check_square, into_col_major, to_col_major};
 use crate::scalar::{RealScalar, Scalar};
@@ -89,8 +88,12 @@ impl<T: Scalar> Lu<T> {
     pub fn new<S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<Self> {
         check_square(a)?;
         check_dims(a.nrows(), a.ncols())?;
-        check_finite(a)?;
-        Self::factor(to_col_major(a))
+        let f = to_col_major(a);
+        let scan = Scan::of(&f);
+        if !scan.finite {
+            check_finite(a)?; // locates the entry
+        }
+        Self::factor(f, scan)
     }
 
     /// Factors an owned matrix, reusing its buffer when it is already F-contiguous (otherwise it
@@ -108,12 +111,16 @@ impl<T: Scalar> Lu<T> {
     pub fn from_owned(a: Array2<T>) -> Result<Self> {
         check_square(&a)?;
         check_dims(a.nrows(), a.ncols())?;
-        check_finite(&a)?;
-        Self::factor(into_col_major(a))
+        let f = into_col_major(a);
+        let scan = Scan::of(&f);
+        if !scan.finite {
+            check_finite(&f)?; // locates the entry
+        }
+        Self::factor(f, scan)
     }
 
-    fn factor(mut a: Array2<T>) -> Result<Self> {
-        let anorm = lange(Norm::One, &a)?;
+    fn factor(mut a: Array2<T>, scan: Scan<T::Real>) -> Result<Self> {
+        let anorm = scan.norm1;
         // Matrices with tiny entries are scaled by an exact power of two before ?getrf and U is
         // scaled back: OpenBLAS 0.3.21 returns NaN with INFO = 0 on subnormal pivots, and the
         // scaling changes neither L nor the pivots.
@@ -121,7 +128,7 @@ impl<T: Scalar> Lu<T> {
         // division by subnormal pivots overflows in the solves. A matrix whose entries are all
         // tiny is therefore factored as 2^k·A (an exact scaling that changes neither L nor the
         // pivots); solves, det and inverse undo the scaling.
-        let scale_exp = tiny_matrix_exponent::<T>(&a).unwrap_or(0);
+        let scale_exp = tiny_exponent::<T>(scan.amax).unwrap_or(0);
         if scale_exp != 0 {
             a.mapv_inplace(|x| scale_pow2(x, scale_exp));
         }
@@ -555,12 +562,84 @@ impl<T: Scalar> Lu<T> {
 /// For a nonzero matrix whose largest entry is below `√(smallest normal)`, the exponent `k` such
 /// that `2^k` brings that entry to about 1 (exact to apply and to undo).
 pub(crate) fn tiny_matrix_exponent<T: Scalar>(a: &Array2<T>) -> Option<i32> {
+    // A branch-free maximum over the buffer (the entries are finite: checked before).
+    let max = |m: T::Real, x: &T| {
+        let v = x.abs1();
+        if v > m {
+            v
+        } else {
+            m
+        }
+    };
     let zero = T::Real::from_f64(0.0);
-    let amax = a.iter().fold(zero, |m, x| m.max(x.abs1()));
+    let amax = match a.as_slice_memory_order() {
+        Some(s) => s.iter().fold(zero, max),
+        None => a.iter().fold(zero, max),
+    };
+    tiny_exponent::<T>(amax)
+}
+
+/// The exponent `k` that brings a matrix whose largest |entry| (`abs1`) is `amax` up to unit
+/// scale, when `amax` is below `√(smallest normal)`; `None` otherwise.
+fn tiny_exponent<T: Scalar>(amax: T::Real) -> Option<i32> {
+    let zero = T::Real::from_f64(0.0);
     if amax == zero || amax >= T::Real::min_positive_value().sqrt() {
         return None;
     }
     Some(-(amax.to_f64().log2().floor() as i32))
+}
+
+/// One pass over the F-order copy: finiteness, ‖A‖₁ (for `rcond`) and the largest `abs1`
+/// (for the tiny-matrix scaling). It replaces three passes (`check_finite`, `?lange`, the
+/// maximum), which cost up to 20% of `?getrf` at n = 256.
+struct Scan<R> {
+    finite: bool,
+    norm1: R,
+    amax: R,
+}
+
+impl<R: RealScalar> Scan<R> {
+    fn of<T: Scalar<Real = R>>(a: &Array2<T>) -> Self {
+        let zero = R::from_f64(0.0);
+        let mut scan = Scan {
+            finite: true,
+            norm1: zero,
+            amax: zero,
+        };
+        let m = a.nrows();
+        if m == 0 {
+            return scan;
+        }
+        let buf = a.as_slice_memory_order().expect("F-contiguous buffer");
+        // Eight independent accumulators per column: a single running sum would be one long
+        // chain of dependent additions (latency-bound, several times slower than the copy).
+        const W: usize = 8;
+        for col in buf.chunks(m) {
+            let (mut sums, mut bigs, mut ok) = ([zero; W], [zero; W], true);
+            let mut chunks = col.chunks_exact(W);
+            for c in &mut chunks {
+                for k in 0..W {
+                    ok &= c[k].is_finite();
+                    sums[k] += c[k].abs();
+                    let v = c[k].abs1();
+                    bigs[k] = if v > bigs[k] { v } else { bigs[k] };
+                }
+            }
+            for (k, x) in chunks.remainder().iter().enumerate() {
+                ok &= x.is_finite();
+                sums[k] += x.abs();
+                let v = x.abs1();
+                bigs[k] = if v > bigs[k] { v } else { bigs[k] };
+            }
+            let sum = sums.iter().fold(zero, |a, &b| a + b);
+            let big = bigs.iter().fold(zero, |a, &b| if b > a { b } else { a });
+            scan.finite &= ok;
+            // (A non-finite matrix is reported through `finite`; the norm is then unused.)
+            scan.norm1 = if sum > scan.norm1 { sum } else { scan.norm1 };
+            scan.amax = if big > scan.amax { big } else { scan.amax };
+        }
+        scan
+    }
 }
 
 /// `x·2^k`, applied in two halves so that neither factor overflows (2^1030 does not fit f64).
@@ -573,5 +652,32 @@ pub(crate) fn scale_pow2<T: Scalar>(x: T, k: i32) -> T {
 impl<T: Scalar> Solve<T> for Lu<T> {
     fn solve_matrix(&self, b: ArrayView2<T>) -> Result<Array2<T>> {
         self.solve(&b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lapack::norm::{lange, Norm};
+    use crate::{c64, testing};
+
+    #[test]
+    fn one_pass_scan_matches_lapack() {
+        let mut rng = testing::rng(3);
+        let a: Array2<c64> = to_col_major(&testing::gaussian::<c64>(37, 37, &mut rng));
+        let s = Scan::of(&a);
+        let n1 = lange(Norm::One, &a).unwrap();
+        assert!(s.finite);
+        assert!((s.norm1 - n1).abs() <= 37.0 * f64::EPSILON * n1);
+        let amax = a.iter().fold(0.0f64, |m, x| m.max(x.re.abs() + x.im.abs()));
+        assert_eq!(s.amax, amax);
+        let mut b = a.clone();
+        b[(5, 30)] = c64::new(f64::NAN, 0.0);
+        let sb = Scan::of(&b);
+        assert!(!sb.finite);
+        assert_eq!(
+            Lu::new(&b).unwrap_err(),
+            Error::NonFinite { row: 5, col: 30 }
+        );
     }
 }

@@ -257,7 +257,7 @@ pub(crate) fn size_i64(n: i64) -> Result<usize> {
 
 /// `true` when every element is finite.
 pub(crate) fn all_finite<T: Scalar>(xs: &[T]) -> bool {
-    xs.iter().all(|x| x.is_finite())
+    crate::layout::all_finite_slice(xs)
 }
 
 /// Asserts that a column-major buffer holds an `m×n` matrix with leading dimension `ld`.

@@ -369,6 +369,17 @@ fn check_outputs<T: Scalar>(out: &SvdOut<T>, routine: &'static str) -> Result<()
 /// original matrix is decomposed again by ?gesvd. Empty shapes never reach LAPACK: `U` / `Vᴴ`
 /// are the identity (full) or have a zero dimension (thin).
 pub(crate) fn gesdd<T: Scalar>(a: Array2<T>, job: SvdJob) -> Result<SvdOut<T>> {
+    let backup = a.clone();
+    gesdd_or_restore(a, job, move || backup)
+}
+
+/// [`gesdd`] for callers that can rebuild the input (e.g. copy it again from a borrowed view):
+/// `restore` runs only if ?gesdd fails, so no backup copy of A is kept in the common case.
+pub(crate) fn gesdd_or_restore<T: Scalar>(
+    a: Array2<T>,
+    job: SvdJob,
+    restore: impl FnOnce() -> Array2<T>,
+) -> Result<SvdOut<T>> {
     let (m, n) = a.dim();
     let k = m.min(n);
     let ((um, uc), (vr, vc)) = job.shapes(m, n);
@@ -386,10 +397,9 @@ pub(crate) fn gesdd<T: Scalar>(a: Array2<T>, job: SvdJob) -> Result<SvdOut<T>> {
             vt,
         });
     }
-    let backup = a.clone();
     match gesdd_raw(a, job)? {
         Ok(out) => Ok(out),
-        Err(_info) => match gesvd_raw(backup, job)? {
+        Err(_info) => match gesvd_raw(restore(), job)? {
             Ok(out) => Ok(out),
             Err(info) => Err(Error::NoConvergence {
                 routine: rname!(T, "gesvd"),

@@ -192,8 +192,6 @@ impl RandomizedSvd {
         let q = self
             .power_iterations
             .unwrap_or(if (k as f64) < 0.1 * kmax as f64 { 7 } else { 4 });
-        // One layout for the products, so that every input layout gives the same bits.
-        let mut a = to_col_major(a);
         // Scale by an exact power of two so that the largest entry is near 1: the products
         // A·Ω and Aᴴ·Y overflow (or underflow to zero) for entries near the extremes of the
         // floating-point range, and the range finder does not depend on the scale.
@@ -205,11 +203,24 @@ impl RandomizedSvd {
         } else {
             0
         };
-        if e != 0 {
-            a.mapv_inplace(|x| crate::decomp::lu::scale_pow2(x, -e));
-        }
         let unscale = |x: T::Real| crate::decomp::lu::scale_pow2(T::from_real(x), e).re();
-        let ah = a.t().mapv(|x| x.conj());
+        // One layout for the products, so that every input layout gives the same bits: an
+        // F-order input that needs no scaling is used in place, anything else copied once.
+        let copy;
+        let a = if e == 0 && a.t().is_standard_layout() {
+            a.view()
+        } else {
+            let mut c = to_col_major(a);
+            if e != 0 {
+                c.mapv_inplace(|x| crate::decomp::lu::scale_pow2(x, -e));
+            }
+            copy = c;
+            copy.view()
+        };
+        // Aᴴ·Y: a transposed view goes straight to ?gemm for real types; complex types need
+        // the conjugate, so only they pay for a copy of Aᴴ.
+        let ah_copy = T::IS_COMPLEX.then(|| a.t().mapv(|x| x.conj()));
+        let ah = ah_copy.as_ref().map_or_else(|| a.t(), |c| c.view());
         let omega: Array2<T> = testing::gaussian(n, l, &mut testing::rng(self.seed));
         let steps = q + 4;
         let mut step = 0;

@@ -1,0 +1,418 @@
+//! Regenerates `docs/benchmarks.md` from criterion's estimates (`target/criterion/**/new/`),
+//! the randomized-SVD and scikit-learn timings, and the peak-memory probes.
+//!
+//! `bench_report --criterion target/criterion --data target/ndfactor-peers --command "..." \
+//!     --mode quick --out docs/benchmarks.md`
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+const CONTENDERS: [&str; 5] = ["ndfactor", "baseline", "ndarray-linalg", "faer", "nalgebra"];
+
+/// (operation, layout) → n → contender → median (ns).
+type Table = BTreeMap<(String, String), BTreeMap<usize, BTreeMap<String, f64>>>;
+
+fn arg(args: &[String], name: &str, default: &str) -> String {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .map_or(default.to_string(), |s| s.clone())
+}
+
+fn find_new_dirs(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            if p.file_name().is_some_and(|f| f == "new") {
+                out.push(p);
+            } else {
+                find_new_dirs(&p, out);
+            }
+        }
+    }
+}
+
+fn read_json(p: &Path) -> Option<Value> {
+    serde_json::from_str(&std::fs::read_to_string(p).ok()?).ok()
+}
+
+fn load(criterion: &Path) -> Table {
+    let mut dirs = Vec::new();
+    find_new_dirs(criterion, &mut dirs);
+    let mut t = Table::new();
+    for d in dirs {
+        let (Some(b), Some(e)) = (
+            read_json(&d.join("benchmark.json")),
+            read_json(&d.join("estimates.json")),
+        ) else {
+            continue;
+        };
+        let group = b["group_id"].as_str().unwrap_or_default();
+        let func = b["function_id"].as_str().unwrap_or_default();
+        let Some(n) = b["value_str"]
+            .as_str()
+            .and_then(|v| v.parse::<usize>().ok())
+        else {
+            continue;
+        };
+        let Some(med) = e["median"]["point_estimate"].as_f64() else {
+            continue;
+        };
+        let Some((op, layout)) = group.rsplit_once('_') else {
+            continue;
+        };
+        t.entry((op.to_string(), layout.to_string()))
+            .or_default()
+            .entry(n)
+            .or_default()
+            .insert(func.to_string(), med);
+    }
+    t
+}
+
+fn time(ns: f64) -> String {
+    if ns < 1e3 {
+        format!("{ns:.0} ns")
+    } else if ns < 1e6 {
+        format!("{:.1} µs", ns / 1e3)
+    } else if ns < 1e9 {
+        format!("{:.2} ms", ns / 1e6)
+    } else {
+        format!("{:.2} s", ns / 1e9)
+    }
+}
+
+fn secs(s: f64) -> String {
+    time(s * 1e9)
+}
+
+fn title(op: &str) -> String {
+    let (name, ty) = op.rsplit_once('_').unwrap_or((op, ""));
+    let (pretty, routine) = match name {
+        "lu" => ("LU (`Lu::new`)", "?getrf"),
+        "cholesky" => ("Cholesky (`Cholesky::new`)", "?potrf"),
+        "ldlt" => ("LDLᵀ, Bunch–Kaufman (`Ldlt::new`)", "?sytrf"),
+        "qr" => ("QR (`Qr::new`)", "?geqrf"),
+        "svd" => ("Thin SVD (`Svd::new`)", "?gesdd 'S'"),
+        "eigh" => ("Symmetric eigen (`SymmetricEigen::new`)", "?syevd 'V'"),
+        "eig" => ("General eigen (`Eig::new`, right vectors)", "?geev 'N','V'"),
+        "schur" => ("Schur (`Schur::new`)", "?gees 'V'"),
+        _ => (name, "?"),
+    };
+    format!("{pretty}, {ty}: baseline = copy + {routine}")
+}
+
+fn shell(cmd: &str, args: &[&str]) -> String {
+    std::process::Command::new(cmd)
+        .args(args)
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).to_string())
+        .unwrap_or_default()
+}
+
+fn machine() -> String {
+    let lscpu = shell("lscpu", &[]);
+    let pick = |key: &str| {
+        lscpu
+            .lines()
+            .find(|l| l.trim_start().starts_with(key))
+            .and_then(|l| l.split_once(':'))
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_else(|| "?".into())
+    };
+    let rustc = shell("rustc", &["--version"]);
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "- CPU: {} ({} logical CPUs, {} thread(s) per core), L2 {}, L3 {}",
+        pick("Model name"),
+        pick("CPU(s)"),
+        pick("Thread(s) per core"),
+        pick("L2 cache"),
+        pick("L3 cache")
+    );
+    let _ = writeln!(s, "- LAPACK/BLAS: {} (read at run time by `ndfactor::backend()`; ndarray-linalg and the baseline call the same library)", ndfactor::backend());
+    let _ = writeln!(
+        s,
+        "- Threads: OPENBLAS_NUM_THREADS={} for every contender; faer with `Par::Seq`; nalgebra is single-threaded",
+        std::env::var("OPENBLAS_NUM_THREADS").unwrap_or_else(|_| "(unset)".into())
+    );
+    let _ = writeln!(s, "- Compiler: {}", rustc.trim());
+    let _ = writeln!(
+        s,
+        "- Load average when the report was written: {}",
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    s
+}
+
+fn ratio(a: Option<&f64>, b: Option<&f64>) -> String {
+    match (a, b) {
+        (Some(a), Some(b)) => format!("{:.2}", a / b),
+        _ => "–".into(),
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let criterion = PathBuf::from(arg(&args, "--criterion", "target/criterion"));
+    let data = PathBuf::from(arg(&args, "--data", "target/ndfactor-peers"));
+    let out = arg(&args, "--out", "docs/benchmarks.md");
+    let command = arg(&args, "--command", "scripts/bench.sh");
+    let mode = arg(&args, "--mode", "full");
+    let note = arg(&args, "--note", "");
+    let table = load(&criterion);
+
+    let mut d = String::new();
+    let _ = writeln!(d, "# Benchmarks\n");
+    let _ = writeln!(d, "<!-- Generated by `{command}` (peers/src/bin/bench_report.rs). Do not edit by hand: rerun the script. -->\n");
+    let _ = writeln!(d, "Medians of criterion samples (wall time, one call on a fresh copy of the input). Regenerate with:\n\n```sh\n{command}\n```\n");
+    let _ = writeln!(
+        d,
+        "Mode: **{mode}** ({}).\n",
+        if mode == "quick" {
+            "n = 64 and 256 only, 0.4 s measurement per point"
+        } else {
+            "n = 64, 256, 1024 and 2048 for LU/Cholesky/QR; n ≤ 1024 otherwise"
+        }
+    );
+    if !note.is_empty() {
+        let _ = writeln!(d, "> {note}\n");
+    }
+    let _ = writeln!(d, "## Machine\n\n{}", machine());
+    let _ = writeln!(d, "## Contenders\n");
+    let _ = writeln!(d, "- **ndfactor**: `Lu::new(&a)` etc. on an ndarray in the given layout: finiteness check, one copy into an F-order buffer, the LAPACK driver, typed errors, ‖A‖₁ kept for `rcond`.");
+    let _ = writeln!(d, "- **baseline**: hand-written, `peers/src/baseline.rs`: one copy into an F-order buffer and the raw LAPACK routine with a workspace query, on the same library. No checks.");
+    let _ = writeln!(d, "- **ndarray-linalg** 0.18 (same OpenBLAS): `factorize`, `cholesky`, `factorizeh`, `qr` (also forms Q explicitly), `svddc(JobSvd::Some)`, `eigh` (**?syev**, QR iteration), `eig`. No Schur.");
+    let _ = writeln!(d, "- **faer** 0.24, sequential (`Par::Seq`): `partial_piv_lu`, `llt`, `lblt`, `qr`, `thin_svd`, `self_adjoint_eigen`, `eigen`; given a view of the same layout (a transposed view for C order). No public Schur.");
+    let _ = writeln!(d, "- **nalgebra** 0.34 (pure Rust; column-major only, so F rows only; n ≤ 1024): `lu`, `cholesky`, `qr`, `svd(true, true)`, `symmetric_eigen`, `schur`; the timed call includes the clone its consuming API needs.\n");
+    let _ = writeln!(d, "Inputs (same seeded values for everyone): Gaussian n×n for LU/QR/SVD/Eig/Schur, `(G+Gᵀ)/2` for LDLᵀ and symmetric eigen, `(G+Gᵀ)/2 + n·I` for Cholesky. Ratios < 1 mean ndfactor is faster.\n");
+
+    // Findings computed from the numbers.
+    let mut over_baseline = Vec::new();
+    let mut slower_than_linalg = Vec::new();
+    let mut faer_faster = Vec::new();
+    for ((op, layout), rows) in &table {
+        for (&n, r) in rows {
+            let nd = r.get("ndfactor");
+            if let (Some(nd), Some(b)) = (nd, r.get("baseline")) {
+                if n >= 256 && nd / b > 1.05 {
+                    over_baseline.push(format!("{op} {layout} n={n}: {:.3}×", nd / b));
+                }
+            }
+            if let (Some(nd), Some(l)) = (nd, r.get("ndarray-linalg")) {
+                if nd > l {
+                    slower_than_linalg.push(format!("{op} {layout} n={n}: {:.3}×", nd / l));
+                }
+            }
+            if let (Some(nd), Some(f)) = (nd, r.get("faer")) {
+                if f < nd {
+                    faer_faster.push(format!("{op} {layout} n={n}: faer {:.2}× faster", nd / f));
+                }
+            }
+        }
+    }
+    let _ = writeln!(d, "## Summary (computed from the tables below)\n");
+    let list = |v: &Vec<String>| {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.join("; ")
+        }
+    };
+    let _ = writeln!(
+        d,
+        "- Target \"within 5% of the baseline at n ≥ 256, both layouts\": misses: {}.",
+        list(&over_baseline)
+    );
+    let _ = writeln!(
+        d,
+        "- Target \"never slower than ndarray-linalg\": misses: {}.",
+        list(&slower_than_linalg)
+    );
+    let _ = writeln!(
+        d,
+        "- Where faer is faster than ndfactor: {}.\n",
+        list(&faer_faster)
+    );
+
+    let _ = writeln!(d, "## Factorizations\n");
+    let ops: BTreeSet<String> = table.keys().map(|(o, _)| o.clone()).collect();
+    let order = [
+        "lu_f64",
+        "lu_f32",
+        "cholesky_f64",
+        "ldlt_f64",
+        "qr_f64",
+        "svd_f64",
+        "svd_f32",
+        "eigh_f64",
+        "eig_f64",
+        "schur_f64",
+    ];
+    let mut ops_sorted: Vec<&String> = order.iter().filter_map(|o| ops.get(*o)).collect();
+    ops_sorted.extend(ops.iter().filter(|o| !order.contains(&o.as_str())));
+    for op in ops_sorted {
+        let _ = writeln!(d, "### {}\n", title(op));
+        let present: Vec<&str> = CONTENDERS
+            .iter()
+            .copied()
+            .filter(|c| {
+                table
+                    .iter()
+                    .any(|((o, _), rows)| o == op && rows.values().any(|r| r.contains_key(*c)))
+            })
+            .collect();
+        let peers: Vec<&str> = present
+            .iter()
+            .copied()
+            .filter(|c| *c != "ndfactor")
+            .collect();
+        let _ = write!(d, "| n | layout |");
+        for c in &present {
+            let _ = write!(d, " {c} |");
+        }
+        for p in &peers {
+            let _ = write!(d, " ndfactor / {p} |");
+        }
+        let _ = writeln!(d);
+        let _ = writeln!(d, "|{}", "---|".repeat(2 + present.len() + peers.len()));
+        let mut ns: BTreeSet<usize> = BTreeSet::new();
+        for layout in ["C", "F"] {
+            if let Some(rows) = table.get(&(op.clone(), layout.to_string())) {
+                ns.extend(rows.keys());
+            }
+        }
+        for n in ns {
+            for layout in ["C", "F"] {
+                let Some(r) = table
+                    .get(&(op.clone(), layout.to_string()))
+                    .and_then(|rows| rows.get(&n))
+                else {
+                    continue;
+                };
+                let _ = write!(d, "| {n} | {layout} |");
+                for c in &present {
+                    let _ = write!(d, " {} |", r.get(*c).map_or("–".into(), |&v| time(v)));
+                }
+                for p in &peers {
+                    let _ = write!(d, " {} |", ratio(r.get("ndfactor"), r.get(*p)));
+                }
+                let _ = writeln!(d);
+            }
+        }
+        let _ = writeln!(d);
+    }
+
+    // Randomized SVD.
+    let _ = writeln!(d, "## Randomized vs exact truncated SVD\n");
+    let mut rows: Vec<Value> = Vec::new();
+    for f in ["rsvd.json", "sklearn.json"] {
+        if let Some(v) = read_json(&data.join(f)) {
+            if let Some(r) = v["rows"].as_array() {
+                rows.extend(r.iter().cloned());
+            }
+        }
+    }
+    if rows.is_empty() {
+        let _ = writeln!(d, "Not measured in this run.\n");
+    } else {
+        let _ = writeln!(d, "n×n matrices with σᵢ = 1/(1+i) (singular vectors: 16 random Householder reflections per side; built in O(n²)); f64, one BLAS thread. Error = ‖A − U_k·Σ_k·V_kᵀ‖_F computed directly; optimum = √(Σ_(i≥k) σᵢ²) (Eckart–Young). Randomized SVD: 10 oversamples and the automatic power-iteration count (7 here, as scikit-learn's `n_iter='auto'`); scikit-learn `randomized_svd` with its defaults (LU-normalised power iterations), NumPy's own OpenBLAS limited to one thread with threadpoolctl. The exact SVD is timed once per n and serves every k.\n");
+        rows.sort_by(|a, b| {
+            (a["n"].as_u64(), a["k"].as_u64(), a["method"].as_str()).cmp(&(
+                b["n"].as_u64(),
+                b["k"].as_u64(),
+                b["method"].as_str(),
+            ))
+        });
+        let _ = writeln!(d, "| n | k | method | median time | reps | error | error / optimum | speed-up vs exact |\n|---|---|---|---|---|---|---|---|");
+        for r in &rows {
+            let exact = rows.iter().find(|x| {
+                x["n"] == r["n"]
+                    && x["k"] == r["k"]
+                    && x["method"]
+                        .as_str()
+                        .is_some_and(|m| m.contains("Svd + truncate"))
+            });
+            let t = r["median_s"].as_f64().unwrap_or(f64::NAN);
+            let speed = exact
+                .and_then(|e| e["median_s"].as_f64())
+                .map_or("–".into(), |e| format!("{:.1}×", e / t));
+            let err = r["frob_err"].as_f64().unwrap_or(f64::NAN);
+            let opt = r["optimum"].as_f64().unwrap_or(f64::NAN);
+            let _ = writeln!(
+                d,
+                "| {} | {} | {} | {} | {} | {:.6e} | {:.6} | {} |",
+                r["n"],
+                r["k"],
+                r["method"].as_str().unwrap_or("?"),
+                secs(t),
+                r["reps"],
+                err,
+                err / opt,
+                speed
+            );
+        }
+        let _ = writeln!(d);
+    }
+
+    // Peak memory.
+    let _ = writeln!(d, "## Peak memory (whole process, `/usr/bin/time -v`)\n");
+    match std::fs::read_to_string(data.join("peakmem.tsv")) {
+        Ok(s) if !s.trim().is_empty() => {
+            let _ = writeln!(d, "One n×n f64 Gaussian matrix in F order is generated, factored, and the process exits. `input` is the process holding only the matrix; the last column is what LAPACK itself needs beyond the input (copy + outputs + workspace from the query).\n");
+            let _ = writeln!(d, "| probe | n | max RSS | RSS − input-only RSS | input | LAPACK needs beyond the input |\n|---|---|---|---|---|---|");
+            let mut base = None;
+            for l in s.lines() {
+                let f: Vec<&str> = l.split('\t').collect();
+                if f.len() < 5 {
+                    continue;
+                }
+                let rss_kb: f64 = f[2].parse().unwrap_or(f64::NAN);
+                if f[0] == "input" {
+                    base = Some(rss_kb);
+                }
+                let mb = |b: f64| format!("{:.0} MB", b / 1e6);
+                let delta = base.map_or("–".into(), |b| mb((rss_kb - b) * 1024.0));
+                let _ = writeln!(
+                    d,
+                    "| {} | {} | {} | {} | {} | {} |",
+                    f[0],
+                    f[1],
+                    mb(rss_kb * 1024.0),
+                    delta,
+                    mb(f[3].parse().unwrap_or(f64::NAN)),
+                    f[4]
+                );
+            }
+            let _ = writeln!(d);
+        }
+        _ => {
+            let _ = writeln!(d, "Not measured in this run.\n");
+        }
+    }
+
+    let _ = writeln!(d, "## Reading the numbers\n");
+    let _ = writeln!(d, "- ndfactor and the baseline run the same LAPACK routine after the same single copy; what ndfactor adds is O(n²): the finiteness scan, ‖A‖₁ (LU, Cholesky) and the result checks. At n = 64 these are visible; from n = 256 on the O(n³) routine dominates.");
+    let _ = writeln!(d, "- C-order input costs one transposing copy (O(n²), cache-unfriendly) for ndfactor, the baseline and ndarray-linalg alike; faer reads the transposed view directly.");
+    let _ = writeln!(d, "- ndarray-linalg's `eigh` calls ?syev (tridiagonal QR iteration), against ?syevd (divide and conquer) for ndfactor: the gap grows with n. Its `qr` also forms Q (?orgqr), which doubles the work; its `eig` calls ?geev on the transposed matrix for C order.");
+    let _ = writeln!(d, "- faer implements its own blocked, recursive kernels with SIMD micro-kernels tuned at run time, and its Cholesky, QR, symmetric eigen (tridiagonal divide and conquer) and SVD avoid parts of reference LAPACK's unblocked code paths that OpenBLAS inherits (OpenBLAS optimises getrf and potrf natively, but ?geqrf, ?sytrf, ?gesdd's bidiagonalisation, ?syevd's tridiagonalisation and ?geev/?gees come from reference LAPACK on top of OpenBLAS's BLAS). That is where faer leads; LU (OpenBLAS's native getrf) is where LAPACK leads.");
+    let _ = writeln!(d, "- nalgebra's decompositions are unblocked pure Rust (no BLAS-3): an order of magnitude behind at n ≥ 256.");
+
+    if let Some(dir) = Path::new(&out).parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    std::fs::write(&out, d).expect("write the report");
+    eprintln!("wrote {out}");
+}
