@@ -139,6 +139,9 @@ fn machine() -> String {
         pick("L2 cache"),
         pick("L3 cache")
     );
+    // Factor something first: a binary that never calls LAPACK may not load the library at
+    // all (the linker drops unused shared libraries), and `backend()` would then find none.
+    let _ = ndfactor::Lu::new(&ndarray::Array2::<f64>::eye(2));
     let _ = writeln!(s, "- LAPACK/BLAS: {} (read at run time by `ndfactor::backend()`; ndarray-linalg and the baseline call the same library)", ndfactor::backend());
     let _ = writeln!(
         s,
