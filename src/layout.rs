@@ -140,7 +140,9 @@ where
     let (m, n) = a.dim();
     if let Some(s) = a.t().to_slice() {
         // Already column-major: a memcpy.
-        return Array2::from_shape_vec((m, n).f(), s.to_vec()).expect("shape matches buffer");
+        let mut v = Vec::with_capacity(s.len() + tail_pad::<T>(m));
+        v.extend_from_slice(s);
+        return Array2::from_shape_vec((m, n).f(), v).expect("shape matches buffer");
     }
     if let Some(s) = a.as_slice() {
         // Row-major: a tiled transpose (an element-wise strided copy is several times slower
@@ -148,18 +150,55 @@ where
         return Array2::from_shape_vec((m, n).f(), transpose_tiled(s, m, n))
             .expect("shape matches buffer");
     }
-    let mut out = Array2::<T>::zeros((m, n).f());
+    let mut out = padded_zeros((m, n));
     out.assign(a);
     out
 }
 
-/// Makes `a` F-contiguous, reusing the buffer when it already is.
-pub(crate) fn into_col_major<T: Scalar>(a: Array2<T>) -> Array2<T> {
-    if a.t().is_standard_layout() {
-        a
+/// Spare capacity kept after the buffers handed to complex LAPACK routines.
+///
+/// OpenBLAS 0.3.21's complex ?gemv_n kernels (Haswell/Zen) read past the end of the matrix
+/// they are given (OpenBLAS#5000: an invalid read in cgemv_n from cgesvd/clabrd). ?gesdd,
+/// ?gebrd and every routine built on ?larf call them on trailing blocks of our buffers, so a
+/// buffer that ends at an unmapped page made `Svd::new` of a 300×200 c64 matrix crash in
+/// 40% of runs. Four spare columns plus a margin of allocated (never read for results)
+/// capacity keep those reads inside our allocation. Real types need none.
+pub(crate) fn tail_pad<T: Scalar>(m: usize) -> usize {
+    if T::IS_COMPLEX {
+        4 * m + 64
     } else {
-        to_col_major(&a)
+        0
     }
+}
+
+/// An F-order `m×n` array of zeros whose allocation has [`tail_pad`] spare capacity.
+pub(crate) fn padded_zeros<T: Scalar>((m, n): (usize, usize)) -> Array2<T> {
+    let mut v = Vec::with_capacity(m * n + tail_pad::<T>(m));
+    v.resize(m * n, T::zero());
+    Array2::from_shape_vec((m, n).f(), v).expect("shape matches buffer")
+}
+
+/// Makes `a` F-contiguous, reusing the buffer when it already is (after growing its spare
+/// capacity to [`tail_pad`] if needed, which reallocation usually does in place).
+pub(crate) fn into_col_major<T: Scalar>(a: Array2<T>) -> Array2<T> {
+    let (m, n) = a.dim();
+    if !a.t().is_standard_layout() {
+        return to_col_major(&a);
+    }
+    let pad = tail_pad::<T>(m);
+    if pad == 0 {
+        return a;
+    }
+    let (mut v, offset) = a.into_raw_vec_and_offset();
+    if offset.unwrap_or(0) != 0 || v.len() != m * n {
+        let full = Array2::from_shape_vec((m, n).f(), v[offset.unwrap_or(0)..][..m * n].to_vec())
+            .expect("shape matches buffer");
+        return to_col_major(&full);
+    }
+    if v.capacity() - v.len() < pad {
+        v.reserve_exact(pad);
+    }
+    Array2::from_shape_vec((m, n).f(), v).expect("shape matches buffer")
 }
 
 /// Copies one triangle of a square matrix into a new F-order array; the other strict triangle is
@@ -208,7 +247,8 @@ pub(crate) fn all_finite_slice<T: Scalar>(xs: &[T]) -> bool {
 /// The column-major copy of a row-major `m×n` buffer `s`, by 32×32 tiles.
 fn transpose_tiled<T: Scalar>(s: &[T], m: usize, n: usize) -> Vec<T> {
     const TILE: usize = 32;
-    let mut out = vec![T::zero(); m * n];
+    let mut out = Vec::with_capacity(m * n + tail_pad::<T>(m));
+    out.resize(m * n, T::zero());
     for i0 in (0..m).step_by(TILE) {
         for j0 in (0..n).step_by(TILE) {
             for i in i0..(i0 + TILE).min(m) {

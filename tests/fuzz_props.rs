@@ -18,6 +18,8 @@ proptest! {
     #![proptest_config(ProptestConfig {
         cases: 384,
         failure_persistence: None,
+        // Fixed seed: CI runs the same cases every time (set PROPTEST_RNG_SEED to explore).
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x6e64_6661_6374),
         ..ProptestConfig::default()
     })]
 

@@ -423,8 +423,8 @@ fn gesdd_raw<T: Scalar>(
     let (ldui, ldvti) = (lapack_int(ldu)?, lapack_int(ldvt)?);
     let (m64, n64) = (m as i64, n as i64);
     let mut s = Array1::<T::Real>::zeros(k);
-    let mut u = Array2::<T>::zeros((um, uc).f());
-    let mut vt = Array2::<T>::zeros((vr, vc).f());
+    let mut u = crate::layout::padded_zeros::<T>((um, uc));
+    let mut vt = crate::layout::padded_zeros::<T>((vr, vc));
     // LAPACK never touches U / VT for JOBZ = 'N', but needs valid pointers.
     let mut dummy = [T::zero(); 1];
     let mut iwork = vec![0i32; size_i64(8 * k as i64)?];
@@ -472,11 +472,11 @@ fn gesdd_raw<T: Scalar>(
     };
     check_illegal(routine, info)?;
     let lw = lwork(q[0], gesdd_min_lwork::<T>(job, m64, n64))?;
-    let mut work = vec![T::zero(); lw];
-    // SAFETY: a is m×n with ld max(1, m), s has min(m, n) entries, U/VT are ldu×uc / ldvt×vc
-    // with the leading dimensions ?gesdd requires for this JOBZ (or a 1-element dummy for 'N'),
-    // work has lw ≥ the documented minimum, rwork the documented LRWORK, iwork 8·min(m, n)
-    // (all asserted or sized above); no buffers alias.
+    let mut work = vec![T::zero(); lw + crate::layout::tail_pad::<T>(m.max(n))]; // spare: see tail_pad
+                                                                                 // SAFETY: a is m×n with ld max(1, m), s has min(m, n) entries, U/VT are ldu×uc / ldvt×vc
+                                                                                 // with the leading dimensions ?gesdd requires for this JOBZ (or a 1-element dummy for 'N'),
+                                                                                 // work has lw ≥ the documented minimum, rwork the documented LRWORK, iwork 8·min(m, n)
+                                                                                 // (all asserted or sized above); no buffers alias.
     let info = unsafe {
         T::gesdd(
             job.as_char(),
@@ -524,8 +524,8 @@ fn gesvd_raw<T: Scalar>(
         (3 * mn + mx).max(5 * mn)
     };
     let mut s = Array1::<T::Real>::zeros(k);
-    let mut u = Array2::<T>::zeros((um, uc).f());
-    let mut vt = Array2::<T>::zeros((vr, vc).f());
+    let mut u = crate::layout::padded_zeros::<T>((um, uc));
+    let mut vt = crate::layout::padded_zeros::<T>((vr, vc));
     let mut dummy = [T::zero(); 1];
     let mut rwork = vec![T::Real::from_f64(0.0); size_i64(5 * mn)?];
     let abuf = col_major_slice_mut(&mut a);
@@ -566,10 +566,10 @@ fn gesvd_raw<T: Scalar>(
     };
     check_illegal(routine, info)?;
     let lw = lwork(q[0], min_lwork)?;
-    let mut work = vec![T::zero(); lw];
-    // SAFETY: a is m×n with ld max(1, m), s has min(m, n) entries, U/VT are sized for
-    // JOBU = JOBVT = job with the required leading dimensions (or a dummy for 'N'), work has
-    // lw ≥ the documented minimum, rwork 5·min(m, n) (all asserted or sized above).
+    let mut work = vec![T::zero(); lw + crate::layout::tail_pad::<T>(m.max(n))]; // spare: see tail_pad
+                                                                                 // SAFETY: a is m×n with ld max(1, m), s has min(m, n) entries, U/VT are sized for
+                                                                                 // JOBU = JOBVT = job with the required leading dimensions (or a dummy for 'N'), work has
+                                                                                 // lw ≥ the documented minimum, rwork 5·min(m, n) (all asserted or sized above).
     let info = unsafe {
         T::gesvd(
             jc,

@@ -278,6 +278,13 @@ impl<R: RealScalar> Pca<R> {
         };
         flip_signs(&mut components);
         let explained_variance = sing.mapv(|s| s * (s / nm1));
+        // Variances are squares: data above √(largest float) overflows them even though the
+        // data and its SVD are finite. Report that instead of returning infinite variances.
+        if !(total_variance.is_finite() && explained_variance.iter().all(|v| v.is_finite())) {
+            return Err(Error::NumericalBreakdown {
+                routine: "Pca (variance of data near the overflow threshold)",
+            });
+        }
         Ok(FittedPca {
             mean,
             scale,

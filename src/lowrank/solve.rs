@@ -72,7 +72,13 @@ pub fn pinv_with<T: Scalar, S: Data<Elem = T>>(
         v.column_mut(j).mapv_inplace(|x| x.scale(inv));
     }
     let uh = svd.u().slice(s![.., ..r]).t().mapv(|x| x.conj());
-    Ok(v.dot(&uh))
+    let p = v.dot(&uh);
+    // 1/σ of a tiny kept singular value can overflow (σ subnormal, or A near the overflow
+    // threshold with a small cutoff): never return an `Ok` holding ±∞.
+    if !p.iter().all(|x| x.is_finite()) {
+        return Err(Error::NumericalBreakdown { routine: "pinv" });
+    }
+    Ok(p)
 }
 
 /// Result of [`lstsq`] (NumPy's `lstsq` conventions).
@@ -146,6 +152,11 @@ where
     } else {
         Array1::zeros(0)
     };
+    // Division by a small kept σ, or squaring a huge residual, can overflow from finite input:
+    // never return an `Ok` holding ±∞ or NaN.
+    if !(solution.iter().all(|x| x.is_finite()) && residuals.iter().all(|x| x.is_finite())) {
+        return Err(Error::NumericalBreakdown { routine: "lstsq" });
+    }
     Ok(Lstsq {
         solution,
         residuals,
