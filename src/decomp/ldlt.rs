@@ -631,7 +631,7 @@ impl<T: Scalar> Ldlt<T> {
                 return (T::zero(), T::Real::neg_infinity());
             }
             ln += m.ln() + T::Real::from_f64(2.0) * s.ln();
-            sign *= v.scale(T::Real::from_f64(1.0) / m);
+            sign *= crate::decomp::lu::unit_phase(v);
         }
         if self.hermitian() || !T::IS_COMPLEX {
             // Exactly ±1: the blocks' determinants are real.

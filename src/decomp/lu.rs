@@ -366,7 +366,7 @@ impl<T: Scalar> Lu<T> {
                 return (T::zero(), T::Real::neg_infinity());
             }
             ln += m.ln();
-            sign *= u.scale(T::Real::from_f64(1.0) / m);
+            sign *= unit_phase(u);
             if p as usize != i + 1 {
                 sign = -sign;
             }
@@ -643,6 +643,15 @@ impl<R: RealScalar> Scan<R> {
 }
 
 /// `x·2^k`, applied in two halves so that neither factor overflows (2^1030 does not fit f64).
+/// `u/|u|` for a nonzero `u`, without overflow when `|u|` is subnormal (`1/|u|` would be ∞ and
+/// the phase NaN): `u` is first brought near 1 by an exact power of two.
+pub(crate) fn unit_phase<T: Scalar>(u: T) -> T {
+    let amax = u.re().abs().max(u.im().abs());
+    let e = amax.to_f64().log2().floor() as i32;
+    let v = scale_pow2(u, -e);
+    v.scale(T::Real::from_f64(1.0) / v.abs())
+}
+
 pub(crate) fn scale_pow2<T: Scalar>(x: T, k: i32) -> T {
     let two = T::Real::from_f64(2.0);
     let h = k / 2;

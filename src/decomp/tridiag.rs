@@ -365,7 +365,7 @@ impl<T: Scalar> TridiagonalLu<T> {
         for (i, (&u, &p)) in self.f.d.iter().zip(&self.f.ipiv).enumerate() {
             let a = u.abs();
             ln += a.ln();
-            sign *= u.scale(T::Real::from_f64(1.0) / a);
+            sign *= crate::decomp::lu::unit_phase(u);
             if p as usize != i + 1 {
                 sign = -sign;
             }
