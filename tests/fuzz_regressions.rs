@@ -106,3 +106,98 @@ fn pca_of_entries_near_the_largest_float() {
     let y = array![[f64::MAX, 1.0], [-f64::MAX, 2.0], [0.0, 4.0]];
     assert!(breakdown(Pca::new(Rank::Fixed(1)).fit(&y)));
 }
+
+#[test]
+fn ldlt_of_subnormal_two_by_two_block_has_a_number_for_det_and_rcond() {
+    // cargo-fuzz `decomp`: a Hermitian matrix of subnormals factored with a 2×2 pivot. The block
+    // determinant scaled by 1/max (= ∞) gave NaN, and ?hecon returned rcond = NaN.
+    let a = array![
+        [
+            c64::new(-6.071e-320, 0.0),
+            c64::new(-3.2379e-319, 4.19916e-319)
+        ],
+        [
+            c64::new(-3.2379e-319, -4.19916e-319),
+            c64::new(-2.32725e-319, 0.0)
+        ]
+    ];
+    let ld = Ldlt::new(&a).unwrap();
+    let d = ld.det();
+    assert!(!d.re.is_nan() && !d.im.is_nan());
+    // The same matrix scaled by 2^1060 (exactly) has the same rcond and det·2^-2120, up to the
+    // precision subnormals keep: the spacing near 1e-319 is 5e-324, a relative 5e-5.
+    let sub = 5e-324 / 1e-319;
+    let big = a.mapv(|x| x * 2f64.powi(530) * 2f64.powi(530));
+    let reference = Ldlt::new(&big).unwrap();
+    let (r, r_ref) = (ld.rcond(), reference.rcond());
+    assert!(r.is_finite() && r > 0.0);
+    assert!((r - r_ref).abs() <= 10.0 * sub * r_ref, "{r} vs {r_ref}");
+    let (sign, ln) = ld.ln_abs_det();
+    let (sign_ref, ln_ref) = reference.ln_abs_det();
+    assert_eq!(sign, sign_ref);
+    let shift = 2120.0 * 2f64.ln();
+    assert!(
+        (ln + shift - ln_ref).abs() <= 10.0 * sub,
+        "{ln} vs {ln_ref}"
+    );
+    // Real symmetric with a 2×2 pivot too.
+    let s = array![[1e-320f64, 3e-320], [3e-320, -2e-320]];
+    let ld = Ldlt::new(&s).unwrap();
+    assert!(!ld.det().is_nan() && ld.rcond().is_finite() && ld.rcond() > 0.0);
+}
+
+#[test]
+fn ldlt_block_with_the_largest_float_overflows_to_infinity_not_nan() {
+    // proptest after the fix above: ⌊log₂ f64::MAX⌋ computed as log2().floor() is 1024 (the
+    // logarithm rounds up), and 2^1024 = ∞ made the block's scale ∞ and det NaN.
+    let a = array![[-6.25f64, f64::MAX], [f64::MAX, 0.0]];
+    let ld = Ldlt::new(&a).unwrap();
+    assert_eq!(ld.det(), f64::NEG_INFINITY);
+    let (sign, ln) = ld.ln_abs_det();
+    assert_eq!(sign, -1.0);
+    assert!((ln - 2.0 * f64::MAX.ln()).abs() <= 1e-12 * ln, "{ln}");
+    let c = a.mapv(|x| c64::new(x, 0.0));
+    let d = Ldlt::new(&c).unwrap().det();
+    assert!(d.re == f64::NEG_INFINITY && !d.im.is_nan(), "{d}");
+}
+
+#[test]
+fn compress_never_returns_an_infinite_factor() {
+    // cargo-fuzz `lowrank`: σ₁ = f64::MAX, and B = U·Σ overflowed where |u| rounds above σ₁'s
+    // share. compress now reports NumericalBreakdown; any Ok must be finite.
+    let a: Array2<f64> = array![
+        [-1e-300, -1e-300, -1e-300, -1e-300, 1.7976931348623157e308],
+        [3.0, 6.0, -0.5625, 1.75, 4.0625],
+        [-6.125, -3.8125, -5.0, -2.6875, -0.375],
+        [1.9375, 4.25, -5.9375, -3.625, -4.8125],
+        [-2.5, -0.1875, 2.125, 4.4375, -5.75],
+        [-3.4375, -4.625, -2.3125, 0.0, 2.3125],
+        [4.625, -5.5625, -3.25, -4.4375, -2.125],
+        [0.1875, 2.5, 4.8125, -5.375, -3.0625],
+        [-4.25, -1.9375, 0.375, 2.6875, 5.0],
+        [-5.1875, -2.875, -4.0625, -1.75, 0.5625],
+        [2.875, 5.1875, -5.0, -6.1875, -3.875],
+        [-1.5625, 0.75, 3.0625, 5.375, -4.8125],
+        [-6.0, -3.6875, -1.375, 0.9375, 3.25],
+        [5.5625, -4.625, -5.8125, -3.5, -1.1875],
+        [1.125, 3.4375, 5.75, -4.4375, -5.625],
+        [-3.3125, -1.0, 1.3125, 3.625, 5.9375],
+        [-4.25, -5.4375, -3.125, -0.8125, 1.5],
+        [3.8125, 6.125, -4.0625, -5.25, -2.9375],
+        [-0.625, 1.6875, 4.0, -6.1875, -3.875],
+        [-5.0625, -2.75, -0.4375, 1.875, 4.1875],
+        [-6.0, -3.6875, -4.875, -2.5625, -0.25],
+        [2.0625, 4.375, -5.8125, -3.5, -4.6875],
+        [-2.375, -0.0625, 2.25, 4.5625, -5.625],
+        [-3.3125, -4.5, -2.1875, 0.125, 2.4375],
+        [4.75, -5.4375, -3.125, -4.3125, -2.0]
+    ];
+    match ndfactor::compress(&a, Rank::Fixed(1)) {
+        Ok((lr, _)) => assert!(lr
+            .left()
+            .iter()
+            .chain(lr.right().iter())
+            .all(|x| x.is_finite())),
+        Err(e) => assert!(matches!(e, Error::NumericalBreakdown { .. }), "{e:?}"),
+    }
+}

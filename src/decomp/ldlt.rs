@@ -3,6 +3,7 @@
 use ndarray::{Array, Array2, ArrayBase, ArrayView2, Data, Ix2, ShapeBuilder};
 
 use super::{rhs_matrix, Rhs, Solve};
+use crate::decomp::lu::{floor_log2, scale_pow2, tiny_exponent};
 use crate::error::{Error, Result};
 use crate::lapack::ldlt::{sycon, sytrf, sytrs};
 use crate::lapack::norm::{lan_symmetric, Norm};
@@ -200,15 +201,27 @@ impl<T: Scalar> Ldlt<T> {
     fn factor(mut a: Array2<T>, uplo: Uplo, symmetry: Symmetry) -> Result<Self> {
         let hermitian = symmetry == Symmetry::Hermitian;
         let anorm = lan_symmetric(Norm::One, &a, uplo, hermitian)?;
+        // A matrix of tiny entries is factored as 2^k·A = L·(2^k·D)·Lᴴ (an exact scaling that
+        // changes neither L nor the pivots) and D is scaled back: Bunch–Kaufman's 2×2 pivots
+        // divide by products of entries, which overflow (?sytrf) for subnormal blocks.
+        let k = tiny_exponent::<T>(anorm);
+        if let Some(k) = k {
+            a.mapv_inplace(|x| scale_pow2(x, k));
+        }
         let r = sytrf(&mut a, uplo, hermitian)?;
-        Ok(Ldlt {
+        let mut ld = Ldlt {
             factors: a,
             ipiv: r.ipiv,
             uplo,
             symmetry,
             anorm,
             singular_at: r.singular_at,
-        })
+        };
+        if let Some(k) = k {
+            let blocks = ld.blocks();
+            scale_d(&mut ld.factors, &blocks, uplo, -k);
+        }
+        Ok(ld)
     }
 
     fn hermitian(&self) -> bool {
@@ -587,15 +600,20 @@ impl<T: Scalar> Ldlt<T> {
         crate::decomp::det_product(factors.into_iter())
     }
 
-    /// Scaled determinant of a 2×2 block: `(s, δ)` with `det = s²·δ`, `s` the largest modulus.
+    /// Scaled determinant of a 2×2 block: `(s, δ)` with `det = s²·δ`, `s` the power of two at
+    /// or below the largest modulus. Scaling by a power of two is exact, and unlike `1/max` it
+    /// cannot overflow: for a block of subnormals `1/max` is `∞` and the entries became NaN.
     fn scaled_det2(e: &[T; 4]) -> (T::Real, T) {
         let zero = T::Real::from_f64(0.0);
-        let s = e.iter().fold(zero, |m, x| m.max(x.abs()));
-        if s == zero {
+        let amax = e
+            .iter()
+            .fold(zero, |m, x| m.max(x.re().abs()).max(x.im().abs()));
+        if amax == zero {
             return (zero, T::zero());
         }
-        let inv = T::Real::from_f64(1.0) / s;
-        let [a, b, c, d] = e.map(|x| x.scale(inv));
+        let k = floor_log2(amax.to_f64());
+        let [a, b, c, d] = e.map(|x| scale_pow2(x, -k));
+        let s = scale_pow2(T::one(), k).re();
         (s, a * d - b * c)
     }
 
@@ -720,14 +738,22 @@ impl<T: Scalar> Ldlt<T> {
         if self.singular_at.is_some() {
             return T::Real::from_f64(0.0);
         }
-        sycon(
-            &self.factors,
-            &self.ipiv,
-            self.uplo,
-            self.hermitian(),
-            self.anorm,
-        )
-        .unwrap_or_else(|_| T::Real::nan())
+        // ?sycon/?hecon return NaN for a matrix of subnormals (their norm estimator divides by
+        // moduli that underflow). rcond is scale invariant, and 2^k·A = L·(2^k·D)·Lᴴ with the
+        // same L and pivots, so a tiny matrix is estimated from its factors with D scaled up by
+        // an exact power of two.
+        let scaled;
+        let (factors, anorm) = match tiny_exponent::<T>(self.anorm) {
+            Some(k) => {
+                let mut f = self.factors.clone();
+                scale_d(&mut f, &self.blocks(), self.uplo, k);
+                scaled = f;
+                (&scaled, scale_pow2(T::from_real(self.anorm), k).re())
+            }
+            None => (&self.factors, self.anorm),
+        };
+        sycon(factors, &self.ipiv, self.uplo, self.hermitian(), anorm)
+            .unwrap_or_else(|_| T::Real::nan())
     }
 
     /// ‖A‖₁ of the factored matrix, recorded before factoring.
@@ -772,6 +798,23 @@ impl<T: Scalar> Ldlt<T> {
             }
         }
         a
+    }
+}
+
+/// Multiplies the entries of `D` (the diagonal of every block and the off-diagonal entry of the
+/// 2×2 blocks) in the packed factors `f` by `2^k`, leaving `L` alone.
+fn scale_d<T: Scalar>(f: &mut Array2<T>, blocks: &[Block], uplo: Uplo, k: i32) {
+    for b in blocks {
+        let s = b.start;
+        f[(s, s)] = scale_pow2(f[(s, s)], k);
+        if b.size == 2 {
+            f[(s + 1, s + 1)] = scale_pow2(f[(s + 1, s + 1)], k);
+            let off = match uplo {
+                Uplo::Lower => (s + 1, s),
+                Uplo::Upper => (s, s + 1),
+            };
+            f[off] = scale_pow2(f[off], k);
+        }
     }
 }
 

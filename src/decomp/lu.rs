@@ -581,12 +581,12 @@ pub(crate) fn tiny_matrix_exponent<T: Scalar>(a: &Array2<T>) -> Option<i32> {
 
 /// The exponent `k` that brings a matrix whose largest |entry| (`abs1`) is `amax` up to unit
 /// scale, when `amax` is below `√(smallest normal)`; `None` otherwise.
-fn tiny_exponent<T: Scalar>(amax: T::Real) -> Option<i32> {
+pub(crate) fn tiny_exponent<T: Scalar>(amax: T::Real) -> Option<i32> {
     let zero = T::Real::from_f64(0.0);
     if amax == zero || amax >= T::Real::min_positive_value().sqrt() {
         return None;
     }
-    Some(-(amax.to_f64().log2().floor() as i32))
+    Some(-floor_log2(amax.to_f64()))
 }
 
 /// One pass over the F-order copy: finiteness, ‖A‖₁ (for `rcond`) and the largest `abs1`
@@ -647,9 +647,23 @@ impl<R: RealScalar> Scan<R> {
 /// the phase NaN): `u` is first brought near 1 by an exact power of two.
 pub(crate) fn unit_phase<T: Scalar>(u: T) -> T {
     let amax = u.re().abs().max(u.im().abs());
-    let e = amax.to_f64().log2().floor() as i32;
+    let e = floor_log2(amax.to_f64());
     let v = scale_pow2(u, -e);
     v.scale(T::Real::from_f64(1.0) / v.abs())
+}
+
+/// `⌊log₂ x⌋` for a finite `x > 0`, exactly, subnormals included (from the bits: `x.log2()`
+/// rounds to 1024 for `f64::MAX`, and `2^1024` overflows).
+pub(crate) fn floor_log2(x: f64) -> i32 {
+    debug_assert!(x > 0.0 && x.is_finite());
+    let bits = x.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    if biased == 0 {
+        let mantissa = bits & ((1u64 << 52) - 1);
+        -1074 + (63 - mantissa.leading_zeros() as i32)
+    } else {
+        biased - 1023
+    }
 }
 
 pub(crate) fn scale_pow2<T: Scalar>(x: T, k: i32) -> T {
@@ -669,6 +683,18 @@ mod tests {
     use super::*;
     use crate::lapack::norm::{lange, Norm};
     use crate::{c64, testing};
+
+    #[test]
+    fn floor_log2_is_exact_across_the_range() {
+        assert_eq!(floor_log2(f64::MAX), 1023);
+        assert_eq!(floor_log2(1.0), 0);
+        assert_eq!(floor_log2(1.0 - f64::EPSILON / 2.0), -1);
+        assert_eq!(floor_log2(3.0), 1);
+        assert_eq!(floor_log2(f64::MIN_POSITIVE), -1022);
+        assert_eq!(floor_log2(5e-324), -1074);
+        assert_eq!(floor_log2(f64::MIN_POSITIVE - 5e-324), -1023);
+        assert_eq!(floor_log2(1e-310), (1e-310f64).log2().floor() as i32);
+    }
 
     #[test]
     fn one_pass_scan_matches_lapack() {

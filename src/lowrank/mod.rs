@@ -561,6 +561,8 @@ fn check_rows(expected: usize, found: usize) -> Result<()> {
     Ok(())
 }
 
+/// `B = U_k·Σ_k`, `A = V_kᴴ`. For singular values within rounding of the largest float an entry
+/// of `B` can overflow to `±∞`; [`compress`] checks for that and returns an error instead.
 impl<T: Scalar> From<TruncatedSvd<T>> for LowRank<T> {
     fn from(t: TruncatedSvd<T>) -> Self {
         LowRank {
@@ -574,7 +576,8 @@ impl<T: Scalar> From<TruncatedSvd<T>> for LowRank<T> {
 /// Eckart–Young report.
 ///
 /// # Errors
-/// Those of [`Svd::new`] and [`Svd::truncate`].
+/// Those of [`Svd::new`] and [`Svd::truncate`]; [`Error::NumericalBreakdown`] when `U_k·Σ_k`
+/// overflows (singular values within rounding of the largest float).
 ///
 /// ```
 /// use ndfactor::{compress, Rank};
@@ -589,5 +592,11 @@ pub fn compress<T: Scalar, S: Data<Elem = T>>(
 ) -> Result<(LowRank<T>, EckartYoung<T::Real>)> {
     let t = Svd::new(w)?.truncate(rank)?;
     let rep = t.report();
-    Ok((LowRank::from(t), rep))
+    let lr = LowRank::from(t);
+    if !lr.left.iter().all(|x| x.is_finite()) {
+        return Err(Error::NumericalBreakdown {
+            routine: "compress",
+        });
+    }
+    Ok((lr, rep))
 }

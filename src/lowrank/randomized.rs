@@ -192,14 +192,21 @@ impl RandomizedSvd {
         let q = self
             .power_iterations
             .unwrap_or(if (k as f64) < 0.1 * kmax as f64 { 7 } else { 4 });
-        // Scale by an exact power of two so that the largest entry is near 1: the products
-        // A·Ω and Aᴴ·Y overflow (or underflow to zero) for entries near the extremes of the
-        // floating-point range, and the range finder does not depend on the scale.
-        let amax = a.iter().fold(0.0f64, |m, x| {
-            m.max(x.re().abs().to_f64()).max(x.im().abs().to_f64())
-        });
+        // Entries far from 1 are scaled by an exact power of two so that the largest is near 1:
+        // the products A·Ω and Aᴴ·Y overflow (or underflow to zero) near the extremes of the
+        // floating-point range, and the range finder does not depend on the scale. Inside
+        // [2^-250, 2^250] (f32: [2^-30, 2^30]) nothing is scaled, so that an F-order input is used
+        // without a copy. The scan runs in memory order.
+        let amax_real = a.fold(zero, |m, x| m.max(x.re().abs()).max(x.im().abs()));
+        let amax = amax_real.to_f64();
+        let window = if T::eps().to_f64() > 1e-10 { 30 } else { 250 };
         let e = if amax > 0.0 {
-            amax.log2().round() as i32
+            let k = crate::decomp::lu::floor_log2(amax);
+            if k.abs() > window {
+                k
+            } else {
+                0
+            }
         } else {
             0
         };
@@ -255,7 +262,9 @@ impl RandomizedSvd {
         let vt = svd.vt().slice(s![..k, ..]).to_owned();
 
         // Exact Frobenius error of the returned factors.
-        let fa = verify::norm_fro(&a);
+        // The largest entry of the working matrix is known from the scan: one pass, not two.
+        let amax_work = crate::decomp::lu::scale_pow2(T::from_real(amax_real), -e).re();
+        let fa = verify::norm_fro_with_max(&a, amax_work);
         let (frob, rel) = if fa == zero {
             (zero, zero)
         } else {
