@@ -162,7 +162,11 @@ where
 /// ?gebrd and every routine built on ?larf call them on trailing blocks of our buffers, so a
 /// buffer that ends at an unmapped page made `Svd::new` of a 300×200 c64 matrix crash in
 /// 40% of runs. Four spare columns plus a margin of allocated (never read for results)
-/// capacity keep those reads inside our allocation. Real types need none.
+/// capacity keep those reads inside our allocation. Every buffer a complex LAPACK routine
+/// works in gets it: the input copies ([`to_col_major`], [`into_col_major`]), the output
+/// matrices (SVD's U/Vᴴ, Schur and eigenvector matrices) and the workspaces of ?gesdd, ?geqrf,
+/// ?geqp3, ?ungqr, ?unmqr, ?gees, ?trsen, ?geev, ?heevd, ?heevr, ?hetrf/?sytrf and ?getri.
+/// Real types need none.
 pub(crate) fn tail_pad<T: Scalar>(m: usize) -> usize {
     if T::IS_COMPLEX {
         4 * m + 64
@@ -176,6 +180,14 @@ pub(crate) fn padded_zeros<T: Scalar>((m, n): (usize, usize)) -> Array2<T> {
     let mut v = Vec::with_capacity(m * n + tail_pad::<T>(m));
     v.resize(m * n, T::zero());
     Array2::from_shape_vec((m, n).f(), v).expect("shape matches buffer")
+}
+
+/// A workspace of `len` zeros whose allocation has [`tail_pad`]`(m)` spare capacity, for
+/// routines that use parts of their workspace as matrices with up to `m` rows.
+pub(crate) fn padded_vec<T: Scalar>(len: usize, m: usize) -> Vec<T> {
+    let mut v = Vec::with_capacity(len + tail_pad::<T>(m));
+    v.resize(len, T::zero());
+    v
 }
 
 /// Makes `a` F-contiguous, reusing the buffer when it already is (after growing its spare

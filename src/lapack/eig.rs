@@ -2,7 +2,7 @@
 
 use std::os::raw::c_char;
 
-use ndarray::{Array2, ShapeBuilder};
+use ndarray::Array2;
 use num_complex::Complex;
 
 use super::schur::eigenvalues_from;
@@ -187,7 +187,7 @@ pub(crate) struct Geev<T: Scalar> {
 pub(crate) fn geev<T: Scalar>(a: &mut Array2<T>, left: bool, right: bool) -> Result<Geev<T>> {
     let n = a.nrows();
     assert_eq!(a.ncols(), n);
-    let vecs = |want: bool| want.then(|| Array2::<T>::zeros((n, n).f()));
+    let vecs = |want: bool| want.then(|| crate::layout::padded_zeros::<T>((n, n)));
     if n == 0 {
         return Ok(Geev {
             values: Vec::new(),
@@ -260,11 +260,11 @@ pub(crate) fn geev<T: Scalar>(a: &mut Array2<T>, left: bool, right: bool) -> Res
         3 * n as i64
     };
     let lw = lwork(q[0], min)?;
-    let mut work = vec![T::zero(); lw];
-    // SAFETY: buf is n×n with ld max(1, n) (asserted); wr, wi hold n reals for the real routine
-    // and w n elements for the complex one; vl/vr are n×n with ld max(1, n) when wanted
-    // (asserted) and a 1-element buffer with ld 1 otherwise (JOBV* = 'N'); rwork holds 2n;
-    // work holds lw ≥ the documented minimum. No two buffers alias.
+    let mut work = crate::layout::padded_vec::<T>(lw, n); // spare: see tail_pad
+                                                          // SAFETY: buf is n×n with ld max(1, n) (asserted); wr, wi hold n reals for the real routine
+                                                          // and w n elements for the complex one; vl/vr are n×n with ld max(1, n) when wanted
+                                                          // (asserted) and a 1-element buffer with ld 1 otherwise (JOBV* = 'N'); rwork holds 2n;
+                                                          // work holds lw ≥ the documented minimum. No two buffers alias.
     let info = unsafe {
         T::geev(
             jobvl,

@@ -374,7 +374,7 @@ pub(crate) fn syevd<T: Scalar>(
         1
     };
     let liw = size_i64((qi[0] as i64).max(min_liwork))?;
-    let mut work = vec![T::zero(); lw];
+    let mut work = crate::layout::padded_vec::<T>(lw, n); // spare: see tail_pad
     let mut rwork = vec![T::Real::from_f64(0.0); lrw];
     let mut iwork = vec![0i32; liw];
     // SAFETY: a is n×n with ld max(1, n) (asserted), w has n entries, work/rwork/iwork have
@@ -452,7 +452,7 @@ pub(crate) fn syevr<T: Scalar>(
     let mut w = Array1::<T::Real>::zeros(n);
     // Z has room for all n eigenvectors: the count of a value range is not known in advance.
     let zcols = if vectors { n } else { 0 };
-    let mut z = Array2::<T>::zeros((n, zcols).f());
+    let mut z = crate::layout::padded_zeros::<T>((n, zcols));
     let mut dummy = [T::zero(); 1];
     let mut isuppz = vec![0i32; size_i64(2 * n64)?];
     let abuf = col_major_slice_mut(&mut a);
@@ -504,7 +504,7 @@ pub(crate) fn syevr<T: Scalar>(
         1
     };
     let liw = size_i64((qi[0] as i64).max(min_liwork))?;
-    let mut work = vec![T::zero(); lw];
+    let mut work = crate::layout::padded_vec::<T>(lw, n); // spare: see tail_pad
     let mut rwork = vec![zero; lrw];
     let mut iwork = vec![0i32; liw];
     // SAFETY: a is n×n with ld max(1, n), w has n entries, Z is n×n with ld max(1, n) (or a

@@ -6,7 +6,7 @@
 
 use std::os::raw::c_char;
 
-use ndarray::{Array2, ShapeBuilder};
+use ndarray::Array2;
 use num_complex::Complex;
 
 use super::{assert_buf, check_illegal, lapack_int, lwork, rname, LapackScalar};
@@ -378,7 +378,7 @@ pub(crate) struct Gees<T: Scalar> {
 pub(crate) fn gees<T: Scalar>(a: &mut Array2<T>) -> Result<Gees<T>> {
     let n = a.nrows();
     assert_eq!(a.ncols(), n);
-    let mut z = Array2::<T>::zeros((n, n).f());
+    let mut z = crate::layout::padded_zeros::<T>((n, n));
     if n == 0 {
         return Ok(Gees {
             z,
@@ -421,10 +421,10 @@ pub(crate) fn gees<T: Scalar>(a: &mut Array2<T>) -> Result<Gees<T>> {
     // Documented minimum: real LWORK ≥ max(1, 3N); complex LWORK ≥ max(1, 2N).
     let min = if T::IS_COMPLEX { 2 } else { 3 } * n as i64;
     let lw = lwork(q[0], min)?;
-    let mut work = vec![T::zero(); lw];
-    // SAFETY: buf and zb are n×n with ld max(1, n) (asserted); wr, wi hold n reals for the real
-    // routine and w holds n elements for the complex one (the unused ones hold 1); rwork and
-    // bwork hold n; work holds lw ≥ the documented minimum. No two buffers alias.
+    let mut work = crate::layout::padded_vec::<T>(lw, n); // spare: see tail_pad
+                                                          // SAFETY: buf and zb are n×n with ld max(1, n) (asserted); wr, wi hold n reals for the real
+                                                          // routine and w holds n elements for the complex one (the unused ones hold 1); rwork and
+                                                          // bwork hold n; work holds lw ≥ the documented minimum. No two buffers alias.
     let info = unsafe {
         T::gees(
             ni,
@@ -516,7 +516,7 @@ pub(crate) fn trsen<T: Scalar>(
     let min = if T::IS_COMPLEX { 1 } else { n as i64 };
     let lw = lwork(q[0], min)?;
     let liw = super::size_i64(i64::from(iq[0]).max(1))?;
-    let mut work = vec![T::zero(); lw];
+    let mut work = crate::layout::padded_vec::<T>(lw, n); // spare: see tail_pad
     let mut iwork = vec![0i32; liw];
     // SAFETY: select holds n LOGICALs; tb, zb are n×n with ld max(1, n) (asserted); wr, wi hold
     // n reals for the real routine and w holds n for the complex one; work holds lw and iwork
