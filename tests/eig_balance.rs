@@ -246,47 +246,37 @@ fn rcond_normal<T: Scalar>() {
 per_scalar!(rcond_of_normal_matrix, rcond_normal);
 
 /// The error bound `ε·‖B‖₁/sⱼ` holds for the eigenvalues of a nonnormal matrix with a known
-/// spectrum (`X·Λ·X⁻¹` with triangular `X`, so that `X⁻¹` is exact to rounding).
+/// spectrum: `Q·T·Qᴴ` with a random unitary `Q` and an upper triangular `T` with diagonal
+/// `1, …, n` and large off-diagonal entries (forming it perturbs `A` by `O(n·ε·‖T‖)`, within
+/// the same bound). Also the eigenvalues are ill-conditioned enough (`sⱼ ≪ 1`) for the test to
+/// tell the bound from `ε·‖B‖₁`.
 fn rcond_bounds_the_error<T: Scalar>() {
     let n = 8;
     let mut rng = testing::rng(0x5e);
-    // Unit upper triangular X with O(1) entries; its inverse by back substitution.
-    let mut x: Array2<T> = testing::gaussian(n, n, &mut rng);
-    for i in 0..n {
-        x[(i, i)] = T::one();
-        for j in 0..i {
-            x[(i, j)] = T::zero();
-        }
-    }
-    let mut xi = Array2::<T>::eye(n);
-    for c in 0..n {
-        for i in (0..n).rev() {
-            let mut v = xi[(i, c)];
-            for k in i + 1..n {
-                v -= x[(i, k)] * xi[(k, c)];
-            }
-            xi[(i, c)] = v;
-        }
-    }
-    let lambda: Vec<T> = (0..n).map(|k| T::from_f64(k as f64 + 1.0)).collect();
-    let xl = Array2::from_shape_fn((n, n), |(i, j)| x[(i, j)] * lambda[j]);
-    let a = xl.dot(&xi);
-    let exact: Vec<Complex<T::Real>> = lambda
-        .iter()
-        .map(|l| Complex::new(l.re(), l.im()))
-        .collect();
+    let g: Array2<T> = testing::gaussian(n, n, &mut rng);
+    let t = Array2::from_shape_fn((n, n), |(i, j)| match i.cmp(&j) {
+        std::cmp::Ordering::Less => g[(i, j)].scale(T::Real::from_f64(10.0)),
+        std::cmp::Ordering::Equal => T::from_f64(i as f64 + 1.0),
+        std::cmp::Ordering::Greater => T::zero(),
+    });
+    let q: Array2<T> = testing::random_unitary(n, &mut rng);
+    let a = q.dot(&t).dot(&q.t().mapv(|x| x.conj()));
+    let zero = T::Real::from_f64(0.0);
+    let mut smin = T::Real::from_f64(1.0);
+    let mut worst = T::Real::from_f64(0.0);
     for bal in BALANCES {
         let e = Eig::with_condition(&a, bal).unwrap();
         let s = e.eigenvalue_rcond().unwrap();
         let bn = e.balanced_norm1().unwrap();
         for (j, l) in e.values().iter().enumerate() {
-            let err = exact
-                .iter()
-                .map(|&m| cabs(*l - m))
+            // Nearest exact eigenvalue k + 1.
+            let err = (0..n)
+                .map(|k| cabs(*l - Complex::new(T::Real::from_f64(k as f64 + 1.0), zero)))
                 .fold(T::Real::infinity(), |a, b| a.min(b));
-            // Forming A costs another O(n·ε·‖X‖·‖X⁻¹‖·max|λ|) on top of the algorithm's error.
-            let bound =
-                T::Real::from_f64(verify::SCHUR_THRESHOLD * n as f64) * T::eps() * bn / s[j];
+            // LAPACK's bound EPS·ABNRM/RCONDE, with a factor n for the formation of A.
+            let bound = T::Real::from_f64(n as f64) * T::eps() * bn / s[j];
+            smin = smin.min(s[j]);
+            worst = worst.max(err / bound);
             assert!(
                 err <= bound,
                 "{} {bal:?}: |δλ| = {err:e} > {bound:e} (s = {})",
@@ -295,6 +285,9 @@ fn rcond_bounds_the_error<T: Scalar>() {
             );
         }
     }
+    println!("{}: min s = {smin:e}, max |δλ|/bound = {worst:e}", T::NAME);
+    assert!(smin < T::Real::from_f64(0.1), "{smin}");
+    assert!(worst > T::Real::from_f64(0.0));
 }
 per_scalar!(rcond_error_bound, rcond_bounds_the_error);
 
