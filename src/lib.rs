@@ -173,7 +173,7 @@ pub use auto::{factorize, Factorization, FactorizationKind};
 pub use completion::{Completion, CompletionModel, Observations};
 pub use cond::{Conditioning, Verdict};
 pub use decomp::cholesky::Cholesky;
-pub use decomp::eig::{Eig, EigVectors};
+pub use decomp::eig::{Balance, Eig, EigVectors};
 pub use decomp::eigh::SymmetricEigen;
 pub use decomp::ldlt::{Inertia, Ldlt, Symmetry};
 pub use decomp::lu::Lu;

@@ -201,3 +201,28 @@ fn compress_never_returns_an_infinite_factor() {
         Err(e) => assert!(matches!(e, Error::NumericalBreakdown { .. }), "{e:?}"),
     }
 }
+
+#[test]
+fn eig_residual_of_balanced_rank_one_matrix() {
+    // fuzz/crashes/decomp-eig-ratio: four equal rows r, column 1 of size 1e-8. ?geev's balancing
+    // scales that column by 2^15 and the residual is small for the balanced matrix only: in A's
+    // coordinates eig_ratio is 406.7 (numpy.linalg.eig gives 406.68 too). Without balancing it
+    // is backward stable for A itself.
+    use ndfactor::{verify, Balance, Eig, EigVectors};
+    let r = [
+        c64::new(1.4375, 5e-324),
+        c64::new(-0.0, 1e-8),
+        c64::new(0.3125, 1.75),
+        c64::new(-6.125, -5.9375),
+    ];
+    let a = Array2::from_shape_fn((4, 4), |(_, j)| r[j]);
+    let e = Eig::new(&a).unwrap();
+    let balanced = verify::eig_ratio(&a, &e.values(), &e.vectors());
+    assert!(
+        balanced > 10.0 * verify::SCHUR_THRESHOLD,
+        "balancing no longer inflates the residual ({balanced}): revisit the harness fallback"
+    );
+    let u = Eig::with_balance(&a, EigVectors::Right, Balance::None).unwrap();
+    let plain = verify::eig_ratio(&a, &u.values(), &u.vectors());
+    assert!(plain < verify::SCHUR_THRESHOLD, "{plain}");
+}
