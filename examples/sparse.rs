@@ -11,41 +11,6 @@ use std::time::Instant;
 
 use ndfactor::sparse::{Svds, SvdsMethod};
 use ndfactor::testing;
-use rand::Rng;
-use sprs::{CsMat, TriMat};
-
-/// Documents (rows) × terms (columns): each document draws ~`nnz/rows` words, 70 % from the
-/// vocabulary block of one of 40 topics (topic popularity ∝ 1/(t+1), Zipf-like words inside a
-/// block) and 30 % from a Zipf-like background; entries are `log(1 + count)`.
-fn term_document(rows: usize, cols: usize, nnz: usize, seed: u64) -> CsMat<f64> {
-    let mut rng = testing::rng(seed);
-    let topics = 40usize;
-    let block = (cols / topics).max(1);
-    let weights: Vec<f64> = (0..topics).map(|t| 1.0 / (t + 1) as f64).collect();
-    let total: f64 = weights.iter().sum();
-    let words = (nnz / rows).max(1);
-    let mut t = TriMat::with_capacity((rows, cols), rows * words);
-    for d in 0..rows {
-        let mut u = rng.random::<f64>() * total;
-        let mut topic = 0;
-        while topic + 1 < topics && u > weights[topic] {
-            u -= weights[topic];
-            topic += 1;
-        }
-        for _ in 0..words {
-            let term = if rng.random::<f64>() < 0.7 {
-                (topic * block + (block as f64 * rng.random::<f64>().powi(3)) as usize) % cols
-            } else {
-                ((cols as f64) * rng.random::<f64>().powi(4)) as usize % cols
-            };
-            t.add_triplet(d, term, 1.0);
-        }
-    }
-    // Duplicates (repeated words) are summed into counts.
-    let mut a: CsMat<f64> = t.to_csr();
-    a.map_inplace(|&c| (1.0 + c).ln());
-    a
-}
 
 fn main() -> Result<(), ndfactor::Error> {
     let args: Vec<usize> = std::env::args()
@@ -58,7 +23,7 @@ fn main() -> Result<(), ndfactor::Error> {
     let k = *args.get(3).unwrap_or(&20);
 
     let t0 = Instant::now();
-    let a = term_document(rows, cols, nnz, 1);
+    let a = testing::term_document(rows, cols, nnz, 1);
     println!(
         "matrix {rows} × {cols}, nnz {} ({:.1e} density), built in {:.2} s",
         a.nnz(),

@@ -165,7 +165,7 @@ where
 /// capacity keep those reads inside our allocation. Every buffer a complex LAPACK routine
 /// works in gets it: the input copies ([`to_col_major`], [`into_col_major`]), the output
 /// matrices (SVD's U/Vᴴ, Schur and eigenvector matrices) and the workspaces of ?gesdd, ?geqrf,
-/// ?geqp3, ?ungqr, ?unmqr, ?gees, ?trsen, ?geev, ?heevd, ?heevr, ?hetrf/?sytrf and ?getri.
+/// ?geqp3, ?ungqr, ?unmqr, ?gees, ?trsen, ?geev, ?geevx, ?heevd, ?heevr, ?hetrf/?sytrf and ?getri.
 /// Real types need none.
 pub(crate) fn tail_pad<T: Scalar>(m: usize) -> usize {
     if T::IS_COMPLEX {

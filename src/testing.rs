@@ -24,6 +24,50 @@ use rand_distr::StandardNormal;
 
 use crate::scalar::{RealScalar, Scalar};
 
+/// A sparse term–document matrix (CSR, `rows` documents × `cols` terms, about `nnz` stored
+/// entries): each document draws one of 40 topics with weights `1/t`, then `nnz/rows` words,
+/// 70% from its topic's block of terms and 30% from a heavy-tailed global vocabulary; repeated
+/// words are summed into counts `c`, stored as `ln(1 + c)`. Its spectrum decays slowly after
+/// the topic structure, like real text collections, which makes it a fair test of truncated
+/// sparse SVDs. The `sparse` example and the sparse benchmarks use it.
+///
+/// ```
+/// let a = ndfactor::testing::term_document(200, 100, 2_000, 1);
+/// assert_eq!(a.shape(), (200, 100));
+/// assert!(a.nnz() > 1_000 && a.nnz() <= 2_000);
+/// assert!(a.data().iter().all(|&x| x >= 2f64.ln()));
+/// ```
+#[cfg(feature = "sparse")]
+pub fn term_document(rows: usize, cols: usize, nnz: usize, seed: u64) -> sprs::CsMat<f64> {
+    let mut rng = rng(seed);
+    let topics = 40usize;
+    let block = (cols / topics).max(1);
+    let weights: Vec<f64> = (0..topics).map(|t| 1.0 / (t + 1) as f64).collect();
+    let total: f64 = weights.iter().sum();
+    let words = (nnz / rows.max(1)).max(1);
+    let mut t = sprs::TriMat::with_capacity((rows, cols), rows * words);
+    for d in 0..rows {
+        let mut u = rng.random::<f64>() * total;
+        let mut topic = 0;
+        while topic + 1 < topics && u > weights[topic] {
+            u -= weights[topic];
+            topic += 1;
+        }
+        for _ in 0..words {
+            let term = if rng.random::<f64>() < 0.7 {
+                (topic * block + (block as f64 * rng.random::<f64>().powi(3)) as usize) % cols
+            } else {
+                ((cols as f64) * rng.random::<f64>().powi(4)) as usize % cols
+            };
+            t.add_triplet(d, term, 1.0);
+        }
+    }
+    // Duplicates (repeated words) are summed into counts.
+    let mut a: sprs::CsMat<f64> = t.to_csr();
+    a.map_inplace(|&c| (1.0 + c).ln());
+    a
+}
+
 /// A seeded random generator (`StdRng`).
 ///
 /// ```

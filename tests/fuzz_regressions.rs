@@ -226,3 +226,57 @@ fn eig_residual_of_balanced_rank_one_matrix() {
     let plain = verify::eig_ratio(&a, &u.values(), &u.vectors());
     assert!(plain < verify::SCHUR_THRESHOLD, "{plain}");
 }
+
+#[test]
+fn rcond_is_a_number_when_the_norm_overflows() {
+    // cargo-fuzz `decomp`: Lu of a complex matrix with entries f64::MAX·(1 + i): ‖A‖₁ = ∞ and
+    // ?gecon returned rcond = NaN. rcond is scale invariant, so it is estimated for 2^-k·A.
+    let m = f64::MAX;
+    let big = array![
+        [c64::new(m, m), c64::new(m, 2.0)],
+        [c64::new(-4.25, -1.9), c64::new(0.4, 2.7)]
+    ];
+    let small = big.mapv(|x| x * 2f64.powi(-1023));
+    let (r, r_ref) = (
+        Lu::new(&big).unwrap().rcond(),
+        Lu::new(&small).unwrap().rcond(),
+    );
+    assert!(
+        r.is_finite() && (r - r_ref).abs() <= 8.0 * f64::EPSILON * r_ref,
+        "{r} vs {r_ref}"
+    );
+
+    let real = array![[m, m / 2.0, 1.0], [m / 2.0, m, 2.0], [1.0, 2.0, -3.0]];
+    let half = real.mapv(|x| x * 2f64.powi(-1023));
+    let (r, r_ref) = (
+        Ldlt::new(&real).unwrap().rcond(),
+        Ldlt::new(&half).unwrap().rcond(),
+    );
+    assert!(
+        r.is_finite() && (r - r_ref).abs() <= 8.0 * f64::EPSILON * r_ref,
+        "{r} vs {r_ref}"
+    );
+    let (r, r_ref) = (
+        Lu::new(&real).unwrap().rcond(),
+        Lu::new(&half).unwrap().rcond(),
+    );
+    assert!(
+        r.is_finite() && (r - r_ref).abs() <= 8.0 * f64::EPSILON * r_ref,
+        "{r} vs {r_ref}"
+    );
+
+    // The other condition estimates must not be NaN either.
+    let spd = array![[m, m / 4.0], [m / 4.0, m]];
+    if let Ok(c) = ndfactor::Cholesky::new(&spd) {
+        assert!(!c.rcond().is_nan());
+    }
+    if let Ok(q) = ndfactor::Qr::new(&real) {
+        assert!(!q.rcond().is_nan());
+    }
+    let f = ndfactor::factorize(&real).unwrap();
+    assert!(!f.rcond().is_nan(), "{:?}", f.kind());
+    let tri = array![[m, m, 0.0], [m, m / 2.0, m], [0.0, 1.0, 3.0]];
+    if let Ok(t) = ndfactor::TridiagonalLu::from_matrix(&tri) {
+        assert!(!t.rcond().is_nan());
+    }
+}

@@ -117,6 +117,8 @@ pub struct Ldlt<T: Scalar> {
     anorm: T::Real,
     /// First exactly zero `D(i,i)` (1-based), LAPACK's INFO > 0.
     singular_at: Option<usize>,
+    /// `(ν, k)` with ‖2^-k·A‖₁ = ν: `(anorm, 0)` unless ‖A‖₁ overflows (for ?sycon).
+    rcond_norm: (T::Real, i32),
 }
 
 /// One diagonal block of `D` in LAPACK's storage order.
@@ -201,6 +203,18 @@ impl<T: Scalar> Ldlt<T> {
     fn factor(mut a: Array2<T>, uplo: Uplo, symmetry: Symmetry) -> Result<Self> {
         let hermitian = symmetry == Symmetry::Hermitian;
         let anorm = lan_symmetric(Norm::One, &a, uplo, hermitian)?;
+        let rcond_norm = if anorm.is_finite() {
+            (anorm, 0)
+        } else {
+            // Finite entries whose column sums overflow: the norm of 2^-k·A instead.
+            let zero = T::Real::from_f64(0.0);
+            let big = a.fold(zero, |m, x| m.max(x.re().abs()).max(x.im().abs()));
+            let k = floor_log2(big.to_f64());
+            let scaled = a.mapv(|x| scale_pow2(x, -k));
+            let mut f = Array2::zeros(scaled.raw_dim().f());
+            f.assign(&scaled);
+            (lan_symmetric(Norm::One, &f, uplo, hermitian)?, k)
+        };
         // A matrix of tiny entries is factored as 2^k·A = L·(2^k·D)·Lᴴ (an exact scaling that
         // changes neither L nor the pivots) and D is scaled back: Bunch–Kaufman's 2×2 pivots
         // divide by products of entries, which overflow (?sytrf) for subnormal blocks.
@@ -216,6 +230,7 @@ impl<T: Scalar> Ldlt<T> {
             symmetry,
             anorm,
             singular_at: r.singular_at,
+            rcond_norm,
         };
         if let Some(k) = k {
             let blocks = ld.blocks();
@@ -743,7 +758,15 @@ impl<T: Scalar> Ldlt<T> {
         // same L and pivots, so a tiny matrix is estimated from its factors with D scaled up by
         // an exact power of two.
         let scaled;
+        let (norm, big_k) = self.rcond_norm;
         let (factors, anorm) = match tiny_exponent::<T>(self.anorm) {
+            // ‖A‖₁ overflows: likewise with D scaled down and ‖2^-k·A‖₁.
+            _ if big_k != 0 => {
+                let mut f = self.factors.clone();
+                scale_d(&mut f, &self.blocks(), self.uplo, -big_k);
+                scaled = f;
+                (&scaled, norm)
+            }
             Some(k) => {
                 let mut f = self.factors.clone();
                 scale_d(&mut f, &self.blocks(), self.uplo, k);

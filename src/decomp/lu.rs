@@ -72,6 +72,8 @@ pub struct Lu<T: Scalar> {
     singular_at: Option<usize>,
     /// The factors are those of `2^scale_exp · A` (0 unless A's entries are all tiny).
     scale_exp: i32,
+    /// `(ν, k)` with ‖2^-k·A‖₁ = ν: `(anorm, 0)` unless ‖A‖₁ overflows (for ?gecon).
+    rcond_norm: (T::Real, i32),
 }
 
 impl<T: Scalar> Lu<T> {
@@ -128,6 +130,11 @@ impl<T: Scalar> Lu<T> {
         // division by subnormal pivots overflows in the solves. A matrix whose entries are all
         // tiny is therefore factored as 2^k·A (an exact scaling that changes neither L nor the
         // pivots); solves, det and inverse undo the scaling.
+        let rcond_norm = if anorm.is_finite() {
+            (anorm, 0)
+        } else {
+            overflowed_norm1(&a)
+        };
         let scale_exp = tiny_exponent::<T>(scan.amax).unwrap_or(0);
         if scale_exp != 0 {
             a.mapv_inplace(|x| scale_pow2(x, scale_exp));
@@ -139,6 +146,7 @@ impl<T: Scalar> Lu<T> {
             anorm,
             singular_at: r.singular_at,
             scale_exp,
+            rcond_norm,
         })
     }
 
@@ -422,6 +430,18 @@ impl<T: Scalar> Lu<T> {
         if self.singular_at.is_some() {
             return T::Real::from_f64(0.0);
         }
+        let (norm, k) = self.rcond_norm;
+        if k != 0 {
+            // ‖A‖₁ overflows (?gecon then returns NaN): rcond is scale invariant, and
+            // 2^-k·A = L·(2^-k·U), so estimate it from the scaled U and ‖2^-k·A‖₁.
+            let mut f = self.factors.clone();
+            for j in 0..f.ncols() {
+                for i in 0..=j.min(f.nrows() - 1) {
+                    f[(i, j)] = scale_pow2(f[(i, j)], -k);
+                }
+            }
+            return gecon(&f, norm).unwrap_or_else(|_| T::Real::nan());
+        }
         let anorm = scale_pow2(T::from_real(self.anorm), self.scale_exp).re();
         gecon(&self.factors, anorm).unwrap_or_else(|_| T::Real::nan())
     }
@@ -650,6 +670,20 @@ pub(crate) fn unit_phase<T: Scalar>(u: T) -> T {
     let e = floor_log2(amax.to_f64());
     let v = scale_pow2(u, -e);
     v.scale(T::Real::from_f64(1.0) / v.abs())
+}
+
+/// `(ν, k)` with `ν = ‖2^-k·A‖₁` for a finite matrix whose ‖A‖₁ overflows, `2^k` the power of
+/// two at or below its largest |re|, |im|.
+pub(crate) fn overflowed_norm1<T: Scalar>(a: &Array2<T>) -> (T::Real, i32) {
+    let zero = T::Real::from_f64(0.0);
+    let big = a.fold(zero, |m, x| m.max(x.re().abs()).max(x.im().abs()));
+    let k = floor_log2(big.to_f64());
+    let norm = a
+        .columns()
+        .into_iter()
+        .map(|c| c.fold(zero, |s, &x| s + scale_pow2(x, -k).abs()))
+        .fold(zero, |m, s| if s > m { s } else { m });
+    (norm, k)
 }
 
 /// `⌊log₂ x⌋` for a finite `x > 0`, exactly, subnormals included (from the bits: `x.log2()`

@@ -596,7 +596,7 @@ pub(crate) fn geevx<T: Scalar>(
         });
     }
     let zero = T::Real::from_f64(0.0);
-    let vecs = |want: bool| want.then(|| Array2::<T>::zeros((n, n).f()));
+    let vecs = |want: bool| want.then(|| crate::layout::padded_zeros::<T>((n, n)));
     let want_e = matches!(sense, Sense::Values | Sense::Both);
     let want_v = matches!(sense, Sense::Vectors | Sense::Both);
     if n == 0 {
@@ -700,9 +700,9 @@ pub(crate) fn geevx<T: Scalar>(
         }
     };
     let lw = lwork(q[0], min)?;
-    let mut work = vec![T::zero(); lw];
-    // SAFETY: as for the query, with work holding lw ≥ the documented minimum elements. No two
-    // buffers alias; ilo, ihi, abnrm are distinct locals.
+    let mut work = crate::layout::padded_vec::<T>(lw, n); // spare: see tail_pad
+                                                          // SAFETY: as for the query, with work holding lw ≥ the documented minimum elements. No two
+                                                          // buffers alias; ilo, ihi, abnrm are distinct locals.
     let info = unsafe {
         T::geevx(
             bal,
