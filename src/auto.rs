@@ -202,7 +202,15 @@ pub fn factorize<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<
                 let mut h = a.clone();
                 for i in 0..n {
                     for j in 0..n {
-                        h[(i, j)] = (a[(i, j)] + a[(j, i)].conj()).scale(half);
+                        // Halving after the sum is exact for subnormals; halving first keeps
+                        // entries near ±f64::MAX from overflowing.
+                        let (x, y) = (a[(i, j)], a[(j, i)].conj());
+                        let s = x + y;
+                        h[(i, j)] = if s.is_finite() {
+                            s.scale(half)
+                        } else {
+                            x.scale(half) + y.scale(half)
+                        };
                     }
                 }
                 Some(h)

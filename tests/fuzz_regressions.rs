@@ -280,3 +280,27 @@ fn rcond_is_a_number_when_the_norm_overflows() {
         assert!(!t.rcond().is_nan());
     }
 }
+
+#[test]
+fn factorize_symmetrises_entries_near_the_largest_float_without_overflow() {
+    // cargo-fuzz `matfun_auto`: the symmetry defect (≈ 2) is far below 8·n·ε·‖A‖_max, so
+    // factorize symmetrises; (a₀₀ + a₀₀)/2 overflowed to −∞ and the finite input was reported
+    // as NonFinite at (0, 0).
+    let m = f64::MAX;
+    let a = array![
+        [-m, -6.25, -6.25, 6.1875],
+        [-4.0, -5.1875, -2.875, -0.5625],
+        [1.75, 4.0625, -6.125, -3.8125],
+        [-5.0, -2.6875, -0.375, 1.9375]
+    ];
+    let f = ndfactor::factorize(&a).unwrap();
+    assert!(f.explain().contains("nearly symmetric"), "{}", f.explain());
+    assert!(!f.rcond().is_nan());
+    match ndfactor::auto::solve(&a, &array![1.0, 2.0, 3.0, 4.0]) {
+        Ok(x) => assert!(x.iter().all(|v| v.is_finite())),
+        Err(e) => assert!(
+            matches!(e, Error::NumericalBreakdown { .. } | Error::Singular { .. }),
+            "{e:?}"
+        ),
+    }
+}
