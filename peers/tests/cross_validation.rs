@@ -30,9 +30,9 @@ fn eps<T: Scalar>() -> f64 {
     T::Real::epsilon().to_f64()
 }
 
-fn to_faer<T: Scalar>(a: &Array2<T>) -> Mat<T>
+fn to_faer<T>(a: &Array2<T>) -> Mat<T>
 where
-    T: faer::traits::ComplexField,
+    T: Scalar + faer::traits::ComplexField,
 {
     Mat::from_fn(a.nrows(), a.ncols(), |i, j| a[(i, j)])
 }

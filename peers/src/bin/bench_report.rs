@@ -246,8 +246,51 @@ fn main() {
     );
     let _ = writeln!(
         d,
-        "- Where faer is faster than ndfactor: {}.\n",
+        "- Where faer is faster than ndfactor: {}.",
         list(&faer_faster)
+    );
+    // Randomized SVD against scikit-learn, same n, k and input layout.
+    let rows_of = |f: &str| -> Vec<Value> {
+        read_json(&data.join(f))
+            .and_then(|v| v["rows"].as_array().cloned())
+            .unwrap_or_default()
+    };
+    let (ours, theirs) = (rows_of("rsvd.json"), rows_of("sklearn.json"));
+    let mut versus = Vec::new();
+    for o in ours.iter().filter(|r| {
+        r["method"]
+            .as_str()
+            .is_some_and(|m| m.contains("RandomizedSvd"))
+    }) {
+        let layout = |r: &Value| {
+            r["method"]
+                .as_str()
+                .and_then(|m| m.rsplit(", ").next())
+                .map(str::to_string)
+        };
+        let Some(t) = theirs
+            .iter()
+            .find(|t| t["n"] == o["n"] && t["k"] == o["k"] && layout(t) == layout(o))
+        else {
+            continue;
+        };
+        let f = |r: &Value, key: &str| r[key].as_f64().unwrap_or(f64::NAN);
+        versus.push(format!(
+            "n={} k={} {}: {:.3} s vs {:.3} s ({:.2}×), error/optimum {:.5} vs {:.5}",
+            o["n"],
+            o["k"],
+            layout(o).unwrap_or_default().replace(" input", ""),
+            f(o, "median_s"),
+            f(t, "median_s"),
+            f(o, "median_s") / f(t, "median_s"),
+            f(o, "frob_err") / f(o, "optimum"),
+            f(t, "frob_err") / f(t, "optimum"),
+        ));
+    }
+    let _ = writeln!(
+        d,
+        "- Randomized SVD, ndfactor vs scikit-learn (median time, ratio < 1 means ndfactor is faster): {}.\n",
+        list(&versus)
     );
 
     let _ = writeln!(d, "## Factorizations\n");
