@@ -25,7 +25,8 @@ done
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 data=target/ndfactor-peers
 mkdir -p "$data"
-command="scripts/bench.sh$([ "$mode" = quick ] && echo ' --quick')"
+# (An `if`, not `[ ] && echo`: under `set -e` a false test in the substitution ends the script.)
+command="scripts/bench.sh$(if [ "$mode" = quick ]; then echo ' --quick'; fi)"
 
 if [ "$report_only" = 0 ]; then
   if [ "$mode" = quick ]; then export NDFACTOR_BENCH_QUICK=1; else unset NDFACTOR_BENCH_QUICK; fi
