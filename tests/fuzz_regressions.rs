@@ -304,3 +304,57 @@ fn factorize_symmetrises_entries_near_the_largest_float_without_overflow() {
         ),
     }
 }
+
+#[test]
+fn rcond_when_the_inverse_overflows_is_zero_not_nan() {
+    // cargo-fuzz `decomp`: Hermitian diag(−6.0625, −6.0625, 1e-310) through Ldlt. ?hecon solves
+    // with the factors unscaled, ‖A⁻¹‖ ≈ 1e310 overflows and its estimator returned NaN. The
+    // true rcond (≈ 1.6e-311) is below any threshold: 0.
+    let a = array![
+        [
+            c64::new(-6.0625, 0.0),
+            c64::new(0.0, 0.0),
+            c64::new(0.0, 0.0)
+        ],
+        [
+            c64::new(0.0, 0.0),
+            c64::new(-6.0625, 0.0),
+            c64::new(0.0, 0.0)
+        ],
+        [
+            c64::new(0.0, 0.0),
+            c64::new(0.0, 0.0),
+            c64::new(1e-310, 0.0)
+        ]
+    ];
+    let r = Ldlt::new(&a).unwrap().rcond();
+    assert!(r >= 0.0 && r < f64::EPSILON, "{r}");
+    // Uniformly tiny matrices keep their true rcond (scaled internally, not the 0 above).
+    let t = array![
+        [4e-310f64, 1e-310, 0.0],
+        [1e-310, 4e-310, 1e-310],
+        [0.0, 1e-310, 4e-310]
+    ];
+    let reference =
+        ndfactor::TridiagonalLu::from_matrix(&t.mapv(|x| x * 2f64.powi(515) * 2f64.powi(515)))
+            .unwrap()
+            .rcond();
+    let tiny = ndfactor::TridiagonalLu::from_matrix(&t).unwrap().rcond();
+    assert!(
+        (tiny - reference).abs() <= 1e-3 * reference,
+        "{tiny} vs {reference}"
+    );
+    assert!(Ldlt::new(&t).unwrap().rcond() > 0.1);
+}
+
+#[test]
+fn shifted_cholesky_of_entries_near_the_largest_float() {
+    // cargo-fuzz `matfun_auto`: A + τ·I overflowed on the diagonal (f64::MAX + τ = ∞) and the
+    // finite input was reported as NonFinite at (0, 0).
+    let m = f64::MAX;
+    let a = array![[m, -2.6875, 1.0], [-2.6875, -0.375, 4.0], [1.0, 4.0, -3.0]];
+    match ndfactor::Cholesky::with_shift(&a) {
+        Ok(s) => assert!(s.shift().is_finite()),
+        Err(e) => assert!(matches!(e, Error::NumericalBreakdown { .. }), "{e:?}"),
+    }
+}

@@ -36,7 +36,8 @@ pub const MAX_SHIFT_ATTEMPTS: usize = 60;
 ///
 /// # Errors
 /// [`Error::NotPositiveDefinite`] of the last attempt if no shift up to the cap succeeded (only
-/// possible when `τ` overflows), plus the errors of [`Cholesky::new`]
+/// possible when `τ` overflows), [`Error::NumericalBreakdown`] when `A + τ·I` overflows (entries
+/// near the largest float), plus the errors of [`Cholesky::new`]
 /// ([`Error::NotSquare`], [`Error::NonFinite`] in the lower triangle, [`Error::TooLarge`]).
 ///
 /// # Complexity
@@ -106,6 +107,13 @@ impl<T: Scalar> Cholesky<T> {
             let mut b = base.clone();
             for i in 0..n {
                 b[(i, i)] += T::from_real(tau);
+            }
+            // Near ±f64::MAX the shifted diagonal itself overflows: A + τ·I is not
+            // representable, which is not a non-finite input.
+            if !(0..n).all(|i| b[(i, i)].is_finite()) {
+                return Err(Error::NumericalBreakdown {
+                    routine: "Cholesky::with_shift",
+                });
             }
             match Cholesky::from_owned(b) {
                 Ok(cholesky) => {

@@ -384,6 +384,18 @@ impl<T: Scalar> TridiagonalLu<T> {
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn rcond(&self) -> T::Real {
+        // ?gtcon solves with the factors unscaled, so for a matrix of tiny entries ‖A⁻¹‖
+        // overflows. rcond is scale invariant and 2^k·A = L·(2^k·U): estimate it from U scaled
+        // up by an exact power of two.
+        if let Some(k) = crate::decomp::lu::tiny_exponent::<T>(self.anorm) {
+            let mut f = self.f.clone();
+            let up = |x: &mut T| *x = crate::decomp::lu::scale_pow2(*x, k);
+            f.d.iter_mut().for_each(up);
+            f.du.iter_mut().for_each(up);
+            f.du2.iter_mut().for_each(up);
+            let anorm = crate::decomp::lu::scale_pow2(T::from_real(self.anorm), k).re();
+            return gtcon(&f, anorm).unwrap_or_else(|_| T::Real::nan());
+        }
         gtcon(&self.f, self.anorm).unwrap_or_else(|_| T::Real::nan())
     }
 }

@@ -477,7 +477,7 @@ pub(crate) fn sycon<T: Scalar>(
         rname!(T, "sycon")
     };
     check_illegal(routine, info)?;
-    Ok(rcond)
+    Ok(super::rcond_or_zero(rcond))
 }
 
 #[cfg(test)]

@@ -256,6 +256,19 @@ pub(crate) fn size_i64(n: i64) -> Result<usize> {
 }
 
 /// `true` when every element is finite.
+/// The rcond of an estimator that solves with the factors without scaling (?sycon/?hecon
+/// through ?sytrs, ?gtcon through ?gttrs; ?gecon, ?pocon and ?trcon scale with ?latrs). When
+/// `‖A⁻¹‖` overflows, their norm estimator divides ∞ by ∞ and returns NaN. The callers have
+/// already scaled matrices of tiny entries up (so `‖A‖₁ ≥ √(smallest normal)`), hence the true
+/// rcond is then below `1/(√(smallest normal)·largest float)`, far below any threshold: 0.
+pub(crate) fn rcond_or_zero<R: RealScalar>(rcond: R) -> R {
+    if rcond.is_nan() {
+        R::from_f64(0.0)
+    } else {
+        rcond
+    }
+}
+
 pub(crate) fn all_finite<T: Scalar>(xs: &[T]) -> bool {
     crate::layout::all_finite_slice(xs)
 }

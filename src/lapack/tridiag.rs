@@ -353,5 +353,5 @@ pub(crate) fn gtcon<T: Scalar>(f: &Gttrf<T>, anorm: T::Real) -> Result<T::Real> 
         )
     };
     check_illegal(rname!(T, "gtcon"), info)?;
-    Ok(rcond)
+    Ok(super::rcond_or_zero(rcond))
 }
