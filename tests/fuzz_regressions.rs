@@ -358,3 +358,22 @@ fn shifted_cholesky_of_entries_near_the_largest_float() {
         Err(e) => assert!(matches!(e, Error::NumericalBreakdown { .. }), "{e:?}"),
     }
 }
+
+#[test]
+fn triangular_rcond_with_entries_near_the_largest_float() {
+    // cargo-fuzz `decomp`: Qr::rcond of a matrix whose R holds ±f64::MAX: ?trcon's own ‖R‖₁
+    // overflowed and rcond was NaN. It is now estimated for 2^-k·R (scale invariant).
+    let m = f64::MAX;
+    let r = array![[1.0, m, -m], [0.0, 2.0, 1.0], [0.0, 0.0, 3.0]];
+    let f = ndfactor::factorize(&r).unwrap();
+    let scaled = r.mapv(|x| x * 2f64.powi(-1023));
+    let reference = ndfactor::factorize(&scaled).unwrap().rcond();
+    let rc = f.rcond();
+    assert!(
+        rc.is_finite() && (rc - reference).abs() <= 8.0 * f64::EPSILON * reference,
+        "{rc} vs {reference}"
+    );
+    if let Ok(q) = ndfactor::Qr::new(&r) {
+        assert!(!q.rcond().is_nan());
+    }
+}

@@ -568,7 +568,7 @@ impl<T: Scalar> Qr<T> {
     /// [`solve`](Qr::solve)), in the 1-norm. `κ₂(R) = κ₂(A)` for full-rank `A`, and the 1-norm
     /// condition number of a triangle differs from its 2-norm one by at most a factor `k`, so
     /// this estimates `1/κ₂(A)` within a factor of about `10·min(m, n)`. 0 for an exactly
-    /// rank-deficient `A`, 1 for an empty one, NaN if the estimate fails.
+    /// rank-deficient `A`, 1 for an empty one.
     ///
     /// ```
     /// # use ndarray::array;
@@ -585,6 +585,19 @@ impl<T: Scalar> Qr<T> {
         } else {
             self.adjoint_factors()
                 .and_then(|h2| trcon(&h2.factors, m, Uplo::Upper))
+                .or_else(|_| {
+                    // The QR of Rᴴ overflowed (entries near the largest float). rcond is scale
+                    // invariant: estimate it from the QR of 2^-k·Rᴴ, an exact scaling.
+                    let mut rh = adjoint(&self.h.r_rows(self.h.k()));
+                    let zero = T::Real::from_f64(0.0);
+                    let big = rh.fold(zero, |b, x| b.max(x.re().abs()).max(x.im().abs()));
+                    if big > zero && big.is_finite() {
+                        let k = crate::decomp::lu::floor_log2(big.to_f64());
+                        rh.mapv_inplace(|x| crate::decomp::lu::scale_pow2(x, -k));
+                    }
+                    geqrf(&mut rh)?;
+                    trcon(&rh, m, Uplo::Upper)
+                })
         };
         est.unwrap_or_else(|_| T::Real::nan())
     }

@@ -2,13 +2,13 @@
 
 use std::os::raw::c_char;
 
-use ndarray::Array2;
+use ndarray::{Array2, ShapeBuilder};
 use num_complex::Complex;
 
 use super::{assert_buf, check_illegal, lapack_int, lwork, rname, LapackScalar, Trans, Uplo};
 use crate::error::{Error, Result};
 use crate::layout::{col_major_slice, col_major_slice_mut, ld};
-use crate::scalar::Scalar;
+use crate::scalar::{RealScalar, Scalar};
 
 macro_rules! qr_ffi {
     ($t:ty, $geqrf:ident, $orgqr:ident, $ormqr:ident, $trtrs:ident) => {
@@ -691,6 +691,43 @@ pub(crate) fn trtrs<T: Scalar>(
 /// Reciprocal condition number estimate in the 1-norm of the triangular, non-unit leading `n×n`
 /// block (triangle `uplo`) of the F-order `r` (leading dimension `r.nrows()`). 1 when `n = 0`.
 pub(crate) fn trcon<T: Scalar>(r: &Array2<T>, n: usize, uplo: Uplo) -> Result<T::Real> {
+    let rcond = trcon_raw(r, n, uplo)?;
+    if !rcond.is_nan() {
+        return Ok(rcond);
+    }
+    // ?trcon computes ‖R‖₁ itself, which overflows for entries near the largest float (NaN
+    // then). rcond is scale invariant: estimate it for 2^-k·R, k the exponent of the largest
+    // entry of the triangle (an exact scaling).
+    let zero = T::Real::from_f64(0.0);
+    let tri = |i: usize, j: usize| match uplo {
+        Uplo::Upper => i <= j,
+        Uplo::Lower => i >= j,
+    };
+    let mut big = zero;
+    for j in 0..n {
+        for i in 0..n {
+            if tri(i, j) {
+                let x = r[(i, j)];
+                big = big.max(x.re().abs()).max(x.im().abs());
+            }
+        }
+    }
+    if big == zero || !big.is_finite() {
+        return Ok(super::rcond_or_zero(rcond));
+    }
+    let k = crate::decomp::lu::floor_log2(big.to_f64());
+    let mut scaled = Array2::<T>::zeros((n, n).f());
+    for j in 0..n {
+        for i in 0..n {
+            if tri(i, j) {
+                scaled[(i, j)] = crate::decomp::lu::scale_pow2(r[(i, j)], -k);
+            }
+        }
+    }
+    Ok(super::rcond_or_zero(trcon_raw(&scaled, n, uplo)?))
+}
+
+fn trcon_raw<T: Scalar>(r: &Array2<T>, n: usize, uplo: Uplo) -> Result<T::Real> {
     let zero = T::Real::from_f64(0.0);
     if n == 0 {
         return Ok(T::Real::from_f64(1.0));
