@@ -332,14 +332,16 @@ impl<T: Scalar> TridiagonalLu<T> {
         if self.f.singular_at.is_some() {
             return T::zero();
         }
-        let mut d = T::one();
-        for (i, (&u, &p)) in self.f.d.iter().zip(&self.f.ipiv).enumerate() {
-            d *= u;
-            if p as usize != i + 1 {
-                d = -d;
-            }
-        }
-        d
+        // Each interchange flips the sign: fold it into its pivot, then the NaN-free product
+        // (a plain complex product overflows to NaN).
+        let factors = self
+            .f
+            .d
+            .iter()
+            .zip(&self.f.ipiv)
+            .enumerate()
+            .map(|(i, (&u, &p))| if p as usize != i + 1 { -u } else { u });
+        crate::decomp::det_product(factors)
     }
 
     /// Sign and logarithm of the absolute determinant, `det = sign·exp(ln_abs)`, without
