@@ -260,11 +260,11 @@ pub(crate) fn geev<T: Scalar>(a: &mut Array2<T>, left: bool, right: bool) -> Res
         3 * n as i64
     };
     let lw = lwork(q[0], min)?;
-    let mut work = crate::layout::padded_vec::<T>(lw, n); // spare: see tail_pad
-                                                          // SAFETY: buf is n×n with ld max(1, n) (asserted); wr, wi hold n reals for the real routine
-                                                          // and w n elements for the complex one; vl/vr are n×n with ld max(1, n) when wanted
-                                                          // (asserted) and a 1-element buffer with ld 1 otherwise (JOBV* = 'N'); rwork holds 2n;
-                                                          // work holds lw ≥ the documented minimum. No two buffers alias.
+    let mut work = crate::layout::padded_vec::<T>(lw, n);
+    // SAFETY: buf is n×n with ld max(1, n) (asserted); wr, wi hold n reals for the real routine
+    // and w n elements for the complex one; vl/vr are n×n with ld max(1, n) when wanted
+    // (asserted) and a 1-element buffer with ld 1 otherwise (JOBV* = 'N'); rwork holds 2n;
+    // work holds lw ≥ the documented minimum. No two buffers alias.
     let info = unsafe {
         T::geev(
             jobvl,
@@ -700,9 +700,9 @@ pub(crate) fn geevx<T: Scalar>(
         }
     };
     let lw = lwork(q[0], min)?;
-    let mut work = crate::layout::padded_vec::<T>(lw, n); // spare: see tail_pad
-                                                          // SAFETY: as for the query, with work holding lw ≥ the documented minimum elements. No two
-                                                          // buffers alias; ilo, ihi, abnrm are distinct locals.
+    let mut work = crate::layout::padded_vec::<T>(lw, n);
+    // SAFETY: as for the query, with work holding lw ≥ the documented minimum elements. No two
+    // buffers alias; ilo, ihi, abnrm are distinct locals.
     let info = unsafe {
         T::geevx(
             bal,

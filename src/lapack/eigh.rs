@@ -374,7 +374,7 @@ pub(crate) fn syevd<T: Scalar>(
         1
     };
     let liw = size_i64((qi[0] as i64).max(min_liwork))?;
-    let mut work = crate::layout::padded_vec::<T>(lw, n); // spare: see tail_pad
+    let mut work = crate::layout::padded_vec::<T>(lw, n);
     let mut rwork = vec![T::Real::from_f64(0.0); lrw];
     let mut iwork = vec![0i32; liw];
     // SAFETY: a is n×n with ld max(1, n) (asserted), w has n entries, work/rwork/iwork have
@@ -504,7 +504,7 @@ pub(crate) fn syevr<T: Scalar>(
         1
     };
     let liw = size_i64((qi[0] as i64).max(min_liwork))?;
-    let mut work = crate::layout::padded_vec::<T>(lw, n); // spare: see tail_pad
+    let mut work = crate::layout::padded_vec::<T>(lw, n);
     let mut rwork = vec![zero; lrw];
     let mut iwork = vec![0i32; liw];
     // SAFETY: a is n×n with ld max(1, n), w has n entries, Z is n×n with ld max(1, n) (or a

@@ -359,9 +359,9 @@ pub(crate) fn sytrf<T: Scalar>(a: &mut Array2<T>, uplo: Uplo, hermitian: bool) -
     check_illegal(routine, info)?;
     // Documented minimum: LWORK >= 1.
     let lw = lwork(q[0], 1)?;
-    let mut work = crate::layout::padded_vec::<T>(lw, n); // spare: see tail_pad
-                                                          // SAFETY: buf is n×n with ld max(1, n) (asserted), ipiv has n slots, work has lw ≥ 1
-                                                          // elements; the three do not alias.
+    let mut work = crate::layout::padded_vec::<T>(lw, n);
+    // SAFETY: buf is n×n with ld max(1, n) (asserted), ipiv has n slots, work has lw ≥ 1
+    // elements; the three do not alias.
     let info = unsafe {
         T::sytrf(
             hermitian,

@@ -325,8 +325,8 @@ pub(crate) fn getri<T: Scalar>(lu: &mut Array2<T>, ipiv: &[i32]) -> Result<()> {
     let info = unsafe { T::getri(ni, a.as_mut_ptr(), ldi, ipiv.as_ptr(), q.as_mut_ptr(), -1) };
     check_illegal(rname!(T, "getri"), info)?;
     let lw = lwork(q[0], n as i64)?;
-    let mut work = crate::layout::padded_vec::<T>(lw, n); // spare: see tail_pad
-                                                          // SAFETY: a is n×n (asserted), ipiv has n entries, work has lw ≥ max(1, n) elements.
+    let mut work = crate::layout::padded_vec::<T>(lw, n);
+    // SAFETY: a is n×n (asserted), ipiv has n entries, work has lw ≥ max(1, n) elements.
     let info = unsafe {
         T::getri(
             ni,

@@ -398,9 +398,9 @@ pub(crate) fn geqrf<T: Scalar>(a: &mut Array2<T>) -> Result<Vec<T>> {
     check_illegal(routine, info)?;
     // Documented minimum: LWORK ≥ max(1, N).
     let lw = lwork(q[0], n as i64)?;
-    let mut work = crate::layout::padded_vec::<T>(lw, m.max(n)); // spare: see tail_pad
-                                                                 // SAFETY: buf is m×n with ld max(1, m) (asserted), tau has min(m, n) slots, work has
-                                                                 // lw ≥ max(1, n) elements; no two alias.
+    let mut work = crate::layout::padded_vec::<T>(lw, m.max(n));
+    // SAFETY: buf is m×n with ld max(1, m) (asserted), tau has min(m, n) slots, work has
+    // lw ≥ max(1, n) elements; no two alias.
     let info = unsafe {
         T::geqrf(
             mi,
@@ -452,9 +452,9 @@ pub(crate) fn geqp3<T: Scalar>(a: &mut Array2<T>) -> Result<(Vec<i32>, Vec<T>)> 
     check_illegal(routine, info)?;
     // Documented minimum: 3N+1 (real), N+1 (complex); take the larger for both.
     let lw = lwork(q[0], 3 * n as i64 + 1)?;
-    let mut work = crate::layout::padded_vec::<T>(lw, m.max(n)); // spare: see tail_pad
-                                                                 // SAFETY: buf is m×n with ld max(1, m) (asserted), jpvt has n slots (all 0: every column
-                                                                 // free), tau min(m, n), work lw ≥ 3n+1, rwork 2n reals; no two alias.
+    let mut work = crate::layout::padded_vec::<T>(lw, m.max(n));
+    // SAFETY: buf is m×n with ld max(1, m) (asserted), jpvt has n slots (all 0: every column
+    // free), tau min(m, n), work lw ≥ 3n+1, rwork 2n reals; no two alias.
     let info = unsafe {
         T::geqp3(
             mi,
@@ -524,9 +524,9 @@ pub(crate) fn orgqr<T: Scalar>(a: &mut Array2<T>, tau: &[T]) -> Result<()> {
     check_illegal(routine, info)?;
     // Documented minimum: LWORK ≥ max(1, N) with N = p here.
     let lw = lwork(q[0], p as i64)?;
-    let mut work = crate::layout::padded_vec::<T>(lw, m); // spare: see tail_pad
-                                                          // SAFETY: buf is m×p with ld max(1, m) (asserted), m ≥ p ≥ k (asserted), tau_buf holds
-                                                          // max(1, k) scalars, work lw ≥ max(1, p); no two alias.
+    let mut work = crate::layout::padded_vec::<T>(lw, m);
+    // SAFETY: buf is m×p with ld max(1, m) (asserted), m ≥ p ≥ k (asserted), tau_buf holds
+    // max(1, k) scalars, work lw ≥ max(1, p); no two alias.
     let info = unsafe {
         T::orgqr(
             mi,
@@ -609,9 +609,9 @@ pub(crate) fn ormqr<T: Scalar>(
     check_illegal(routine, info)?;
     // Documented minimum for SIDE = 'L': LWORK ≥ max(1, N) with N the columns of C.
     let lw = lwork(q[0], nc as i64)?;
-    let mut work = crate::layout::padded_vec::<T>(lw, m.max(nc)); // spare: see tail_pad
-                                                                  // SAFETY: vb is m×k with ld max(1, m) and k ≤ m (asserted), tau has k scalars, cb is m×nc
-                                                                  // with ld max(1, m) (asserted), work lw ≥ max(1, nc); c is a distinct allocation from v.
+    let mut work = crate::layout::padded_vec::<T>(lw, m.max(nc));
+    // SAFETY: vb is m×k with ld max(1, m) and k ≤ m (asserted), tau has k scalars, cb is m×nc
+    // with ld max(1, m) (asserted), work lw ≥ max(1, nc); c is a distinct allocation from v.
     let info = unsafe {
         T::ormqr(
             LEFT,

@@ -421,10 +421,10 @@ pub(crate) fn gees<T: Scalar>(a: &mut Array2<T>) -> Result<Gees<T>> {
     // Documented minimum: real LWORK ≥ max(1, 3N); complex LWORK ≥ max(1, 2N).
     let min = if T::IS_COMPLEX { 2 } else { 3 } * n as i64;
     let lw = lwork(q[0], min)?;
-    let mut work = crate::layout::padded_vec::<T>(lw, n); // spare: see tail_pad
-                                                          // SAFETY: buf and zb are n×n with ld max(1, n) (asserted); wr, wi hold n reals for the real
-                                                          // routine and w holds n elements for the complex one (the unused ones hold 1); rwork and
-                                                          // bwork hold n; work holds lw ≥ the documented minimum. No two buffers alias.
+    let mut work = crate::layout::padded_vec::<T>(lw, n);
+    // SAFETY: buf and zb are n×n with ld max(1, n) (asserted); wr, wi hold n reals for the real
+    // routine and w holds n elements for the complex one (the unused ones hold 1); rwork and
+    // bwork hold n; work holds lw ≥ the documented minimum. No two buffers alias.
     let info = unsafe {
         T::gees(
             ni,
@@ -516,7 +516,7 @@ pub(crate) fn trsen<T: Scalar>(
     let min = if T::IS_COMPLEX { 1 } else { n as i64 };
     let lw = lwork(q[0], min)?;
     let liw = super::size_i64(i64::from(iq[0]).max(1))?;
-    let mut work = crate::layout::padded_vec::<T>(lw, n); // spare: see tail_pad
+    let mut work = crate::layout::padded_vec::<T>(lw, n);
     let mut iwork = vec![0i32; liw];
     // SAFETY: select holds n LOGICALs; tb, zb are n×n with ld max(1, n) (asserted); wr, wi hold
     // n reals for the real routine and w holds n for the complex one; work holds lw and iwork

@@ -472,11 +472,12 @@ fn gesdd_raw<T: Scalar>(
     };
     check_illegal(routine, info)?;
     let lw = lwork(q[0], gesdd_min_lwork::<T>(job, m64, n64))?;
-    let mut work = vec![T::zero(); lw + crate::layout::tail_pad::<T>(m.max(n))]; // spare: see tail_pad
-                                                                                 // SAFETY: a is m×n with ld max(1, m), s has min(m, n) entries, U/VT are ldu×uc / ldvt×vc
-                                                                                 // with the leading dimensions ?gesdd requires for this JOBZ (or a 1-element dummy for 'N'),
-                                                                                 // work has lw ≥ the documented minimum, rwork the documented LRWORK, iwork 8·min(m, n)
-                                                                                 // (all asserted or sized above); no buffers alias.
+    // The spare elements past lw: see `layout::tail_pad`.
+    let mut work = vec![T::zero(); lw + crate::layout::tail_pad::<T>(m.max(n))];
+    // SAFETY: a is m×n with ld max(1, m), s has min(m, n) entries, U/VT are ldu×uc / ldvt×vc
+    // with the leading dimensions ?gesdd requires for this JOBZ (or a 1-element dummy for 'N'),
+    // work has lw ≥ the documented minimum, rwork the documented LRWORK, iwork 8·min(m, n)
+    // (all asserted or sized above); no buffers alias.
     let info = unsafe {
         T::gesdd(
             job.as_char(),
@@ -566,10 +567,11 @@ fn gesvd_raw<T: Scalar>(
     };
     check_illegal(routine, info)?;
     let lw = lwork(q[0], min_lwork)?;
-    let mut work = vec![T::zero(); lw + crate::layout::tail_pad::<T>(m.max(n))]; // spare: see tail_pad
-                                                                                 // SAFETY: a is m×n with ld max(1, m), s has min(m, n) entries, U/VT are sized for
-                                                                                 // JOBU = JOBVT = job with the required leading dimensions (or a dummy for 'N'), work has
-                                                                                 // lw ≥ the documented minimum, rwork 5·min(m, n) (all asserted or sized above).
+    // The spare elements past lw: see `layout::tail_pad`.
+    let mut work = vec![T::zero(); lw + crate::layout::tail_pad::<T>(m.max(n))];
+    // SAFETY: a is m×n with ld max(1, m), s has min(m, n) entries, U/VT are sized for
+    // JOBU = JOBVT = job with the required leading dimensions (or a dummy for 'N'), work has
+    // lw ≥ the documented minimum, rwork 5·min(m, n) (all asserted or sized above).
     let info = unsafe {
         T::gesvd(
             jc,
