@@ -5,7 +5,7 @@ use ndarray::{Array2, ArrayBase, Data, Ix2, ShapeBuilder};
 
 use crate::error::{Error, Result};
 use crate::lapack::Uplo;
-use crate::scalar::Scalar;
+use crate::scalar::{RealScalar, Scalar};
 
 /// Converts a size to LAPACK's 32-bit integer, or `TooLarge`. Never a wrapping cast.
 ///
@@ -247,6 +247,14 @@ where
         }
     }
     out
+}
+
+/// The largest `|re|`, `|im|` over the entries of `a`, scanned in memory order (0 for an empty
+/// matrix): the magnitude the exact power-of-two scalings key on.
+pub(crate) fn max_component<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> T::Real {
+    a.fold(T::Real::from_f64(0.0), |m, x| {
+        m.max(x.re().abs()).max(x.im().abs())
+    })
 }
 
 /// `true` when every element of `xs` is finite. Scans in fixed-size chunks without an early

@@ -60,9 +60,8 @@ pub fn norm1<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> T::Real {
 /// assert!((ndfactor::verify::norm_fro(&a) / 5e300 - 1.0).abs() < 1e-15);
 /// ```
 pub fn norm_fro<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> T::Real {
-    let zero = T::Real::from_f64(0.0);
     // Memory order: `iter()` walks an F-order matrix across its columns, a cache miss per entry.
-    let scale = a.fold(zero, |m, x| m.max(x.re().abs()).max(x.im().abs()));
+    let scale = crate::layout::max_component(a);
     norm_fro_with_max(a, scale)
 }
 

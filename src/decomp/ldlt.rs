@@ -207,8 +207,7 @@ impl<T: Scalar> Ldlt<T> {
             (anorm, 0)
         } else {
             // Finite entries whose column sums overflow: the norm of 2^-k·A instead.
-            let zero = T::Real::from_f64(0.0);
-            let big = a.fold(zero, |m, x| m.max(x.re().abs()).max(x.im().abs()));
+            let big = crate::layout::max_component(&a);
             let k = floor_log2(big.to_f64());
             let scaled = a.mapv(|x| scale_pow2(x, -k));
             let mut f = Array2::zeros(scaled.raw_dim().f());

@@ -676,7 +676,7 @@ pub(crate) fn unit_phase<T: Scalar>(u: T) -> T {
 /// two at or below its largest |re|, |im|.
 pub(crate) fn overflowed_norm1<T: Scalar>(a: &Array2<T>) -> (T::Real, i32) {
     let zero = T::Real::from_f64(0.0);
-    let big = a.fold(zero, |m, x| m.max(x.re().abs()).max(x.im().abs()));
+    let big = crate::layout::max_component(a);
     let k = floor_log2(big.to_f64());
     let norm = a
         .columns()

@@ -590,7 +590,7 @@ impl<T: Scalar> Qr<T> {
                     // invariant: estimate it from the QR of 2^-k·Rᴴ, an exact scaling.
                     let mut rh = adjoint(&self.h.r_rows(self.h.k()));
                     let zero = T::Real::from_f64(0.0);
-                    let big = rh.fold(zero, |b, x| b.max(x.re().abs()).max(x.im().abs()));
+                    let big = crate::layout::max_component(&rh);
                     if big > zero && big.is_finite() {
                         let k = crate::decomp::lu::floor_log2(big.to_f64());
                         rh.mapv_inplace(|x| crate::decomp::lu::scale_pow2(x, -k));

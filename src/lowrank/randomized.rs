@@ -197,7 +197,7 @@ impl RandomizedSvd {
         // floating-point range, and the range finder does not depend on the scale. Inside
         // [2^-250, 2^250] (f32: [2^-30, 2^30]) nothing is scaled, so that an F-order input is used
         // without a copy. The scan runs in memory order.
-        let amax_real = a.fold(zero, |m, x| m.max(x.re().abs()).max(x.im().abs()));
+        let amax_real = crate::layout::max_component(a);
         let amax = amax_real.to_f64();
         let window = if T::eps().to_f64() > 1e-10 { 30 } else { 250 };
         let e = if amax > 0.0 {
