@@ -6,7 +6,10 @@ use super::{rhs_matrix, Rhs, Solve};
 use crate::error::Result;
 use crate::lapack::cholesky::{pocon, potrf, potri, potrs};
 use crate::lapack::Uplo;
-use crate::layout::{check_dims, check_finite_triangle, check_square, triangle_to_col_major};
+use crate::layout::{
+    check_dims, check_finite_triangle, check_square, into_col_major, triangle_to_col_major_scanned,
+    zero_other_triangle, TriangleScan,
+};
 use crate::scalar::{RealScalar, Scalar};
 
 /// Cholesky factorization of a symmetric (Hermitian) positive definite matrix: `A = L·Lᴴ`.
@@ -87,10 +90,15 @@ impl<T: Scalar> Cholesky<T> {
     pub fn with_uplo<S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>, uplo: Uplo) -> Result<Self> {
         let n = check_square(a)?;
         check_dims(n, n)?;
-        let f = triangle_to_col_major(a, uplo);
-        // The copy holds exactly the triangle LAPACK reads (zeros elsewhere); the original
-        // locates a non-finite entry.
-        Self::factor_buffer(f, uplo, || check_finite_triangle(a, uplo))
+        // The copy holds exactly the triangle LAPACK reads (zeros elsewhere); the same pass
+        // gives ‖A‖₁ and the finiteness check. The original locates a non-finite entry.
+        let (f, norm1, finite) = triangle_to_col_major_scanned(a, uplo, true);
+        if !finite {
+            // Either a non-finite entry (located and reported here) or finite entries whose
+            // column sum overflows (then ‖A‖₁ = ∞ and the factorization goes ahead).
+            check_finite_triangle(a, uplo)?;
+        }
+        Self::factor_scanned(f, uplo, norm1)
     }
 
     /// Factors an owned matrix (lower triangle), reusing its buffer when it is F-contiguous.
@@ -103,40 +111,20 @@ impl<T: Scalar> Cholesky<T> {
     /// assert!((Cholesky::from_owned(a)?.det() - 36.0).abs() < 1e-12);
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
-    pub fn from_owned(mut a: Array2<T>) -> Result<Self> {
+    pub fn from_owned(a: Array2<T>) -> Result<Self> {
         let n = check_square(&a)?;
         check_dims(n, n)?;
         if !a.t().is_standard_layout() {
-            let f = triangle_to_col_major(&a, Uplo::Lower);
-            return Self::factor_buffer(f, Uplo::Lower, || check_finite_triangle(&a, Uplo::Lower));
+            return Self::new(&a);
         }
-        for j in 1..n {
-            for i in 0..j {
-                a[(i, j)] = T::zero();
-            }
-        }
+        let mut a = into_col_major(a);
+        zero_other_triangle(&mut a, Uplo::Lower);
         // Zeroing the upper triangle kept the lower one in place: the buffer locates errors.
-        let scan = Norm1Scan::of(&a, Uplo::Lower);
-        if !scan.finite {
+        let (norm1, finite) = TriangleScan::of(&a, Uplo::Lower, true);
+        if !finite {
             check_finite_triangle(&a, Uplo::Lower)?;
         }
-        Self::factor_scanned(a, Uplo::Lower, scan.norm1)
-    }
-
-    /// Factors the F-order triangle copy `a`. One pass gives ‖A‖₁ and the finiteness check
-    /// (a NaN or ∞ in the triangle makes a column sum non-finite); `locate` finds the entry.
-    fn factor_buffer(
-        a: Array2<T>,
-        uplo: Uplo,
-        locate: impl FnOnce() -> Result<()>,
-    ) -> Result<Self> {
-        let scan = Norm1Scan::of(&a, uplo);
-        if !scan.finite {
-            // Either a non-finite entry (located and reported here) or finite entries whose
-            // column sum overflows (then ‖A‖₁ = ∞ and the factorization goes ahead).
-            locate()?;
-        }
-        Self::factor_scanned(a, uplo, scan.norm1)
+        Self::factor_scanned(a, Uplo::Lower, norm1)
     }
 
     fn factor_scanned(mut a: Array2<T>, uplo: Uplo, anorm: T::Real) -> Result<Self> {
@@ -353,63 +341,11 @@ pub(crate) fn adjoint<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Ar
     Array2::from_shape_fn((n, m).f(), |(i, j)| a[(j, i)].conj())
 }
 
-/// ‖A‖₁ of the Hermitian matrix stored in triangle `uplo` of the F-order `a`, and whether every
-/// column sum is finite, in one column-wise pass that the compiler vectorises: the same value as
-/// `?lanhe('1')`, which walks the triangle element by element and cost 10% of `?potrf` at
-/// n = 256. NaN and ∞ propagate into the sums, so `finite` is also the finiteness check of the
-/// triangle (it is false for finite entries whose sum overflows, too).
-struct Norm1Scan<R> {
-    norm1: R,
-    finite: bool,
-}
-
-impl<R: RealScalar> Norm1Scan<R> {
-    fn of<T: Scalar<Real = R>>(a: &Array2<T>, uplo: Uplo) -> Self {
-        let n = a.nrows();
-        let zero = R::from_f64(0.0);
-        let mut sums = vec![zero; n];
-        let mut diag_im_finite = true;
-        for j in 0..n {
-            let col = a.column(j);
-            let col = col.as_slice().expect("F-contiguous column");
-            let d = col[j].re().abs();
-            diag_im_finite &= col[j].im().is_finite();
-            let (off, range) = match uplo {
-                Uplo::Lower => (&col[j + 1..], j + 1..n),
-                Uplo::Upper => (&col[..j], 0..j),
-            };
-            // Column j of the triangle contributes to the sum of column j (itself) and, by
-            // symmetry, to the sums of the columns named by its row indices.
-            for (s, x) in sums[range].iter_mut().zip(off) {
-                *s += x.abs();
-            }
-            // Eight partial sums: one running sum would be a latency-bound dependency chain.
-            let mut part = [zero; 8];
-            let mut chunks = off.chunks_exact(8);
-            for c in &mut chunks {
-                for k in 0..8 {
-                    part[k] += c[k].abs();
-                }
-            }
-            for (k, x) in chunks.remainder().iter().enumerate() {
-                part[k] += x.abs();
-            }
-            sums[j] += part.iter().fold(d, |acc, &p| acc + p);
-        }
-        // The diagonal's imaginary parts are not in the sums (‖A‖₁ of the Hermitian matrix
-        // ignores them), but a NaN there is still a non-finite input.
-        let finite = diag_im_finite && sums.iter().all(|s| s.is_finite());
-        let norm1 = sums
-            .into_iter()
-            .fold(zero, |m, x| if x > m { x } else { m });
-        Norm1Scan { norm1, finite }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::lapack::norm::{lan_symmetric, Norm};
+    use crate::layout::triangle_to_col_major;
     use crate::{c64, testing};
 
     #[test]
@@ -417,7 +353,7 @@ mod tests {
         let mut rng = testing::rng(4);
         for uplo in [Uplo::Lower, Uplo::Upper] {
             let a = triangle_to_col_major(&testing::gaussian::<c64>(29, 29, &mut rng), uplo);
-            let ours = Norm1Scan::of(&a, uplo).norm1;
+            let ours = TriangleScan::of(&a, uplo, true).0;
             let lapack = lan_symmetric(Norm::One, &a, uplo, true).unwrap();
             assert!(
                 (ours - lapack).abs() <= 29.0 * f64::EPSILON * lapack,

@@ -8,7 +8,10 @@ use crate::error::{Error, Result};
 use crate::lapack::ldlt::{sycon, sytrf, sytrs};
 use crate::lapack::norm::{lan_symmetric, Norm};
 use crate::lapack::Uplo;
-use crate::layout::{check_dims, check_finite_triangle, check_square, triangle_to_col_major};
+use crate::layout::{
+    check_dims, check_finite_triangle, check_square, into_col_major, triangle_to_col_major_scanned,
+    zero_other_triangle, TriangleScan,
+};
 use crate::scalar::{RealScalar, Scalar};
 
 /// Which symmetry a complex matrix has: `Aᴴ = A` (Hermitian) or `Aᵀ = A` (complex symmetric).
@@ -169,8 +172,15 @@ impl<T: Scalar> Ldlt<T> {
     ) -> Result<Self> {
         let n = check_square(a)?;
         check_dims(n, n)?;
-        check_finite_triangle(a, uplo)?;
-        Self::factor(triangle_to_col_major(a, uplo), uplo, symmetry)
+        // One pass copies the triangle and gives ‖A‖₁ and the finiteness check; the original
+        // locates a non-finite entry.
+        let hermitian = symmetry == Symmetry::Hermitian;
+        let (f, anorm, finite) = triangle_to_col_major_scanned(a, uplo, hermitian);
+        if !finite {
+            // A non-finite entry (reported here), or finite entries whose column sum overflows.
+            check_finite_triangle(a, uplo)?;
+        }
+        Self::factor(f, uplo, symmetry, anorm)
     }
 
     /// Factors an owned Hermitian matrix (lower triangle), reusing its buffer when it is
@@ -184,25 +194,25 @@ impl<T: Scalar> Ldlt<T> {
     /// assert!((Ldlt::from_owned(a)?.det() + 9.0).abs() < 1e-14);
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
-    pub fn from_owned(mut a: Array2<T>) -> Result<Self> {
+    pub fn from_owned(a: Array2<T>) -> Result<Self> {
         let n = check_square(&a)?;
         check_dims(n, n)?;
-        check_finite_triangle(&a, Uplo::Lower)?;
         if !a.t().is_standard_layout() {
-            let f = triangle_to_col_major(&a, Uplo::Lower);
-            return Self::factor(f, Uplo::Lower, Symmetry::Hermitian);
+            return Self::new(&a);
         }
-        for j in 1..n {
-            for i in 0..j {
-                a[(i, j)] = T::zero();
-            }
+        let mut a = into_col_major(a);
+        zero_other_triangle(&mut a, Uplo::Lower);
+        // Zeroing the upper triangle kept the lower one in place: the buffer locates errors.
+        let (anorm, finite) = TriangleScan::of(&a, Uplo::Lower, true);
+        if !finite {
+            check_finite_triangle(&a, Uplo::Lower)?;
         }
-        Self::factor(a, Uplo::Lower, Symmetry::Hermitian)
+        Self::factor(a, Uplo::Lower, Symmetry::Hermitian, anorm)
     }
 
-    fn factor(mut a: Array2<T>, uplo: Uplo, symmetry: Symmetry) -> Result<Self> {
+    /// Factors the F-order triangle copy `a`, whose ‖A‖₁ (∞ if it overflows) is `anorm`.
+    fn factor(mut a: Array2<T>, uplo: Uplo, symmetry: Symmetry, anorm: T::Real) -> Result<Self> {
         let hermitian = symmetry == Symmetry::Hermitian;
-        let anorm = lan_symmetric(Norm::One, &a, uplo, hermitian)?;
         let rcond_norm = if anorm.is_finite() {
             (anorm, 0)
         } else {

@@ -6,7 +6,10 @@ use super::{rhs_matrix, Rhs, Solve};
 use crate::error::{Error, Result};
 use crate::lapack::lu::{gecon, getrf, getri, getrs};
 use crate::lapack::Trans;
-use crate::layout::{check_dims, check_finite, check_square, into_col_major, to_col_major};
+use crate::layout::{
+    check_dims, check_finite, check_square, into_col_major, to_col_major, to_col_major_scanned,
+    Scan,
+};
 use crate::scalar::{RealScalar, Scalar};
 
 /// LU factorization with partial (row) pivoting of a square matrix: `P·A = L·U`.
@@ -90,8 +93,7 @@ impl<T: Scalar> Lu<T> {
     pub fn new<S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<Self> {
         check_square(a)?;
         check_dims(a.nrows(), a.ncols())?;
-        let f = to_col_major(a);
-        let scan = Scan::of(&f);
+        let (f, scan) = to_col_major_scanned(a);
         if !scan.finite {
             check_finite(a)?; // locates the entry
         }
@@ -607,59 +609,6 @@ pub(crate) fn tiny_exponent<T: Scalar>(amax: T::Real) -> Option<i32> {
         return None;
     }
     Some(-floor_log2(amax.to_f64()))
-}
-
-/// One pass over the F-order copy: finiteness, ‖A‖₁ (for `rcond`) and the largest `abs1`
-/// (for the tiny-matrix scaling). It replaces three passes (`check_finite`, `?lange`, the
-/// maximum), which cost up to 20% of `?getrf` at n = 256.
-struct Scan<R> {
-    finite: bool,
-    norm1: R,
-    amax: R,
-}
-
-impl<R: RealScalar> Scan<R> {
-    fn of<T: Scalar<Real = R>>(a: &Array2<T>) -> Self {
-        let zero = R::from_f64(0.0);
-        let mut scan = Scan {
-            finite: true,
-            norm1: zero,
-            amax: zero,
-        };
-        let m = a.nrows();
-        if m == 0 {
-            return scan;
-        }
-        let buf = a.as_slice_memory_order().expect("F-contiguous buffer");
-        // Eight independent accumulators per column: a single running sum would be one long
-        // chain of dependent additions (latency-bound, several times slower than the copy).
-        const W: usize = 8;
-        for col in buf.chunks(m) {
-            let (mut sums, mut bigs, mut ok) = ([zero; W], [zero; W], true);
-            let mut chunks = col.chunks_exact(W);
-            for c in &mut chunks {
-                for k in 0..W {
-                    ok &= c[k].is_finite();
-                    sums[k] += c[k].abs();
-                    let v = c[k].abs1();
-                    bigs[k] = if v > bigs[k] { v } else { bigs[k] };
-                }
-            }
-            for (k, x) in chunks.remainder().iter().enumerate() {
-                ok &= x.is_finite();
-                sums[k] += x.abs();
-                let v = x.abs1();
-                bigs[k] = if v > bigs[k] { v } else { bigs[k] };
-            }
-            let sum = sums.iter().fold(zero, |a, &b| a + b);
-            let big = bigs.iter().fold(zero, |a, &b| if b > a { b } else { a });
-            scan.finite &= ok;
-            // (A non-finite matrix is reported through `finite`; the norm is then unused.)
-            scan.norm1 = if sum > scan.norm1 { sum } else { scan.norm1 };
-            scan.amax = if big > scan.amax { big } else { scan.amax };
-        }
-        scan
-    }
 }
 
 /// `x·2^k`, applied in two halves so that neither factor overflows (2^1030 does not fit f64).

@@ -375,7 +375,8 @@ pub(crate) fn sytrf<T: Scalar>(a: &mut Array2<T>, uplo: Uplo, hermitian: bool) -
         )
     };
     check_illegal(routine, info)?;
-    if !super::all_finite(buf) || !valid_ipiv(&ipiv, uplo) {
+    // Post-check of the triangle LAPACK wrote (the other one holds the copy's zeros).
+    if !super::triangle_finite(buf, n, uplo) || !valid_ipiv(&ipiv, uplo) {
         return Err(Error::NumericalBreakdown { routine });
     }
     Ok(Sytrf {

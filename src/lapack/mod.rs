@@ -273,6 +273,18 @@ pub(crate) fn all_finite<T: Scalar>(xs: &[T]) -> bool {
     crate::layout::all_finite_slice(xs)
 }
 
+/// `true` when every entry of triangle `uplo` (diagonal included) of the `n×n` column-major
+/// `buf` is finite: the post-check of routines that write one triangle and leave the other.
+pub(crate) fn triangle_finite<T: Scalar>(buf: &[T], n: usize, uplo: Uplo) -> bool {
+    n == 0
+        || buf.chunks(n).take(n).enumerate().all(|(j, col)| {
+            all_finite(match uplo {
+                Uplo::Lower => &col[j..],
+                Uplo::Upper => &col[..=j],
+            })
+        })
+}
+
 /// Asserts that a column-major buffer holds an `m×n` matrix with leading dimension `ld`.
 #[inline]
 pub(crate) fn assert_buf<T>(buf: &[T], m: usize, n: usize, ld: usize) {

@@ -1,0 +1,342 @@
+//! Interleaved A/B probe: ndfactor against the hand-written baseline (copy + raw LAPACK call) and
+//! ndarray-linalg, call by call in rotating order, so that machine noise (other tenants, clock
+//! changes) lands on every contender alike. Criterion measures the contenders one after the
+//! other, seconds apart; on a shared 2-core machine that alone moves a ratio by ±10–15%.
+//!
+//! For every case the probe times `rounds` rounds; a round calls each contender once, in an
+//! order that rotates from round to round. It reports each contender's median and the median of
+//! the per-round ratios ndfactor / contender with a distribution-free 95% confidence interval
+//! (order statistics of the binomial(rounds, ½) law), and writes them as JSON.
+//!
+//! `ab_probe [--ops lu_f64,...] [--sizes 256,1024] [--layouts C,F] [--budget 6] [--out target/ndfactor-peers/ab.json]`
+//!
+//! `--budget` is the wall time per case in seconds (at least 15 rounds are run).
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use ndarray::Array2;
+use ndarray_linalg::{
+    Eig as _, Eigh as _, Factorize as _, FactorizeH as _, JobSvd, QR as _, SVDDC as _, UPLO,
+};
+use ndfactor::{Cholesky, Eig, Ldlt, Lu, Qr, Schur, Svd, SymmetricEigen};
+use ndfactor_peers::baseline;
+use ndfactor_peers::inputs::{self, in_layout, Layout};
+use serde_json::json;
+
+fn arg<'a>(args: &'a [String], name: &str, default: &'a str) -> &'a str {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .map_or(default, |s| s.as_str())
+}
+
+fn median(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    let k = v.len();
+    if k % 2 == 1 {
+        v[k / 2]
+    } else {
+        0.5 * (v[k / 2 - 1] + v[k / 2])
+    }
+}
+
+/// Distribution-free 95% confidence interval of the median of `v`: the order statistics
+/// `v[j]`, `v[k−1−j]` with `j` the largest index such that `P(Bin(k, ½) ≤ j) ≤ 2.5%`.
+fn median_ci(v: &[f64]) -> (f64, f64) {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    let k = v.len();
+    // P(Bin(k, ½) ≤ i) for i = 0, 1, …: the first i whose cdf exceeds 2.5%, minus one, is the
+    // largest j with P(Bin(k, ½) ≤ j) ≤ 2.5%; then P(v[j] ≤ median ≤ v[k−1−j]) ≥ 95%. With
+    // fewer than 6 rounds no such j exists and the interval is the whole range.
+    let mut first_above = 0usize;
+    let mut cdf = 0.0f64;
+    let mut pmf = 0.5f64.powi(k as i32); // P(X = 0)
+    for i in 0..k {
+        cdf += pmf;
+        if cdf > 0.025 {
+            first_above = i;
+            break;
+        }
+        pmf *= (k - i) as f64 / (i + 1) as f64;
+    }
+    let lo = first_above.saturating_sub(1).min(k - 1);
+    (v[lo], v[k - 1 - lo])
+}
+
+/// One contender: a name and a closure that performs one call on the prepared input.
+type Call<'a> = (&'static str, Box<dyn Fn() + 'a>);
+
+fn input(kind: &str, n: usize) -> Array2<f64> {
+    let seed = 1000 + n as u64;
+    match kind {
+        "general" => inputs::general(n, seed),
+        "symmetric" => inputs::symmetric(n, seed),
+        _ => inputs::spd(n, seed),
+    }
+}
+
+/// The contenders of operation `op` on input `a` (already in the layout under test).
+fn contenders_f64<'a>(op: &str, a: &'a Array2<f64>) -> Vec<Call<'a>> {
+    match op {
+        "lu" => vec![
+            (
+                "ndfactor",
+                Box::new(|| drop(black_box(Lu::new(a).unwrap()))),
+            ),
+            (
+                "baseline",
+                Box::new(|| drop(black_box(baseline::lu(a.view())))),
+            ),
+            (
+                "ndarray-linalg",
+                Box::new(|| drop(black_box(a.factorize().unwrap()))),
+            ),
+        ],
+        "cholesky" => vec![
+            (
+                "ndfactor",
+                Box::new(|| drop(black_box(Cholesky::new(a).unwrap()))),
+            ),
+            (
+                "baseline",
+                Box::new(|| drop(black_box(baseline::cholesky(a.view())))),
+            ),
+            (
+                "ndarray-linalg",
+                Box::new(|| {
+                    drop(black_box(
+                        ndarray_linalg::Cholesky::cholesky(&**a, UPLO::Lower).unwrap(),
+                    ))
+                }),
+            ),
+        ],
+        "ldlt" => vec![
+            (
+                "ndfactor",
+                Box::new(|| drop(black_box(Ldlt::new(a).unwrap()))),
+            ),
+            (
+                "baseline",
+                Box::new(|| drop(black_box(baseline::ldlt(a.view())))),
+            ),
+            (
+                "ndarray-linalg",
+                Box::new(|| drop(black_box(a.factorizeh().unwrap()))),
+            ),
+        ],
+        "qr" => vec![
+            (
+                "ndfactor",
+                Box::new(|| drop(black_box(Qr::new(a).unwrap()))),
+            ),
+            (
+                "baseline",
+                Box::new(|| drop(black_box(baseline::qr(a.view())))),
+            ),
+            (
+                "ndarray-linalg",
+                Box::new(|| drop(black_box(a.qr().unwrap()))),
+            ),
+        ],
+        "svd" => vec![
+            (
+                "ndfactor",
+                Box::new(|| drop(black_box(Svd::new(a).unwrap()))),
+            ),
+            (
+                "baseline",
+                Box::new(|| drop(black_box(baseline::svd(a.view())))),
+            ),
+            (
+                "ndarray-linalg",
+                Box::new(|| drop(black_box(a.svddc(JobSvd::Some).unwrap()))),
+            ),
+        ],
+        "eigh" => vec![
+            (
+                "ndfactor",
+                Box::new(|| drop(black_box(SymmetricEigen::new(a).unwrap()))),
+            ),
+            (
+                "baseline",
+                Box::new(|| drop(black_box(baseline::eigh(a.view())))),
+            ),
+            (
+                "ndarray-linalg",
+                Box::new(|| drop(black_box(a.eigh(UPLO::Lower).unwrap()))),
+            ),
+        ],
+        "eig" => vec![
+            (
+                "ndfactor",
+                Box::new(|| drop(black_box(Eig::new(a).unwrap()))),
+            ),
+            (
+                "baseline",
+                Box::new(|| drop(black_box(baseline::eig(a.view())))),
+            ),
+            (
+                "ndarray-linalg",
+                Box::new(|| drop(black_box(a.eig().unwrap()))),
+            ),
+        ],
+        "schur" => vec![
+            (
+                "ndfactor",
+                Box::new(|| drop(black_box(Schur::new(a).unwrap()))),
+            ),
+            (
+                "baseline",
+                Box::new(|| drop(black_box(baseline::schur(a.view())))),
+            ),
+        ],
+        _ => panic!("unknown operation {op}"),
+    }
+}
+
+fn contenders_f32<'a>(op: &str, a: &'a Array2<f32>) -> Vec<Call<'a>> {
+    match op {
+        "lu" => vec![
+            (
+                "ndfactor",
+                Box::new(|| drop(black_box(Lu::new(a).unwrap()))),
+            ),
+            (
+                "baseline",
+                Box::new(|| drop(black_box(baseline::lu(a.view())))),
+            ),
+            (
+                "ndarray-linalg",
+                Box::new(|| drop(black_box(a.factorize().unwrap()))),
+            ),
+        ],
+        "svd" => vec![
+            (
+                "ndfactor",
+                Box::new(|| drop(black_box(Svd::new(a).unwrap()))),
+            ),
+            (
+                "baseline",
+                Box::new(|| drop(black_box(baseline::svd(a.view())))),
+            ),
+            (
+                "ndarray-linalg",
+                Box::new(|| drop(black_box(a.svddc(JobSvd::Some).unwrap()))),
+            ),
+        ],
+        _ => panic!("no f32 probe for {op}"),
+    }
+}
+
+/// Times `calls` in rotating order for `budget` seconds (at least `min_rounds` rounds) after
+/// one warm-up round; returns the per-contender times (seconds), round by round.
+fn probe(calls: &[Call<'_>], budget: f64, min_rounds: usize) -> Vec<Vec<f64>> {
+    for (_, f) in calls {
+        f();
+    }
+    let k = calls.len();
+    let mut times = vec![Vec::new(); k];
+    let start = Instant::now();
+    let mut round = 0usize;
+    while round < min_rounds || start.elapsed().as_secs_f64() < budget {
+        for s in 0..k {
+            // Rotate the order, and reverse it every other cycle, so that no contender always
+            // runs first or right after the same neighbour.
+            let idx = if (round / k).is_multiple_of(2) {
+                (s + round) % k
+            } else {
+                (k - 1 - s + round) % k
+            };
+            let t = Instant::now();
+            (calls[idx].1)();
+            times[idx].push(t.elapsed().as_secs_f64());
+        }
+        round += 1;
+        if round >= 400 {
+            break;
+        }
+    }
+    times
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let ops = arg(
+        &args,
+        "--ops",
+        "lu_f64,lu_f32,cholesky_f64,ldlt_f64,qr_f64,svd_f64,svd_f32,eigh_f64,eig_f64,schur_f64",
+    )
+    .to_string();
+    let sizes: Vec<usize> = arg(&args, "--sizes", "256,1024")
+        .split(',')
+        .map(|s| s.trim().parse().expect("--sizes: integers"))
+        .collect();
+    let layouts: Vec<Layout> = arg(&args, "--layouts", "C,F")
+        .split(',')
+        .map(|l| match l.trim() {
+            "C" => Layout::C,
+            "F" => Layout::F,
+            other => panic!("--layouts: C and/or F, not {other}"),
+        })
+        .collect();
+    let budget: f64 = arg(&args, "--budget", "6")
+        .parse()
+        .expect("--budget seconds");
+    let out = arg(&args, "--out", "target/ndfactor-peers/ab.json").to_string();
+    let mut rows = Vec::new();
+    for op_ty in ops.split(',') {
+        let (op, ty) = op_ty.split_once('_').expect("op_type, e.g. lu_f64");
+        let kind = match op {
+            "cholesky" => "spd",
+            "ldlt" | "eigh" => "symmetric",
+            _ => "general",
+        };
+        for &n in &sizes {
+            for &layout in &layouts {
+                let a64 = in_layout(&input(kind, n), layout);
+                let a32 = a64.mapv(|x| x as f32);
+                let a32 = in_layout(&a32, layout);
+                let calls = match ty {
+                    "f64" => contenders_f64(op, &a64),
+                    "f32" => contenders_f32(op, &a32),
+                    _ => panic!("unknown type {ty}"),
+                };
+                let times = probe(&calls, budget, 15);
+                let rounds = times[0].len();
+                let mut row = json!({
+                    "op": op_ty, "n": n, "layout": layout.name(), "rounds": rounds,
+                    "median_s": {}, "ratio": {},
+                });
+                let mut line = format!("{op_ty:>12} n={n:<5} {} rounds={rounds:<4}", layout.name());
+                for (i, (name, _)) in calls.iter().enumerate() {
+                    row["median_s"][*name] = json!(median(&times[i]));
+                    line += &format!(" {name}={:.4e}s", median(&times[i]));
+                    if i > 0 {
+                        let r: Vec<f64> =
+                            times[0].iter().zip(&times[i]).map(|(a, b)| a / b).collect();
+                        let (lo, hi) = median_ci(&r);
+                        let m = median(&r);
+                        row["ratio"][*name] = json!({ "median": m, "ci95": [lo, hi] });
+                        line += &format!(" nd/{name}={m:.3} [{lo:.3}, {hi:.3}]");
+                    }
+                }
+                eprintln!("{line}");
+                rows.push(row);
+            }
+        }
+    }
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let doc = json!({
+        "budget_s": budget,
+        "loadavg_after": load.split_whitespace().take(3).collect::<Vec<_>>().join(" "),
+        "rows": rows,
+    });
+    if let Some(dir) = std::path::Path::new(&out).parent() {
+        std::fs::create_dir_all(dir).expect("create the output directory");
+    }
+    std::fs::write(&out, serde_json::to_string_pretty(&doc).unwrap()).expect("write the JSON");
+    eprintln!("wrote {out}");
+}
