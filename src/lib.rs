@@ -210,6 +210,39 @@ pub fn backend() -> String {
     lapack::backend_name()
 }
 
+/// The number of threads the loaded BLAS/LAPACK uses, or `None` when it cannot be told (the
+/// library is not OpenBLAS). Like threadpoolctl in Python: read it before timing, or to check
+/// `OPENBLAS_NUM_THREADS` took effect.
+///
+/// ```
+/// if let Some(t) = ndfactor::blas_threads() {
+///     assert!(t >= 1);
+/// }
+/// ```
+pub fn blas_threads() -> Option<usize> {
+    lapack::blas_threads()
+}
+
+/// Sets the number of threads OpenBLAS uses, for the whole process (`openblas_set_num_threads`);
+/// returns `false`, changing nothing, when the loaded library is not OpenBLAS. Use one thread
+/// when the program already runs factorizations in parallel on its own threads (oversubscribed
+/// cores make every call many times slower).
+///
+/// Factorizations stay safe on any thread whatever the count: OpenBLAS's threaded LU needs
+/// several MiB of stack, more than the 2 MiB Rust gives spawned threads, so on a thread other
+/// than `main` ndfactor runs that call on a helper thread with a large stack.
+///
+/// ```
+/// if let Some(before) = ndfactor::blas_threads() {
+///     assert!(ndfactor::set_blas_threads(1));
+///     assert_eq!(ndfactor::blas_threads(), Some(1));
+///     ndfactor::set_blas_threads(before);
+/// }
+/// ```
+pub fn set_blas_threads(n: usize) -> bool {
+    lapack::set_blas_threads(n)
+}
+
 /// Everything needed for day-to-day use: the factorizations, the extension trait, the scalar
 /// types and the error type.
 ///

@@ -249,9 +249,11 @@ pub(crate) fn getrf<T: Scalar>(a: &mut Array2<T>) -> Result<Getrf> {
     let mut ipiv = vec![0i32; k];
     let buf = col_major_slice_mut(a);
     assert_buf(buf, m, n, ld(m));
-    // SAFETY: buf is an ld(m)×n column-major matrix (asserted above), ipiv has min(m, n) slots,
-    // the two do not alias.
-    let info = unsafe { T::getrf(mi, ni, buf.as_mut_ptr(), ldi, ipiv.as_mut_ptr()) };
+    let info = super::with_getrf_stack(m, n, || {
+        // SAFETY: buf is an ld(m)×n column-major matrix (asserted above), ipiv has min(m, n)
+        // slots, the two do not alias (both are borrowed mutably by this closure).
+        unsafe { T::getrf(mi, ni, buf.as_mut_ptr(), ldi, ipiv.as_mut_ptr()) }
+    });
     let routine = rname!(T, "getrf");
     check_illegal(routine, info)?;
     // Post-checks: OpenBLAS 0.3.21 returns NaN with INFO = 0 on subnormal pivots, and pivot

@@ -343,6 +343,92 @@ fn find_symbol(name: &std::ffi::CStr) -> *mut std::ffi::c_void {
     unsafe { dlsym(std::ptr::null_mut(), name.as_ptr()) }
 }
 
+/// The addresses of `openblas_get_num_threads` and `openblas_set_num_threads`, looked up once
+/// (`None` when the loaded library is not OpenBLAS).
+#[cfg(unix)]
+fn openblas_thread_fns() -> Option<(usize, usize)> {
+    static FNS: std::sync::OnceLock<Option<(usize, usize)>> = std::sync::OnceLock::new();
+    *FNS.get_or_init(|| {
+        let get = find_symbol(c"openblas_get_num_threads");
+        let set = find_symbol(c"openblas_set_num_threads");
+        (!get.is_null() && !set.is_null()).then_some((get as usize, set as usize))
+    })
+}
+
+/// The number of threads OpenBLAS uses, or `None` when the library is not OpenBLAS.
+pub(crate) fn blas_threads() -> Option<usize> {
+    #[cfg(unix)]
+    {
+        let (get, _) = openblas_thread_fns()?;
+        // SAFETY: `get` is the address of `int openblas_get_num_threads(void)`, found by dlsym
+        // in the loaded OpenBLAS, which stays loaded for the life of the process.
+        let n = unsafe {
+            let get: extern "C" fn() -> std::os::raw::c_int = std::mem::transmute(get);
+            get()
+        };
+        Some(n.max(1) as usize)
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
+}
+
+/// Sets the number of OpenBLAS threads (process-wide); `false` when the library is not OpenBLAS.
+pub(crate) fn set_blas_threads(n: usize) -> bool {
+    #[cfg(unix)]
+    {
+        let Some((_, set)) = openblas_thread_fns() else {
+            return false;
+        };
+        let n = std::os::raw::c_int::try_from(n.max(1)).unwrap_or(std::os::raw::c_int::MAX);
+        // SAFETY: `set` is the address of `void openblas_set_num_threads(int)`, found by dlsym
+        // in the loaded OpenBLAS; any positive count is valid.
+        unsafe {
+            let set: extern "C" fn(std::os::raw::c_int) = std::mem::transmute(set);
+            set(n);
+        }
+        true
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = n;
+        false
+    }
+}
+
+/// Stack given to the helper thread of [`with_getrf_stack`].
+pub(crate) const GETRF_STACK: usize = 16 << 20;
+
+/// Runs `f`, a call of `?getrf` on an `m×n` matrix, where it has the stack it needs.
+///
+/// OpenBLAS's threaded `?getrf` (`getrf_parallel`, taken when OpenBLAS runs more than one
+/// thread and `m·n ≥ 10⁴`) keeps a table of per-thread jobs on the stack at every level of its
+/// recursion: 512 KiB per level when OpenBLAS was built for 64 threads (Debian's build), several
+/// MiB in all (OpenBLAS#1082, #3229). Rust spawns threads with 2 MiB stacks (`std::thread`,
+/// rayon and tokio workers, the test harness): there `Lu::new` of a 200×200 matrix overflowed
+/// the stack and the process died with SIGSEGV. The main thread has the system's 8 MiB and
+/// calls directly; on any other thread the call runs on a scoped helper thread with
+/// [`GETRF_STACK`] bytes of stack (spawning it costs tens of µs, against ≥ 0.1 ms for the
+/// factorization; with one OpenBLAS thread or another library there is no helper at all).
+pub(crate) fn with_getrf_stack<R: Send>(m: usize, n: usize, f: impl FnOnce() -> R + Send) -> R {
+    let threaded = m.saturating_mul(n) >= 10_000 && blas_threads().is_some_and(|t| t > 1);
+    if !threaded || std::thread::current().name() == Some("main") {
+        return f();
+    }
+    std::thread::scope(|scope| {
+        let helper = std::thread::Builder::new()
+            .name("ndfactor-getrf".into())
+            .stack_size(GETRF_STACK)
+            .spawn_scoped(scope, f)
+            .expect("spawning the helper thread of ?getrf (16 MiB of stack)");
+        match helper.join() {
+            Ok(r) => r,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
 /// Describes the LAPACK library loaded in this process.
 pub(crate) fn backend_name() -> String {
     #[cfg(unix)]
