@@ -581,26 +581,6 @@ impl<T: Scalar> Lu<T> {
     }
 }
 
-/// For a nonzero matrix whose largest entry is below `√(smallest normal)`, the exponent `k` such
-/// that `2^k` brings that entry to about 1 (exact to apply and to undo).
-pub(crate) fn tiny_matrix_exponent<T: Scalar>(a: &Array2<T>) -> Option<i32> {
-    // A branch-free maximum over the buffer (the entries are finite: checked before).
-    let max = |m: T::Real, x: &T| {
-        let v = x.abs1();
-        if v > m {
-            v
-        } else {
-            m
-        }
-    };
-    let zero = T::Real::from_f64(0.0);
-    let amax = match a.as_slice_memory_order() {
-        Some(s) => s.iter().fold(zero, max),
-        None => a.iter().fold(zero, max),
-    };
-    tiny_exponent::<T>(amax)
-}
-
 /// The exponent `k` that brings a matrix whose largest |entry| (`abs1`) is `amax` up to unit
 /// scale, when `amax` is below `√(smallest normal)`; `None` otherwise.
 pub(crate) fn tiny_exponent<T: Scalar>(amax: T::Real) -> Option<i32> {

@@ -8,12 +8,12 @@ use ndarray::{
 };
 
 use super::cholesky::adjoint;
-use super::lu::{scale_pow2, tiny_matrix_exponent};
+use super::lu::{scale_pow2, tiny_exponent};
 use super::{rhs_matrix, Rhs, Solve};
 use crate::error::{Error, Result};
 use crate::lapack::qr::{geqp3, geqrf, orgqr, ormqr, trcon, trtrs};
 use crate::lapack::{Trans, Uplo};
-use crate::layout::{check_dims, check_finite, into_col_major, to_col_major};
+use crate::layout::{check_dims, check_finite, into_col_major, to_col_major_scanned, Scan};
 use crate::scalar::{RealScalar, Scalar};
 
 /// `Q` and `R` in LAPACK's compact form, shared by [`Qr`] and [`ColPivQr`]: `R` on and above the
@@ -100,17 +100,25 @@ impl<T: Scalar> Householder<T> {
 }
 
 /// Validates an input and copies it once to F order.
-fn validated<S: Data<Elem = T>, T: Scalar>(a: &ArrayBase<S, Ix2>) -> Result<Array2<T>> {
+fn validated<S: Data<Elem = T>, T: Scalar>(a: &ArrayBase<S, Ix2>) -> Result<(Array2<T>, T::Real)> {
     check_dims(a.nrows(), a.ncols())?;
-    check_finite(a)?;
-    Ok(to_col_major(a))
+    // One pass per column gives the copy, the finiteness test and the largest entry.
+    let (f, scan) = to_col_major_scanned(a);
+    if !scan.finite {
+        check_finite(a)?; // locates the entry (none: only a column sum overflowed)
+    }
+    Ok((f, scan.amax))
 }
 
 /// Validates an owned input, reusing its buffer when it is F-contiguous.
-fn validated_owned<T: Scalar>(a: Array2<T>) -> Result<Array2<T>> {
+fn validated_owned<T: Scalar>(a: Array2<T>) -> Result<(Array2<T>, T::Real)> {
     check_dims(a.nrows(), a.ncols())?;
-    check_finite(&a)?;
-    Ok(into_col_major(a))
+    let f = into_col_major(a);
+    let scan = Scan::of(&f);
+    if !scan.finite {
+        check_finite(&f)?;
+    }
+    Ok((f, scan.amax))
 }
 
 /// Householder QR factorization of any `m×n` matrix: `A = Q·R`.
@@ -205,7 +213,8 @@ impl<T: Scalar> Qr<T> {
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn new<S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<Self> {
-        Self::factor(validated(a)?)
+        let (f, amax) = validated(a)?;
+        Self::factor(f, amax)
     }
 
     /// Factors an owned matrix, reusing its buffer when it is already F-contiguous.
@@ -219,14 +228,16 @@ impl<T: Scalar> Qr<T> {
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn from_owned(a: Array2<T>) -> Result<Self> {
-        Self::factor(validated_owned(a)?)
+        let (f, amax) = validated_owned(a)?;
+        Self::factor(f, amax)
     }
 
-    fn factor(mut a: Array2<T>) -> Result<Self> {
+    /// Factors the F-order copy `a`, whose largest `|re| + |im|` is `amax`.
+    fn factor(mut a: Array2<T>, amax: T::Real) -> Result<Self> {
         // A matrix whose entries are all below √(smallest normal) is factored as 2^k·A (exact;
         // Q is unchanged, R scaled by 2^k): the triangular solves of OpenBLAS 0.3.21 (complex
         // ?trsm inverts the diagonal) overflow on subnormal entries of R.
-        let scale_exp = tiny_matrix_exponent::<T>(&a).unwrap_or(0);
+        let scale_exp = tiny_exponent::<T>(amax).unwrap_or(0);
         if scale_exp != 0 {
             a.mapv_inplace(|x| scale_pow2(x, scale_exp));
         }
@@ -682,7 +693,7 @@ impl<T: Scalar> ColPivQr<T> {
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn new<S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<Self> {
-        Self::factor(validated(a)?)
+        Self::factor(validated(a)?.0)
     }
 
     /// Factors an owned matrix, reusing its buffer when it is already F-contiguous.
@@ -696,7 +707,7 @@ impl<T: Scalar> ColPivQr<T> {
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn from_owned(a: Array2<T>) -> Result<Self> {
-        Self::factor(validated_owned(a)?)
+        Self::factor(validated_owned(a)?.0)
     }
 
     fn factor(mut a: Array2<T>) -> Result<Self> {

@@ -99,7 +99,12 @@ impl<T: Scalar> Svd<T> {
         Self::compute_view(a, SvdJob::Full)
     }
 
-    /// Thin SVD of an owned matrix, reusing its buffer when it is F-contiguous.
+    /// Thin SVD of an owned matrix, reusing its buffer when it is F-contiguous: peak memory is
+    /// the outputs and ?gesdd's workspace, with no copy of the input.
+    ///
+    /// The price is the fallback: [`new`](Svd::new) answers a ?gesdd convergence failure (rare;
+    /// its divide-and-conquer step) by running ?gesvd on a fresh copy of the input, while this
+    /// constructor has no input left and returns `Error::NoConvergence`, as NumPy's `svd` does.
     ///
     /// ```
     /// # use ndfactor::Svd;
@@ -124,7 +129,7 @@ impl<T: Scalar> Svd<T> {
     /// ```
     pub fn values<S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<Array1<T::Real>> {
         Self::checked(a)?;
-        Ok(gesdd_or_restore(to_col_major(a), SvdJob::Values, || to_col_major(a))?.s)
+        Ok(gesdd_or_restore(to_col_major(a), SvdJob::Values, || Some(to_col_major(a)))?.s)
     }
 
     fn checked<S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<()> {
@@ -136,7 +141,7 @@ impl<T: Scalar> Svd<T> {
     /// backup copy of A during ?gesdd (one n² copy less in time and in peak memory).
     fn compute_view<S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>, job: SvdJob) -> Result<Self> {
         let (m, n) = a.dim();
-        let SvdOut { u, s, vt } = gesdd_or_restore(to_col_major(a), job, || to_col_major(a))?;
+        let SvdOut { u, s, vt } = gesdd_or_restore(to_col_major(a), job, || Some(to_col_major(a)))?;
         Ok(Svd { u, s, vt, m, n })
     }
 

@@ -357,28 +357,32 @@ fn check_outputs<T: Scalar>(out: &SvdOut<T>, routine: &'static str) -> Result<()
     if !super::all_finite(s)
         || s.iter().any(|&x| x < zero)
         || !sorted
-        || !out.u.iter().all(|x| x.is_finite())
-        || !out.vt.iter().all(|x| x.is_finite())
+        || !out.u.as_slice_memory_order().is_some_and(super::all_finite)
+        || !out
+            .vt
+            .as_slice_memory_order()
+            .is_some_and(super::all_finite)
     {
         return Err(Error::NumericalBreakdown { routine });
     }
     Ok(())
 }
 
-/// SVD of the F-order `m×n` matrix `a` (consumed) by ?gesdd; if ?gesdd reports INFO > 0, the
-/// original matrix is decomposed again by ?gesvd. Empty shapes never reach LAPACK: `U` / `Vᴴ`
-/// are the identity (full) or have a zero dimension (thin).
+/// SVD of the F-order `m×n` matrix `a` (consumed, its buffer reused) by ?gesdd alone: INFO > 0
+/// is `Error::NoConvergence`, as in NumPy. No copy of A is kept for a ?gesvd retry, since that
+/// copy would cost as much memory as the caller saved by handing the matrix over (at 4000²
+/// f64, 128 MB). Empty shapes never reach LAPACK.
 pub(crate) fn gesdd<T: Scalar>(a: Array2<T>, job: SvdJob) -> Result<SvdOut<T>> {
-    let backup = a.clone();
-    gesdd_or_restore(a, job, move || backup)
+    gesdd_or_restore(a, job, || None)
 }
 
-/// [`gesdd`] for callers that can rebuild the input (e.g. copy it again from a borrowed view):
-/// `restore` runs only if ?gesdd fails, so no backup copy of A is kept in the common case.
+/// ?gesdd, retried with ?gesvd on the input that `restore` rebuilds (e.g. copies again from a
+/// borrowed view) if ?gesdd reports INFO > 0; `restore` runs only then, so no backup copy of A
+/// is kept in the common case. `None` from `restore` means no retry (INFO > 0 is an error).
 pub(crate) fn gesdd_or_restore<T: Scalar>(
     a: Array2<T>,
     job: SvdJob,
-    restore: impl FnOnce() -> Array2<T>,
+    restore: impl FnOnce() -> Option<Array2<T>>,
 ) -> Result<SvdOut<T>> {
     let (m, n) = a.dim();
     let k = m.min(n);
@@ -399,12 +403,19 @@ pub(crate) fn gesdd_or_restore<T: Scalar>(
     }
     match gesdd_raw(a, job)? {
         Ok(out) => Ok(out),
-        Err(_info) => match gesvd_raw(restore(), job)? {
-            Ok(out) => Ok(out),
-            Err(info) => Err(Error::NoConvergence {
-                routine: rname!(T, "gesvd"),
+        Err(info) => match restore() {
+            // No input to retry with: the caller kept none (see `gesdd`).
+            None => Err(Error::NoConvergence {
+                routine: rname!(T, "gesdd"),
                 info,
             }),
+            Some(r) => match gesvd_raw(r, job)? {
+                Ok(out) => Ok(out),
+                Err(info) => Err(Error::NoConvergence {
+                    routine: rname!(T, "gesvd"),
+                    info,
+                }),
+            },
         },
     }
 }
