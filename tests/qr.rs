@@ -769,3 +769,45 @@ fn tiny_and_huge_entries<T: Scalar>() {
     }
 }
 per_scalar!(extreme_scaling, tiny_and_huge_entries);
+
+/// From min(m, n) = 1024 on, `Qr` factors through ?geqrt (block size 128) and converts its
+/// output to ?geqrf's format: the LAPACK ratios of the sweep, at 1100×1030 (a partial last
+/// block of 6 columns) and its transpose shape, through Q, Qᴴ·C and the least-squares solve.
+fn large_through_geqrt<T: Scalar>() {
+    let mut rng = testing::rng(0x5eed_0a11);
+    for (m, n) in [(1100usize, 1030usize), (1030, 1100)] {
+        let a: Array2<T> = testing::gaussian(m, n, &mut rng);
+        let ctx = || format!("{} {m}×{n}", T::NAME);
+        let qr = Qr::new(&a).unwrap();
+        let (q, r) = (qr.q(), qr.r());
+        assert_upper_trapezoidal(&r, &ctx);
+        let name = |what: &str| format!("qr/large {what} {}", T::NAME);
+        check_ratio(
+            &name("factor"),
+            verify::qr_ratio(&a, &q, &r),
+            verify::LIN_THRESHOLD,
+            &ctx,
+        );
+        check_ratio(
+            &name("orthogonality"),
+            verify::orthogonality_ratio(&q),
+            verify::LIN_THRESHOLD,
+            &ctx,
+        );
+        let c: Array2<T> = testing::gaussian(m, 2, &mut rng);
+        let qhc = qr.apply_qh(&c).unwrap();
+        let explicit = q.t().mapv(|x| x.conj()).dot(&c);
+        check_ratio(
+            &name("apply"),
+            product_ratio(
+                &qhc.slice(ndarray::s![..m.min(n), ..]).to_owned(),
+                &explicit,
+                &c,
+                m,
+            ),
+            verify::LIN_THRESHOLD,
+            &ctx,
+        );
+    }
+}
+per_scalar!(large_geqrt_path, large_through_geqrt);

@@ -11,7 +11,7 @@ use crate::layout::{col_major_slice, col_major_slice_mut, ld};
 use crate::scalar::{RealScalar, Scalar};
 
 macro_rules! qr_ffi {
-    ($t:ty, $geqrf:ident, $orgqr:ident, $ormqr:ident, $trtrs:ident) => {
+    ($t:ty, $geqrf:ident, $geqrt:ident, $orgqr:ident, $ormqr:ident, $trtrs:ident) => {
         extern "C" {
             // SUBROUTINE xGEQRF( M, N, A, LDA, TAU, WORK, LWORK, INFO )
             fn $geqrf(
@@ -22,6 +22,18 @@ macro_rules! qr_ffi {
                 tau: *mut $t,
                 work: *mut $t,
                 lwork: *const i32,
+                info: *mut i32,
+            );
+            // SUBROUTINE xGEQRT( M, N, NB, A, LDA, T, LDT, WORK, INFO )   WORK(NB·N)
+            fn $geqrt(
+                m: *const i32,
+                n: *const i32,
+                nb: *const i32,
+                a: *mut $t,
+                lda: *const i32,
+                t: *mut $t,
+                ldt: *const i32,
+                work: *mut $t,
                 info: *mut i32,
             );
             // SUBROUTINE xORGQR( M, N, K, A, LDA, TAU, WORK, LWORK, INFO )   (xUNGQR complex)
@@ -73,10 +85,10 @@ macro_rules! qr_ffi {
         }
     };
 }
-qr_ffi!(f32, sgeqrf_, sorgqr_, sormqr_, strtrs_);
-qr_ffi!(f64, dgeqrf_, dorgqr_, dormqr_, dtrtrs_);
-qr_ffi!(Complex<f32>, cgeqrf_, cungqr_, cunmqr_, ctrtrs_);
-qr_ffi!(Complex<f64>, zgeqrf_, zungqr_, zunmqr_, ztrtrs_);
+qr_ffi!(f32, sgeqrf_, sgeqrt_, sorgqr_, sormqr_, strtrs_);
+qr_ffi!(f64, dgeqrf_, dgeqrt_, dorgqr_, dormqr_, dtrtrs_);
+qr_ffi!(Complex<f32>, cgeqrf_, cgeqrt_, cungqr_, cunmqr_, ctrtrs_);
+qr_ffi!(Complex<f64>, zgeqrf_, zgeqrt_, zungqr_, zunmqr_, ztrtrs_);
 
 macro_rules! real_ffi {
     ($t:ty, $geqp3:ident, $trcon:ident) => {
@@ -171,6 +183,20 @@ pub trait QrLapack: LapackScalar {
         work: *mut Self,
         lwork: i32,
     ) -> i32;
+    /// # Safety
+    /// `a` holds `lda·n` elements with `lda ≥ max(1, m)`, `1 ≤ nb ≤ min(m, n)`, `t` holds
+    /// `ldt·min(m, n)` with `ldt ≥ nb`, `work` holds `nb·n`.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn geqrt(
+        m: i32,
+        n: i32,
+        nb: i32,
+        a: *mut Self,
+        lda: i32,
+        t: *mut Self,
+        ldt: i32,
+        work: *mut Self,
+    ) -> i32;
     /// ?orgqr for real types, ?ungqr for complex ones.
     /// # Safety
     /// `a` holds `lda·n` elements with `lda ≥ max(1, m)`, `m ≥ n ≥ k`, `tau` holds `k`, `work`
@@ -253,9 +279,9 @@ pub trait QrLapack: LapackScalar {
 }
 
 macro_rules! impl_qr {
-    ($t:ty, $geqrf:ident, $orgqr:ident, $ormqr:ident, $trtrs:ident, $geqp3:ident, $trcon:ident, real) => {
+    ($t:ty, $geqrf:ident, $geqrt:ident, $orgqr:ident, $ormqr:ident, $trtrs:ident, $geqp3:ident, $trcon:ident, real) => {
         impl QrLapack for $t {
-            impl_qr!(@common $geqrf, $orgqr, $ormqr, $trtrs);
+            impl_qr!(@common $geqrf, $geqrt, $orgqr, $ormqr, $trtrs);
             unsafe fn geqp3(
                 m: i32, n: i32, a: *mut Self, lda: i32, jpvt: *mut i32, tau: *mut Self,
                 work: *mut Self, lwork: i32, _rwork: *mut Self::Real,
@@ -277,9 +303,9 @@ macro_rules! impl_qr {
             }
         }
     };
-    ($t:ty, $geqrf:ident, $orgqr:ident, $ormqr:ident, $trtrs:ident, $geqp3:ident, $trcon:ident, complex) => {
+    ($t:ty, $geqrf:ident, $geqrt:ident, $orgqr:ident, $ormqr:ident, $trtrs:ident, $geqp3:ident, $trcon:ident, complex) => {
         impl QrLapack for $t {
-            impl_qr!(@common $geqrf, $orgqr, $ormqr, $trtrs);
+            impl_qr!(@common $geqrf, $geqrt, $orgqr, $ormqr, $trtrs);
             unsafe fn geqp3(
                 m: i32, n: i32, a: *mut Self, lda: i32, jpvt: *mut i32, tau: *mut Self,
                 work: *mut Self, lwork: i32, rwork: *mut Self::Real,
@@ -301,7 +327,16 @@ macro_rules! impl_qr {
             }
         }
     };
-    (@common $geqrf:ident, $orgqr:ident, $ormqr:ident, $trtrs:ident) => {
+    (@common $geqrf:ident, $geqrt:ident, $orgqr:ident, $ormqr:ident, $trtrs:ident) => {
+        unsafe fn geqrt(
+            m: i32, n: i32, nb: i32, a: *mut Self, lda: i32, t: *mut Self, ldt: i32,
+            work: *mut Self,
+        ) -> i32 {
+            let mut info = 0;
+            // SAFETY: forwarded contract of `QrLapack::geqrt`.
+            unsafe { $geqrt(&m, &n, &nb, a, &lda, t, &ldt, work, &mut info) };
+            info
+        }
         unsafe fn geqrf(
             m: i32, n: i32, a: *mut Self, lda: i32, tau: *mut Self, work: *mut Self, lwork: i32,
         ) -> i32 {
@@ -341,11 +376,12 @@ macro_rules! impl_qr {
         }
     };
 }
-impl_qr!(f32, sgeqrf_, sorgqr_, sormqr_, strtrs_, sgeqp3_, strcon_, real);
-impl_qr!(f64, dgeqrf_, dorgqr_, dormqr_, dtrtrs_, dgeqp3_, dtrcon_, real);
+impl_qr!(f32, sgeqrf_, sgeqrt_, sorgqr_, sormqr_, strtrs_, sgeqp3_, strcon_, real);
+impl_qr!(f64, dgeqrf_, dgeqrt_, dorgqr_, dormqr_, dtrtrs_, dgeqp3_, dtrcon_, real);
 impl_qr!(
     Complex<f32>,
     cgeqrf_,
+    cgeqrt_,
     cungqr_,
     cunmqr_,
     ctrtrs_,
@@ -356,6 +392,7 @@ impl_qr!(
 impl_qr!(
     Complex<f64>,
     zgeqrf_,
+    zgeqrt_,
     zungqr_,
     zunmqr_,
     ztrtrs_,
@@ -380,6 +417,9 @@ pub(crate) fn geqrf<T: Scalar>(a: &mut Array2<T>) -> Result<Vec<T>> {
     let (mi, ni, ldi) = (lapack_int(m)?, lapack_int(n)?, lapack_int(ld(m))?);
     let buf = col_major_slice_mut(a);
     assert_buf(buf, m, n, ld(m));
+    if k >= GEQRT_MIN {
+        return geqrt_tau(a);
+    }
     let mut tau = vec![T::zero(); k];
     let routine = rname!(T, "geqrf");
     let mut q = [T::zero()];
@@ -413,6 +453,63 @@ pub(crate) fn geqrf<T: Scalar>(a: &mut Array2<T>) -> Result<Vec<T>> {
         )
     };
     check_illegal(routine, info)?;
+    if !super::all_finite(buf) || !super::all_finite(&tau) {
+        return Err(Error::NumericalBreakdown { routine });
+    }
+    Ok(tau)
+}
+
+/// From this `min(m, n)` on, [`geqrf`] factors through ?geqrt with block size [`GEQRT_NB`].
+///
+/// ?geqrf takes its block size from ILAENV, which gives 32 in reference LAPACK and in OpenBLAS
+/// 0.3.21; ?geqrt takes it as an argument. With 128 the trailing updates are wider matrix
+/// products. Measured on this project's benchmark machine (one thread, minimum of 3–5 calls):
+/// f64 1024²: 68.5 → 63.1 ms, 1536²: 272.7 → 205.7 ms, 2048²: 669 → 516 ms; f32 2048²:
+/// 288 → 270 ms; c64 1024²: 230 → 226 ms, 2048²: 1735 → 1632 ms. Below 1024 it is no faster
+/// (f64 512²: 10.2 vs 10.1 ms) or slower (256²: 1.87 vs 2.60 ms).
+pub(crate) const GEQRT_MIN: usize = 1024;
+/// The block size of the ?geqrt path.
+pub(crate) const GEQRT_NB: usize = 128;
+
+/// ?geqrt with [`GEQRT_NB`], returned in ?geqrf's format: the same Householder vectors below the
+/// diagonal and `R` on and above it, and τ read from the diagonals of the triangular block
+/// factors `T` (for `H = I − V·T·Vᴴ` the diagonal of `T` holds the τᵢ of the reflectors
+/// `Hᵢ = I − τᵢ·vᵢ·vᵢᴴ`). Everything downstream (?orgqr, ?ormqr) is unchanged.
+fn geqrt_tau<T: Scalar>(a: &mut Array2<T>) -> Result<Vec<T>> {
+    let (m, n) = a.dim();
+    let k = m.min(n);
+    let nb = GEQRT_NB.min(k);
+    let (mi, ni, nbi, ldi) = (
+        lapack_int(m)?,
+        lapack_int(n)?,
+        lapack_int(nb)?,
+        lapack_int(ld(m))?,
+    );
+    let buf = col_major_slice_mut(a);
+    assert_buf(buf, m, n, ld(m));
+    let tlen = nb.checked_mul(k).ok_or(Error::TooLarge { dim: k })?;
+    let wlen = nb.checked_mul(n).ok_or(Error::TooLarge { dim: n })?;
+    lapack_int(tlen)?;
+    let mut t = crate::layout::padded_vec::<T>(tlen, nb);
+    let mut work = crate::layout::padded_vec::<T>(wlen, m.max(n));
+    let routine = rname!(T, "geqrt");
+    // SAFETY: buf is m×n with ld max(1, m) (asserted), 1 ≤ nb ≤ min(m, n), t holds nb·k
+    // elements with ldt = nb, work holds nb·n; no two alias.
+    let info = unsafe {
+        T::geqrt(
+            mi,
+            ni,
+            nbi,
+            buf.as_mut_ptr(),
+            ldi,
+            t.as_mut_ptr(),
+            nbi,
+            work.as_mut_ptr(),
+        )
+    };
+    check_illegal(routine, info)?;
+    // Column i of T belongs to block ⌊i/nb⌋; its diagonal entry is row i mod nb.
+    let tau: Vec<T> = (0..k).map(|i| t[i % nb + i * nb]).collect();
     if !super::all_finite(buf) || !super::all_finite(&tau) {
         return Err(Error::NumericalBreakdown { routine });
     }
@@ -759,4 +856,44 @@ fn trcon_raw<T: Scalar>(r: &Array2<T>, n: usize, uplo: Uplo) -> Result<T::Real> 
     };
     check_illegal(rname!(T, "trcon"), info)?;
     Ok(rcond)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{c32, c64, testing, Scalar};
+
+    /// The ?geqrt path gives ?geqrf's format: same R and τ up to rounding, on a matrix whose
+    /// last block (200 = 128 + 72 columns) is partial, tall and wide.
+    fn geqrt_matches_geqrf<T: Scalar>() {
+        let mut rng = testing::rng(21);
+        for (m, n) in [(300usize, 200usize), (200, 300)] {
+            let a: Array2<T> = testing::gaussian(m, n, &mut rng);
+            let mut f = crate::layout::to_col_major(&a);
+            let tau_f = geqrf(&mut f).unwrap(); // k = 200 < GEQRT_MIN: ?geqrf
+            let mut t = crate::layout::to_col_major(&a);
+            let tau_t = geqrt_tau(&mut t).unwrap();
+            let eps = T::Real::epsilon().to_f64();
+            let anorm = a.iter().map(|x| x.abs().to_f64()).fold(0.0, f64::max);
+            let tol = 10.0 * (m.max(n) as f64) * eps;
+            for (x, y) in tau_f.iter().zip(&tau_t) {
+                assert!((*x - *y).abs().to_f64() <= tol, "{} τ: {x} vs {y}", T::NAME);
+            }
+            for (x, y) in f.iter().zip(t.iter()) {
+                assert!(
+                    (*x - *y).abs().to_f64() <= tol * anorm.max(1.0) * 10.0,
+                    "{} {m}×{n} factors: {x} vs {y}",
+                    T::NAME
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn geqrt_path_matches_geqrf_path() {
+        geqrt_matches_geqrf::<f32>();
+        geqrt_matches_geqrf::<f64>();
+        geqrt_matches_geqrf::<c32>();
+        geqrt_matches_geqrf::<c64>();
+    }
 }
