@@ -2,7 +2,7 @@
 # Benchmarks ndfactor against a hand-written LAPACK baseline, ndarray-linalg, faer and nalgebra,
 # then regenerates docs/benchmarks.md from criterion's estimates. One BLAS thread everywhere.
 #
-#   scripts/bench.sh            full run (n up to 2048; randomized SVD at 2000 and 4000)
+#   scripts/bench.sh            full run (n up to 2048; randomized SVD at 2000 and 4000; about 45 min)
 #   scripts/bench.sh --quick    n = 64, 256 only; randomized SVD at 2000 only, few repetitions
 #   scripts/bench.sh --report   only regenerate the document from the last measurements
 #   --note "text"               a line quoted at the top of the document (e.g. machine load)
@@ -41,6 +41,15 @@ if [ "$report_only" = 0 ]; then
   else
     rsvd_args=(--sizes 2000,4000 --ks 10,50 --reps 5 --exact-reps 2)
     sk_args=(--sizes 2000,4000 --ks 10,50 --reps 5)
+  fi
+  # Interleaved A/B probe: ndfactor, the baseline and ndarray-linalg in rotating order.
+  rm -f "$data"/ab*.json
+  if [ "$mode" = quick ]; then
+    target/release/ab_probe --sizes 256 --budget 2 --out "$data/ab.json"
+  else
+    target/release/ab_probe --sizes 256,1024 --budget 5 --out "$data/ab.json"
+    target/release/ab_probe --ops lu_f64,lu_f32,cholesky_f64,qr_f64 --sizes 2048 --budget 5 \
+      --out "$data/ab2048.json"
   fi
   target/release/rsvd "${rsvd_args[@]}" --out "$data/rsvd.json"
   rm -f "$data/sklearn.json"
