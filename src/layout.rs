@@ -249,6 +249,35 @@ where
     }
 }
 
+/// The validated F-order copy of `a` and its [`Scan`]: `Error::NonFinite` at the first NaN or ∞
+/// (in row-major order). When the scan's sums are not finite, the input is searched for the
+/// entry; finding none means finite entries whose sum overflows, and the copy is returned.
+pub(crate) fn to_col_major_checked<S, T>(
+    a: &ArrayBase<S, Ix2>,
+) -> Result<(Array2<T>, Scan<T::Real>)>
+where
+    S: Data<Elem = T>,
+    T: Scalar,
+{
+    let (f, scan) = to_col_major_scanned(a);
+    if !scan.finite {
+        check_finite(a)?;
+    }
+    Ok((f, scan))
+}
+
+/// [`to_col_major_checked`] for an owned matrix, reusing its buffer when it is F-contiguous.
+pub(crate) fn into_col_major_checked<T: Scalar>(
+    a: Array2<T>,
+) -> Result<(Array2<T>, Scan<T::Real>)> {
+    let f = into_col_major(a);
+    let scan = Scan::of(&f);
+    if !scan.finite {
+        check_finite(&f)?;
+    }
+    Ok((f, scan))
+}
+
 /// ‖A‖₁ of the Hermitian (or complex symmetric) matrix stored in one triangle, and whether every
 /// column sum is finite, accumulated column by column in a way the compiler vectorises: the
 /// same value as `?lanhe`/`?lansy('1')`, which walk the triangle element by element and cost
@@ -373,6 +402,44 @@ where
             (f, norm1, finite)
         }
     }
+}
+
+/// The validated triangle copy of `a` and ‖A‖₁ (∞ when finite entries overflow it):
+/// [`triangle_to_col_major_scanned`], then `Error::NonFinite` at the first NaN or ∞ of triangle
+/// `uplo`, located in the input.
+pub(crate) fn triangle_to_col_major_checked<S, T>(
+    a: &ArrayBase<S, Ix2>,
+    uplo: Uplo,
+    hermitian: bool,
+) -> Result<(Array2<T>, T::Real)>
+where
+    S: Data<Elem = T>,
+    T: Scalar,
+{
+    let (f, norm1, finite) = triangle_to_col_major_scanned(a, uplo, hermitian);
+    if !finite {
+        check_finite_triangle(a, uplo)?;
+    }
+    Ok((f, norm1))
+}
+
+/// [`triangle_to_col_major_checked`] of the lower triangle of an owned square matrix, reusing
+/// its buffer (the upper triangle is zeroed in place) when it is F-contiguous.
+pub(crate) fn lower_triangle_into_col_major_checked<T: Scalar>(
+    a: Array2<T>,
+    hermitian: bool,
+) -> Result<(Array2<T>, T::Real)> {
+    if !a.t().is_standard_layout() {
+        return triangle_to_col_major_checked(&a, Uplo::Lower, hermitian);
+    }
+    let mut a = into_col_major(a);
+    zero_other_triangle(&mut a, Uplo::Lower);
+    // Zeroing the upper triangle kept the lower one in place: the buffer locates errors.
+    let (norm1, finite) = TriangleScan::of(&a, Uplo::Lower, hermitian);
+    if !finite {
+        check_finite_triangle(&a, Uplo::Lower)?;
+    }
+    Ok((a, norm1))
 }
 
 /// Spare capacity kept after the buffers handed to complex LAPACK routines.
@@ -602,9 +669,9 @@ mod tests {
     fn scanned_copy_is_layout_independent_bit_for_bit() {
         let mut rng = crate::testing::rng(11);
         let a = crate::testing::gaussian::<crate::c64>(37, 23, &mut rng);
-        let mut first: Option<(Array2<crate::c64>, f64, f64)> = None;
+        let mut first: Option<(u64, u64)> = None;
         for (k, x) in layouts(&a).into_iter().enumerate() {
-            let x = if k == 2 {
+            let (f, scan) = if k == 2 {
                 let (m, n) = a.dim();
                 let v = x.slice(s![..;-2, 1..]).to_owned();
                 assert_eq!(v.dim(), (m, n));
@@ -615,16 +682,11 @@ mod tests {
             } else {
                 to_col_major_scanned(&x)
             };
-            let (f, scan) = x;
             assert!(scan.finite);
             assert_eq!(f, a);
-            match &first {
-                None => first = Some((f, scan.norm1, scan.amax)),
-                Some((_, n1, amax)) => {
-                    assert_eq!(scan.norm1.to_bits(), n1.to_bits(), "layout {k}");
-                    assert_eq!(scan.amax.to_bits(), amax.to_bits(), "layout {k}");
-                }
-            }
+            let (n1, amax) = *first.get_or_insert((scan.norm1.to_bits(), scan.amax.to_bits()));
+            assert_eq!(scan.norm1.to_bits(), n1, "layout {k}");
+            assert_eq!(scan.amax.to_bits(), amax, "layout {k}");
         }
         let mut b = a.clone();
         b[(3, 20)] = crate::c64::new(0.0, f64::INFINITY);

@@ -7,8 +7,7 @@ use crate::error::Result;
 use crate::lapack::cholesky::{pocon, potrf, potri, potrs};
 use crate::lapack::Uplo;
 use crate::layout::{
-    check_dims, check_finite_triangle, check_square, into_col_major, triangle_to_col_major_scanned,
-    zero_other_triangle, TriangleScan,
+    check_dims, check_square, lower_triangle_into_col_major_checked, triangle_to_col_major_checked,
 };
 use crate::scalar::{RealScalar, Scalar};
 
@@ -91,13 +90,8 @@ impl<T: Scalar> Cholesky<T> {
         let n = check_square(a)?;
         check_dims(n, n)?;
         // The copy holds exactly the triangle LAPACK reads (zeros elsewhere); the same pass
-        // gives ‖A‖₁ and the finiteness check. The original locates a non-finite entry.
-        let (f, norm1, finite) = triangle_to_col_major_scanned(a, uplo, true);
-        if !finite {
-            // Either a non-finite entry (located and reported here) or finite entries whose
-            // column sum overflows (then ‖A‖₁ = ∞ and the factorization goes ahead).
-            check_finite_triangle(a, uplo)?;
-        }
+        // gives ‖A‖₁ (∞ if finite entries overflow it, and the factorization goes ahead).
+        let (f, norm1) = triangle_to_col_major_checked(a, uplo, true)?;
         Self::factor_scanned(f, uplo, norm1)
     }
 
@@ -114,17 +108,8 @@ impl<T: Scalar> Cholesky<T> {
     pub fn from_owned(a: Array2<T>) -> Result<Self> {
         let n = check_square(&a)?;
         check_dims(n, n)?;
-        if !a.t().is_standard_layout() {
-            return Self::new(&a);
-        }
-        let mut a = into_col_major(a);
-        zero_other_triangle(&mut a, Uplo::Lower);
-        // Zeroing the upper triangle kept the lower one in place: the buffer locates errors.
-        let (norm1, finite) = TriangleScan::of(&a, Uplo::Lower, true);
-        if !finite {
-            check_finite_triangle(&a, Uplo::Lower)?;
-        }
-        Self::factor_scanned(a, Uplo::Lower, norm1)
+        let (f, norm1) = lower_triangle_into_col_major_checked(a, true)?;
+        Self::factor_scanned(f, Uplo::Lower, norm1)
     }
 
     fn factor_scanned(mut a: Array2<T>, uplo: Uplo, anorm: T::Real) -> Result<Self> {
@@ -345,7 +330,7 @@ pub(crate) fn adjoint<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Ar
 mod tests {
     use super::*;
     use crate::lapack::norm::{lan_symmetric, Norm};
-    use crate::layout::triangle_to_col_major;
+    use crate::layout::{triangle_to_col_major, TriangleScan};
     use crate::{c64, testing};
 
     #[test]

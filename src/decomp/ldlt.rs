@@ -6,11 +6,10 @@ use super::{rhs_matrix, Rhs, Solve};
 use crate::decomp::lu::{floor_log2, scale_pow2, tiny_exponent};
 use crate::error::{Error, Result};
 use crate::lapack::ldlt::{sycon, sytrf, sytrs};
-use crate::lapack::norm::{lan_symmetric, Norm};
 use crate::lapack::Uplo;
 use crate::layout::{
-    check_dims, check_finite_triangle, check_square, into_col_major, triangle_to_col_major_scanned,
-    zero_other_triangle, TriangleScan,
+    check_dims, check_square, lower_triangle_into_col_major_checked, triangle_to_col_major_checked,
+    TriangleScan,
 };
 use crate::scalar::{RealScalar, Scalar};
 
@@ -172,14 +171,9 @@ impl<T: Scalar> Ldlt<T> {
     ) -> Result<Self> {
         let n = check_square(a)?;
         check_dims(n, n)?;
-        // One pass copies the triangle and gives ‖A‖₁ and the finiteness check; the original
-        // locates a non-finite entry.
+        // One pass copies the triangle and gives ‖A‖₁ and the finiteness check.
         let hermitian = symmetry == Symmetry::Hermitian;
-        let (f, anorm, finite) = triangle_to_col_major_scanned(a, uplo, hermitian);
-        if !finite {
-            // A non-finite entry (reported here), or finite entries whose column sum overflows.
-            check_finite_triangle(a, uplo)?;
-        }
+        let (f, anorm) = triangle_to_col_major_checked(a, uplo, hermitian)?;
         Self::factor(f, uplo, symmetry, anorm)
     }
 
@@ -197,17 +191,8 @@ impl<T: Scalar> Ldlt<T> {
     pub fn from_owned(a: Array2<T>) -> Result<Self> {
         let n = check_square(&a)?;
         check_dims(n, n)?;
-        if !a.t().is_standard_layout() {
-            return Self::new(&a);
-        }
-        let mut a = into_col_major(a);
-        zero_other_triangle(&mut a, Uplo::Lower);
-        // Zeroing the upper triangle kept the lower one in place: the buffer locates errors.
-        let (anorm, finite) = TriangleScan::of(&a, Uplo::Lower, true);
-        if !finite {
-            check_finite_triangle(&a, Uplo::Lower)?;
-        }
-        Self::factor(a, Uplo::Lower, Symmetry::Hermitian, anorm)
+        let (f, anorm) = lower_triangle_into_col_major_checked(a, true)?;
+        Self::factor(f, Uplo::Lower, Symmetry::Hermitian, anorm)
     }
 
     /// Factors the F-order triangle copy `a`, whose ‖A‖₁ (∞ if it overflows) is `anorm`.
@@ -219,10 +204,9 @@ impl<T: Scalar> Ldlt<T> {
             // Finite entries whose column sums overflow: the norm of 2^-k·A instead.
             let big = crate::layout::max_component(&a);
             let k = floor_log2(big.to_f64());
-            let scaled = a.mapv(|x| scale_pow2(x, -k));
-            let mut f = Array2::zeros(scaled.raw_dim().f());
-            f.assign(&scaled);
-            (lan_symmetric(Norm::One, &f, uplo, hermitian)?, k)
+            let mut scaled = a.clone(); // F order, like `a`
+            scaled.mapv_inplace(|x| scale_pow2(x, -k));
+            (TriangleScan::of(&scaled, uplo, hermitian).0, k)
         };
         // A matrix of tiny entries is factored as 2^k·A = L·(2^k·D)·Lᴴ (an exact scaling that
         // changes neither L nor the pivots) and D is scaled back: Bunch–Kaufman's 2×2 pivots

@@ -7,8 +7,8 @@ use crate::error::{Error, Result};
 use crate::lapack::lu::{gecon, getrf, getri, getrs};
 use crate::lapack::Trans;
 use crate::layout::{
-    check_dims, check_finite, check_square, into_col_major, to_col_major, to_col_major_scanned,
-    Scan,
+    check_dims, check_finite, check_square, into_col_major_checked, to_col_major,
+    to_col_major_checked, Scan,
 };
 use crate::scalar::{RealScalar, Scalar};
 
@@ -93,10 +93,7 @@ impl<T: Scalar> Lu<T> {
     pub fn new<S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<Self> {
         check_square(a)?;
         check_dims(a.nrows(), a.ncols())?;
-        let (f, scan) = to_col_major_scanned(a);
-        if !scan.finite {
-            check_finite(a)?; // locates the entry
-        }
+        let (f, scan) = to_col_major_checked(a)?;
         Self::factor(f, scan)
     }
 
@@ -115,11 +112,7 @@ impl<T: Scalar> Lu<T> {
     pub fn from_owned(a: Array2<T>) -> Result<Self> {
         check_square(&a)?;
         check_dims(a.nrows(), a.ncols())?;
-        let f = into_col_major(a);
-        let scan = Scan::of(&f);
-        if !scan.finite {
-            check_finite(&f)?; // locates the entry
-        }
+        let (f, scan) = into_col_major_checked(a)?;
         Self::factor(f, scan)
     }
 

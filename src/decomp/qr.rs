@@ -13,7 +13,7 @@ use super::{rhs_matrix, Rhs, Solve};
 use crate::error::{Error, Result};
 use crate::lapack::qr::{geqp3, geqrf, orgqr, ormqr, trcon, trtrs};
 use crate::lapack::{Trans, Uplo};
-use crate::layout::{check_dims, check_finite, into_col_major, to_col_major_scanned, Scan};
+use crate::layout::{check_dims, into_col_major_checked, to_col_major_checked};
 use crate::scalar::{RealScalar, Scalar};
 
 /// `Q` and `R` in LAPACK's compact form, shared by [`Qr`] and [`ColPivQr`]: `R` on and above the
@@ -103,21 +103,14 @@ impl<T: Scalar> Householder<T> {
 fn validated<S: Data<Elem = T>, T: Scalar>(a: &ArrayBase<S, Ix2>) -> Result<(Array2<T>, T::Real)> {
     check_dims(a.nrows(), a.ncols())?;
     // One pass per column gives the copy, the finiteness test and the largest entry.
-    let (f, scan) = to_col_major_scanned(a);
-    if !scan.finite {
-        check_finite(a)?; // locates the entry (none: only a column sum overflowed)
-    }
+    let (f, scan) = to_col_major_checked(a)?;
     Ok((f, scan.amax))
 }
 
 /// Validates an owned input, reusing its buffer when it is F-contiguous.
 fn validated_owned<T: Scalar>(a: Array2<T>) -> Result<(Array2<T>, T::Real)> {
     check_dims(a.nrows(), a.ncols())?;
-    let f = into_col_major(a);
-    let scan = Scan::of(&f);
-    if !scan.finite {
-        check_finite(&f)?;
-    }
+    let (f, scan) = into_col_major_checked(a)?;
     Ok((f, scan.amax))
 }
 

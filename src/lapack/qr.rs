@@ -453,10 +453,17 @@ pub(crate) fn geqrf<T: Scalar>(a: &mut Array2<T>) -> Result<Vec<T>> {
         )
     };
     check_illegal(routine, info)?;
-    if !super::all_finite(buf) || !super::all_finite(&tau) {
-        return Err(Error::NumericalBreakdown { routine });
-    }
+    householder_finite(buf, &tau, routine)?;
     Ok(tau)
+}
+
+/// Post-check of a Householder factorization: every entry of the factors and of τ finite.
+fn householder_finite<T: Scalar>(buf: &[T], tau: &[T], routine: &'static str) -> Result<()> {
+    if super::all_finite(buf) && super::all_finite(tau) {
+        Ok(())
+    } else {
+        Err(Error::NumericalBreakdown { routine })
+    }
 }
 
 /// From this `min(m, n)` on, [`geqrf`] factors through ?geqrt with block size [`GEQRT_NB`].
@@ -510,9 +517,7 @@ fn geqrt_tau<T: Scalar>(a: &mut Array2<T>) -> Result<Vec<T>> {
     check_illegal(routine, info)?;
     // Column i of T belongs to block ⌊i/nb⌋; its diagonal entry is row i mod nb.
     let tau: Vec<T> = (0..k).map(|i| t[i % nb + i * nb]).collect();
-    if !super::all_finite(buf) || !super::all_finite(&tau) {
-        return Err(Error::NumericalBreakdown { routine });
-    }
+    householder_finite(buf, &tau, routine)?;
     Ok(tau)
 }
 
@@ -566,9 +571,7 @@ pub(crate) fn geqp3<T: Scalar>(a: &mut Array2<T>) -> Result<(Vec<i32>, Vec<T>)> 
         )
     };
     check_illegal(routine, info)?;
-    if !super::all_finite(buf) || !super::all_finite(&tau) {
-        return Err(Error::NumericalBreakdown { routine });
-    }
+    householder_finite(buf, &tau, routine)?;
     // jpvt must be a permutation of 1..=n before anyone indexes with it.
     let mut seen = vec![false; n];
     for &p in &jpvt {
