@@ -3,6 +3,7 @@
 //! * [`baseline`]: the hand-written reference, i.e. a copy into an F-order buffer and the raw
 //!   LAPACK call on the same library, with a workspace query ([`lapack`] holds the FFI).
 //! * [`inputs`]: the seeded matrices every contender factors (same values in C and F order).
+//! * [`cli`]: argument lookup and the median, shared by the measuring binaries.
 //! * [`quick`]: the benchmark size lists (`NDFACTOR_BENCH_QUICK=1` keeps only n = 64, 256).
 //!
 //! Benchmarks live in `benches/`, the report generator in `src/bin/bench_report.rs`, the peak
@@ -11,6 +12,7 @@
 #![deny(unsafe_code)]
 
 pub mod baseline;
+pub mod cli;
 pub mod inputs;
 #[allow(unsafe_code)]
 pub mod lapack;

@@ -21,26 +21,10 @@ use ndarray_linalg::{
 };
 use ndfactor::{Cholesky, Eig, Ldlt, Lu, Qr, Schur, Svd, SymmetricEigen};
 use ndfactor_peers::baseline;
+use ndfactor_peers::cli::{arg, median};
 use ndfactor_peers::inputs::{self, in_layout, Layout};
+use ndfactor_peers::lapack::Real;
 use serde_json::json;
-
-fn arg<'a>(args: &'a [String], name: &str, default: &'a str) -> &'a str {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .map_or(default, |s| s.as_str())
-}
-
-fn median(v: &[f64]) -> f64 {
-    let mut v = v.to_vec();
-    v.sort_by(f64::total_cmp);
-    let k = v.len();
-    if k % 2 == 1 {
-        v[k / 2]
-    } else {
-        0.5 * (v[k / 2 - 1] + v[k / 2])
-    }
-}
 
 /// Distribution-free 95% confidence interval of the median of `v`: the order statistics
 /// `v[j]`, `v[k−1−j]` with `j` the largest index such that `P(Bin(k, ½) ≤ j) ≤ 2.5%`.
@@ -78,8 +62,12 @@ fn input(kind: &str, n: usize) -> Array2<f64> {
     }
 }
 
-/// The contenders of operation `op` on input `a` (already in the layout under test).
-fn contenders_f64<'a>(op: &str, a: &'a Array2<f64>) -> Vec<Call<'a>> {
+/// The contenders of operation `op` on input `a` (already in the layout under test), for either
+/// real type.
+fn contenders<'a, T>(op: &str, a: &'a Array2<T>) -> Vec<Call<'a>>
+where
+    T: ndfactor::Scalar + ndarray_linalg::Scalar + ndarray_linalg::Lapack + Real,
+{
     match op {
         "lu" => vec![
             (
@@ -197,40 +185,6 @@ fn contenders_f64<'a>(op: &str, a: &'a Array2<f64>) -> Vec<Call<'a>> {
     }
 }
 
-fn contenders_f32<'a>(op: &str, a: &'a Array2<f32>) -> Vec<Call<'a>> {
-    match op {
-        "lu" => vec![
-            (
-                "ndfactor",
-                Box::new(|| drop(black_box(Lu::new(a).unwrap()))),
-            ),
-            (
-                "baseline",
-                Box::new(|| drop(black_box(baseline::lu(a.view())))),
-            ),
-            (
-                "ndarray-linalg",
-                Box::new(|| drop(black_box(a.factorize().unwrap()))),
-            ),
-        ],
-        "svd" => vec![
-            (
-                "ndfactor",
-                Box::new(|| drop(black_box(Svd::new(a).unwrap()))),
-            ),
-            (
-                "baseline",
-                Box::new(|| drop(black_box(baseline::svd(a.view())))),
-            ),
-            (
-                "ndarray-linalg",
-                Box::new(|| drop(black_box(a.svddc(JobSvd::Some).unwrap()))),
-            ),
-        ],
-        _ => panic!("no f32 probe for {op}"),
-    }
-}
-
 /// Times `calls` in rotating order for `budget` seconds (at least `min_rounds` rounds) after
 /// one warm-up round; returns the per-contender times (seconds), round by round.
 fn probe(calls: &[Call<'_>], budget: f64, min_rounds: usize) -> Vec<Vec<f64>> {
@@ -300,8 +254,8 @@ fn main() {
                 let a32 = a64.mapv(|x| x as f32);
                 let a32 = in_layout(&a32, layout);
                 let calls = match ty {
-                    "f64" => contenders_f64(op, &a64),
-                    "f32" => contenders_f32(op, &a32),
+                    "f64" => contenders(op, &a64),
+                    "f32" => contenders(op, &a32),
                     _ => panic!("unknown type {ty}"),
                 };
                 let times = probe(&calls, budget, 15);

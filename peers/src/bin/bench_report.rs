@@ -10,16 +10,27 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+/// The operations in the order the report lists them.
+const ORDER: [&str; 10] = [
+    "lu_f64",
+    "lu_f32",
+    "cholesky_f64",
+    "ldlt_f64",
+    "qr_f64",
+    "svd_f64",
+    "svd_f32",
+    "eigh_f64",
+    "eig_f64",
+    "schur_f64",
+];
+
 const CONTENDERS: [&str; 5] = ["ndfactor", "baseline", "ndarray-linalg", "faer", "nalgebra"];
 
 /// (operation, layout) → n → contender → median (ns).
 type Table = BTreeMap<(String, String), BTreeMap<usize, BTreeMap<String, f64>>>;
 
 fn arg(args: &[String], name: &str, default: &str) -> String {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .map_or(default.to_string(), |s| s.clone())
+    ndfactor_peers::cli::arg(args, name, default).to_string()
 }
 
 fn find_new_dirs(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -189,22 +200,10 @@ fn probe_rows(data: &Path) -> Vec<Value> {
         .filter_map(|v| v["rows"].as_array().cloned())
         .flatten()
         .collect();
-    let order = [
-        "lu_f64",
-        "lu_f32",
-        "cholesky_f64",
-        "ldlt_f64",
-        "qr_f64",
-        "svd_f64",
-        "svd_f32",
-        "eigh_f64",
-        "eig_f64",
-        "schur_f64",
-    ];
     let key = |r: &Value| {
         let op = r["op"].as_str().unwrap_or_default();
         (
-            order.iter().position(|o| *o == op).unwrap_or(order.len()),
+            ORDER.iter().position(|o| *o == op).unwrap_or(ORDER.len()),
             r["n"].as_u64().unwrap_or(0),
             r["layout"].as_str().unwrap_or_default().to_string(),
         )
@@ -419,20 +418,8 @@ fn main() {
 
     let _ = writeln!(d, "## Factorizations\n");
     let ops: BTreeSet<String> = table.keys().map(|(o, _)| o.clone()).collect();
-    let order = [
-        "lu_f64",
-        "lu_f32",
-        "cholesky_f64",
-        "ldlt_f64",
-        "qr_f64",
-        "svd_f64",
-        "svd_f32",
-        "eigh_f64",
-        "eig_f64",
-        "schur_f64",
-    ];
-    let mut ops_sorted: Vec<&String> = order.iter().filter_map(|o| ops.get(*o)).collect();
-    ops_sorted.extend(ops.iter().filter(|o| !order.contains(&o.as_str())));
+    let mut ops_sorted: Vec<&String> = ORDER.iter().filter_map(|o| ops.get(*o)).collect();
+    ops_sorted.extend(ops.iter().filter(|o| !ORDER.contains(&o.as_str())));
     for op in ops_sorted {
         let _ = writeln!(d, "### {}\n", title(op));
         let present: Vec<&str> = CONTENDERS

@@ -8,30 +8,14 @@ use std::time::Instant;
 
 use ndarray::Array2;
 use ndfactor::{RandomizedSvd, Rank, Svd, TruncatedSvd};
+use ndfactor_peers::cli::{arg, median};
 use ndfactor_peers::inputs;
 use serde_json::json;
-
-fn arg<'a>(args: &'a [String], name: &str, default: &'a str) -> &'a str {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .map_or(default, |s| s.as_str())
-}
 
 fn list(s: &str) -> Vec<usize> {
     s.split(',')
         .map(|x| x.trim().parse().expect("a list of integers"))
         .collect()
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    let k = v.len();
-    if k % 2 == 1 {
-        v[k / 2]
-    } else {
-        0.5 * (v[k / 2 - 1] + v[k / 2])
-    }
 }
 
 /// `‖A − U·Σ·Vᵀ‖_F`, computed directly.
@@ -69,7 +53,7 @@ fn main() {
             svd_times.push(t.elapsed().as_secs_f64());
         }
         let svd = svd.expect("at least one exact repetition");
-        let svd_median = median(svd_times.clone());
+        let svd_median = median(&svd_times);
         eprintln!("n = {n}: exact SVD median {svd_median:.2} s over {exact_reps}");
         for &k in &ks {
             let opt = inputs::decaying_optimum(n, n, k);
@@ -97,7 +81,7 @@ fn main() {
                 }
                 let last = last.expect("at least one randomized repetition");
                 let err = achieved(&a, &last);
-                let med = median(times);
+                let med = median(&times);
                 eprintln!(
                     "n = {n}, k = {k}, {layout}: randomized median {med:.3} s, error/optimum {:.6}",
                     err / opt
