@@ -140,7 +140,7 @@ where
     let (m, n) = a.dim();
     if let Some(s) = a.t().to_slice() {
         // Already column-major: a memcpy.
-        let mut v = Vec::with_capacity(s.len() + tail_pad::<T>(m));
+        let mut v = crate::lapack::memory::alloc(s.len() + tail_pad::<T>(m));
         v.extend_from_slice(s);
         return Array2::from_shape_vec((m, n).f(), v).expect("shape matches buffer");
     }
@@ -232,7 +232,7 @@ where
     let (m, n) = a.dim();
     match a.t().to_slice() {
         Some(s) if m > 0 => {
-            let mut v = Vec::with_capacity(s.len() + tail_pad::<T>(m));
+            let mut v = crate::lapack::memory::alloc(s.len() + tail_pad::<T>(m));
             let mut scan = Scan::new();
             for col in s.chunks(m) {
                 v.extend_from_slice(col);
@@ -377,7 +377,7 @@ where
     let n = a.nrows();
     match a.t().to_slice() {
         Some(s) if n > 0 => {
-            let mut v = Vec::with_capacity(s.len() + tail_pad::<T>(n));
+            let mut v = crate::lapack::memory::alloc(s.len() + tail_pad::<T>(n));
             let mut scan = TriangleScan::new(n, uplo, hermitian);
             for (j, col) in s.chunks(n).enumerate() {
                 match uplo {
@@ -464,7 +464,7 @@ pub(crate) fn tail_pad<T: Scalar>(m: usize) -> usize {
 
 /// An F-order `m×n` array of zeros whose allocation has [`tail_pad`] spare capacity.
 pub(crate) fn padded_zeros<T: Scalar>((m, n): (usize, usize)) -> Array2<T> {
-    let mut v = Vec::with_capacity(m * n + tail_pad::<T>(m));
+    let mut v = crate::lapack::memory::alloc(m * n + tail_pad::<T>(m));
     v.resize(m * n, T::zero());
     Array2::from_shape_vec((m, n).f(), v).expect("shape matches buffer")
 }
@@ -472,7 +472,7 @@ pub(crate) fn padded_zeros<T: Scalar>((m, n): (usize, usize)) -> Array2<T> {
 /// A workspace of `len` zeros whose allocation has [`tail_pad`]`(m)` spare capacity, for
 /// routines that use parts of their workspace as matrices with up to `m` rows.
 pub(crate) fn padded_vec<T: Scalar>(len: usize, m: usize) -> Vec<T> {
-    let mut v = Vec::with_capacity(len + tail_pad::<T>(m));
+    let mut v = crate::lapack::memory::alloc(len + tail_pad::<T>(m));
     v.resize(len, T::zero());
     v
 }
@@ -575,42 +575,64 @@ pub(crate) fn all_finite_slice<T: Scalar>(xs: &[T]) -> bool {
 
 /// The column-major copy of a row-major `m×n` buffer `s`.
 ///
-/// The copy moves 8×8 blocks through a local tile: each block reads eight 8-element runs of
-/// rows and writes eight 8-element runs of columns, so every cache line touched is used whole
-/// in one go. Blocks are visited row strip by row strip (the reads stream). On this project's
-/// benchmark machine this is 1.5–1.8× faster than a loop over 32×32 tiles, whose 32 column
-/// writes per row collide in the same cache sets when the order is a power of two.
+/// The copy moves 8×8 blocks: each block reads eight 8-element runs of rows and writes eight
+/// 8-element runs of columns, so every cache line touched is used whole in one go. Blocks are
+/// visited in 128×128 tiles, row strip by row strip inside a tile: the 128 destination columns
+/// a tile writes stay cached and mapped while its 16 strips are copied, where a whole-width
+/// strip would touch every page of the destination per strip. On this project's benchmark
+/// machine (f64, 1024²) this takes 1.10 ms against 1.44 ms for whole-width strips and 1.8 ms for
+/// 32×32 tiles, whose 32 column writes per row collide in the same cache sets when the order is
+/// a power of two; a plain `memcpy` of the same buffer takes 0.34 ms.
 fn transpose_tiled<T: Scalar>(s: &[T], m: usize, n: usize) -> Vec<T> {
     const B: usize = 8;
-    let mut out = Vec::with_capacity(m * n + tail_pad::<T>(m));
+    const TILE: usize = 128;
+    let mut out = crate::lapack::memory::alloc(m * n + tail_pad::<T>(m));
     out.resize(m * n, T::zero());
     let (mb, nb) = (m - m % B, n - n % B);
-    let mut tile = [[T::zero(); B]; B];
-    for i in (0..mb).step_by(B) {
-        for j in (0..nb).step_by(B) {
-            for (di, row) in s[i * n..].chunks(n).take(B).enumerate() {
-                for (dj, &x) in row[j..j + B].iter().enumerate() {
-                    tile[dj][di] = x;
+    for ib in (0..mb).step_by(TILE) {
+        for jb in (0..nb).step_by(TILE) {
+            for i in (ib..mb.min(ib + TILE)).step_by(B) {
+                for j in (jb..nb.min(jb + TILE)).step_by(B) {
+                    transpose_block(s, &mut out, (m, n), (i, j));
                 }
-            }
-            for (dj, col) in tile.iter().enumerate() {
-                out[(j + dj) * m + i..][..B].copy_from_slice(col);
-            }
-        }
-        // The last n mod 8 columns of this strip.
-        for di in i..i + B {
-            for j in nb..n {
-                out[j * m + di] = s[di * n + j];
             }
         }
     }
-    // The last m mod 8 rows.
+    // The last n mod 8 columns of the first mb rows, then the last m mod 8 rows.
+    for j in nb..n {
+        for i in 0..mb {
+            out[j * m + i] = s[i * n + j];
+        }
+    }
     for i in mb..m {
         for (j, &x) in s[i * n..(i + 1) * n].iter().enumerate() {
             out[j * m + i] = x;
         }
     }
     out
+}
+
+/// Copies the 8×8 block at row `i`, column `j` of the row-major `m×n` buffer `s` into the
+/// column-major `out`. Fixed-size rows and columns let the compiler drop the bounds checks and
+/// keep the block in registers.
+#[inline(always)]
+fn transpose_block<T: Scalar>(
+    s: &[T],
+    out: &mut [T],
+    (m, n): (usize, usize),
+    (i, j): (usize, usize),
+) {
+    const B: usize = 8;
+    let rows: [&[T; B]; B] =
+        std::array::from_fn(|di| s[(i + di) * n + j..][..B].try_into().expect("8 entries"));
+    for dj in 0..B {
+        let col: &mut [T; B] = (&mut out[(j + dj) * m + i..][..B])
+            .try_into()
+            .expect("8 entries");
+        for di in 0..B {
+            col[di] = rows[di][dj];
+        }
+    }
 }
 
 /// The column-major slice of an F-contiguous array.
@@ -739,8 +761,12 @@ mod tests {
 
     #[test]
     fn tiled_transpose_matches_elementwise_copy() {
-        // Orders below, at and across the 8×8 block size, square and not, and empty.
+        // Orders below, at and across the 8×8 block size and the 128×128 tile, square and not,
+        // and empty.
         for (m, n) in [
+            (130, 257),
+            (256, 129),
+            (135, 136),
             (0, 3),
             (3, 0),
             (1, 1),

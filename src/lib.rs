@@ -243,6 +243,43 @@ pub fn set_blas_threads(n: usize) -> bool {
     lapack::set_blas_threads(n)
 }
 
+/// Whether ndfactor asks Linux to back its large buffers with transparent huge pages (on by
+/// default; `NDFACTOR_HUGE_PAGES=0` in the environment starts with it off).
+///
+/// Buffers of 4 MiB or more (input copies, factors, workspaces) are advised with
+/// `madvise(MADV_HUGEPAGE)` before their first use, as NumPy does for its arrays. The first
+/// touch of a fresh page is a page fault; with 2 MiB pages there are 512 times fewer. On this
+/// project's benchmark machine the first pass over a 2048² f64 copy took 6.7 ms instead of
+/// 24.5 ms. Results are bitwise the same either way; elsewhere than Linux this does nothing.
+///
+/// ```
+/// let on = ndfactor::huge_pages();
+/// let before = ndfactor::set_huge_pages(!on);
+/// assert_eq!(before, on);
+/// assert_eq!(ndfactor::huge_pages(), !on);
+/// ndfactor::set_huge_pages(on);
+/// ```
+pub fn huge_pages() -> bool {
+    lapack::memory::huge_pages()
+}
+
+/// Turns the huge-page advice of [`huge_pages`] on or off for buffers allocated from now on,
+/// process-wide; returns the previous setting. Turn it off when memory is tight and fragmented:
+/// the kernel may then compact memory to find a free 2 MiB page, and a buffer may hold up to
+/// 2 MiB more resident memory than it uses.
+///
+/// ```
+/// let before = ndfactor::set_huge_pages(false);
+/// let a = ndarray::Array2::<f64>::eye(800); // 5 MiB: above the threshold
+/// let lu = ndfactor::Lu::new(&a)?;
+/// assert_eq!(lu.det(), 1.0);
+/// ndfactor::set_huge_pages(before);
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+pub fn set_huge_pages(on: bool) -> bool {
+    lapack::memory::set_huge_pages(on)
+}
+
 /// Everything needed for day-to-day use: the factorizations, the extension trait, the scalar
 /// types and the error type.
 ///

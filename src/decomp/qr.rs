@@ -39,7 +39,7 @@ impl<T: Scalar> Householder<T> {
         let (m, _) = self.dim();
         let k = self.k();
         check_dims(m, p)?;
-        let mut q = Array2::zeros((m, p).f());
+        let mut q = crate::layout::padded_zeros((m, p));
         q.slice_mut(s![.., ..k])
             .assign(&self.factors.slice(s![.., ..k]));
         orgqr(&mut q, &self.tau)?;
