@@ -147,7 +147,7 @@ where
     if let Some(s) = a.as_slice() {
         // Row-major: a tiled transpose (an element-wise strided copy is several times slower
         // once the matrix leaves the cache).
-        return Array2::from_shape_vec((m, n).f(), transpose_tiled(s, m, n))
+        return Array2::from_shape_vec((m, n).f(), transpose_tiled(s, m, n, None))
             .expect("shape matches buffer");
     }
     let mut out = padded_zeros((m, n));
@@ -398,9 +398,10 @@ where
         Some(s) if n > 0 => {
             let mut v = crate::lapack::memory::alloc(s.len() + tail_pad::<T>(n));
             if aliases_4k(s, &v) {
-                // One memcpy of the whole buffer, then the scan (same bits).
-                drop(v);
-                let f = triangle_to_col_major(a, uplo);
+                // One memcpy of the whole buffer, then the zero fill and the scan (same bits).
+                v.extend_from_slice(s);
+                let mut f = Array2::from_shape_vec((n, n).f(), v).expect("shape matches buffer");
+                zero_other_triangle(&mut f, uplo);
                 let (norm1, finite) = TriangleScan::of(&f, uplo, hermitian);
                 return (f, norm1, finite);
             }
@@ -552,7 +553,7 @@ where
     if let Some(s) = a.as_slice() {
         // Row-major: a tiled transpose of the blocks that meet the triangle, about half the
         // work of the whole matrix.
-        return Array2::from_shape_vec((n, n).f(), transpose_triangle(s, n, uplo))
+        return Array2::from_shape_vec((n, n).f(), transpose_tiled(s, n, n, Some(uplo)))
             .expect("shape matches buffer");
     }
     if a.t().to_slice().is_some() {
@@ -605,102 +606,74 @@ pub(crate) fn all_finite_slice<T: Scalar>(xs: &[T]) -> bool {
     acc.iter().fold(zero, |a, &b| a + b) == zero
 }
 
-/// The column-major copy of a row-major `m×n` buffer `s`.
+/// The column-major copy of a row-major `m×n` buffer `s`: all of it (`part = None`), or only
+/// triangle `uplo` of a square one (`part = Some(uplo)`), the other strict triangle zero.
 ///
 /// The copy moves 8×8 blocks: each block reads eight 8-element runs of rows and writes eight
 /// 8-element runs of columns, so every cache line touched is used whole in one go. Blocks are
 /// visited in 128×128 tiles, row strip by row strip inside a tile: the 128 destination columns
 /// a tile writes stay cached and mapped while its 16 strips are copied, where a whole-width
 /// strip would touch every page of the destination per strip. On this project's benchmark
-/// machine (f64, 1024²) this takes 1.10 ms against 1.44 ms for whole-width strips and 1.8 ms for
-/// 32×32 tiles, whose 32 column writes per row collide in the same cache sets when the order is
-/// a power of two; a plain `memcpy` of the same buffer takes 0.34 ms.
-fn transpose_tiled<T: Scalar>(s: &[T], m: usize, n: usize) -> Vec<T> {
+/// machine (f64, 1024²) this takes 1.0–1.3 ms against 1.44–2.0 ms for whole-width strips and
+/// 1.8 ms for 32×32 tiles, whose 32 column writes per row collide in the same cache sets when
+/// the order is a power of two; a plain `memcpy` of the same buffer takes 0.34 ms. A triangle
+/// copies only the blocks that meet it, then zeroes the other triangle's entries the diagonal
+/// blocks brought along: 0.58–0.61 ms at 1024² f64.
+fn transpose_tiled<T: Scalar>(s: &[T], m: usize, n: usize, part: Option<Uplo>) -> Vec<T> {
     const B: usize = 8;
     const TILE: usize = 128;
+    debug_assert!(part.is_none() || m == n);
     let mut out = crate::lapack::memory::alloc(m * n + tail_pad::<T>(m));
     out.resize(m * n, T::zero());
     let (mb, nb) = (m - m % B, n - n % B);
+    // Block (i, j) holds rows i..i+8 and columns j..j+8; it meets the lower triangle unless
+    // j ≥ i + 8, the upper one unless i ≥ j + 8.
+    let meets = |i: usize, j: usize| match part {
+        None => true,
+        Some(Uplo::Lower) => j < i + B,
+        Some(Uplo::Upper) => i < j + B,
+    };
+    let inside = |i: usize, j: usize| match part {
+        None => true,
+        Some(Uplo::Lower) => i >= j,
+        Some(Uplo::Upper) => i <= j,
+    };
     for ib in (0..mb).step_by(TILE) {
         for jb in (0..nb).step_by(TILE) {
+            // A tile none of whose blocks meets the part: its nearest corner block does not.
+            if !meets(ib + TILE - B, jb) && !meets(ib, jb + TILE - B) {
+                continue;
+            }
             for i in (ib..mb.min(ib + TILE)).step_by(B) {
                 for j in (jb..nb.min(jb + TILE)).step_by(B) {
-                    transpose_block(s, &mut out, (m, n), (i, j));
+                    if meets(i, j) {
+                        transpose_block(s, &mut out, (m, n), (i, j));
+                    }
                 }
             }
         }
     }
     // The last n mod 8 columns of the first mb rows, then the last m mod 8 rows.
     for j in nb..n {
-        for i in 0..mb {
+        for i in (0..mb).filter(|&i| inside(i, j)) {
             out[j * m + i] = s[i * n + j];
         }
     }
     for i in mb..m {
-        for (j, &x) in s[i * n..(i + 1) * n].iter().enumerate() {
-            out[j * m + i] = x;
-        }
-    }
-    out
-}
-
-/// The column-major copy of triangle `uplo` of the row-major `n×n` buffer `s`, the other strict
-/// triangle zero: [`transpose_tiled`] restricted to the 8×8 blocks that meet the triangle, then
-/// the other triangle's entries those blocks brought along (inside the diagonal blocks and the
-/// ragged last rows and columns) set to zero.
-fn transpose_triangle<T: Scalar>(s: &[T], n: usize, uplo: Uplo) -> Vec<T> {
-    const B: usize = 8;
-    const TILE: usize = 128;
-    let mut out = crate::lapack::memory::alloc(n * n + tail_pad::<T>(n));
-    out.resize(n * n, T::zero());
-    let nb = n - n % B;
-    // Block (i, j) holds rows i..i+8 and columns j..j+8; it meets the lower triangle unless
-    // j ≥ i + 8, the upper one unless i ≥ j + 8.
-    let meets = |i: usize, j: usize| match uplo {
-        Uplo::Lower => j < i + B,
-        Uplo::Upper => i < j + B,
-    };
-    for ib in (0..nb).step_by(TILE) {
-        for jb in (0..nb).step_by(TILE) {
-            if !meets(ib + TILE - B, jb) && !meets(ib, jb + TILE - B) {
-                continue;
-            }
-            for i in (ib..nb.min(ib + TILE)).step_by(B) {
-                for j in (jb..nb.min(jb + TILE)).step_by(B) {
-                    if meets(i, j) {
-                        transpose_block(s, &mut out, (n, n), (i, j));
-                    }
-                }
-            }
-        }
-    }
-    // The ragged last columns and rows, only inside the triangle.
-    let inside = |i: usize, j: usize| match uplo {
-        Uplo::Lower => i >= j,
-        Uplo::Upper => i <= j,
-    };
-    for j in nb..n {
-        for i in 0..nb {
-            if inside(i, j) {
-                out[j * n + i] = s[i * n + j];
-            }
-        }
-    }
-    for i in nb..n {
-        for j in 0..n {
-            if inside(i, j) {
-                out[j * n + i] = s[i * n + j];
-            }
+        for j in (0..n).filter(|&j| inside(i, j)) {
+            out[j * m + i] = s[i * n + j];
         }
     }
     // Entries of the other triangle copied with a diagonal block.
-    for j in 0..nb {
-        let d = j - j % B;
-        let rows = match uplo {
-            Uplo::Lower => d..j,
-            Uplo::Upper => j + 1..d + B,
-        };
-        out[j * n..][rows].fill(T::zero());
+    if let Some(uplo) = part {
+        for j in 0..nb {
+            let d = j - j % B;
+            let rows = match uplo {
+                Uplo::Lower => d..j,
+                Uplo::Upper => j + 1..d + B,
+            };
+            out[j * m..][rows].fill(T::zero());
+        }
     }
     out
 }
@@ -870,7 +843,7 @@ mod tests {
             (64, 40),
         ] {
             let s: Vec<f64> = (0..m * n).map(|k| k as f64).collect();
-            let out = transpose_tiled(&s, m, n);
+            let out = transpose_tiled(&s, m, n, None);
             assert_eq!(out.len(), m * n);
             for i in 0..m {
                 for j in 0..n {
