@@ -659,6 +659,9 @@ impl<T: Scalar> Ldlt<T> {
             ln += m.ln() + T::Real::from_f64(2.0) * s.ln();
             sign *= crate::decomp::lu::unit_phase(v);
         }
+        if !self.hermitian() {
+            sign = crate::decomp::lu::renormalized_phase(sign);
+        }
         if self.hermitian() || !T::IS_COMPLEX {
             // Exactly ±1: the blocks' determinants are real.
             sign = T::from_real(if sign.re() < zero {

@@ -374,6 +374,7 @@ impl<T: Scalar> Lu<T> {
                 sign = -sign;
             }
         }
+        let sign = renormalized_phase(sign);
         let k = T::Real::from_f64(f64::from(self.scale_exp) * self.n() as f64);
         (sign, ln - k * T::Real::from_f64(std::f64::consts::LN_2))
     }
@@ -584,10 +585,30 @@ pub(crate) fn tiny_exponent<T: Scalar>(amax: T::Real) -> Option<i32> {
     Some(-floor_log2(amax.to_f64()))
 }
 
-/// `x·2^k`, applied in two halves so that neither factor overflows (2^1030 does not fit f64).
+/// `p/|p|` for a product `p` of unit phases: removes the drift of `|p|` from 1 that n rounded
+/// complex products accumulate (each adds up to about 2ε). Real phases are exactly ±1 already
+/// and are returned unchanged.
+pub(crate) fn renormalized_phase<T: Scalar>(p: T) -> T {
+    if !T::IS_COMPLEX || p == T::zero() {
+        return p;
+    }
+    p.scale(T::Real::from_f64(1.0) / p.abs())
+}
+
 /// `u/|u|` for a nonzero `u`, without overflow when `|u|` is subnormal (`1/|u|` would be ∞ and
 /// the phase NaN): `u` is first brought near 1 by an exact power of two.
+///
+/// For a real `u` the phase is exactly `±1` (its sign), never `u·(1/|u|)`, whose rounding
+/// would leave a sign like 0.9999999999999998 that a product of n phases then accumulates.
 pub(crate) fn unit_phase<T: Scalar>(u: T) -> T {
+    if !T::IS_COMPLEX {
+        let one = T::Real::from_f64(1.0);
+        return T::from_real(if u.re() < T::Real::from_f64(0.0) {
+            -one
+        } else {
+            one
+        });
+    }
     let amax = u.re().abs().max(u.im().abs());
     let e = floor_log2(amax.to_f64());
     let v = scale_pow2(u, -e);
@@ -622,6 +643,7 @@ pub(crate) fn floor_log2(x: f64) -> i32 {
     }
 }
 
+/// `x·2^k`, applied in two halves so that neither factor overflows (2^1030 does not fit f64).
 pub(crate) fn scale_pow2<T: Scalar>(x: T, k: i32) -> T {
     let two = T::Real::from_f64(2.0);
     let h = k / 2;

@@ -152,16 +152,10 @@ pub(crate) fn det_product<T: Scalar>(factors: impl Iterator<Item = T> + Clone) -
             return T::zero();
         }
         ln += m.ln();
-        // u/|u| by a real scaling (a complex division would square |u| and overflow); a
-        // subnormal |u| is first scaled up by 2⁶⁰ so that 1/|u| is finite.
-        let inv = T::Real::from_f64(1.0) / m;
-        phase *= if inv.is_finite() {
-            u.scale(inv)
-        } else {
-            let v = u.scale(T::Real::from_f64(2f64.powi(60)));
-            v.scale(T::Real::from_f64(1.0) / v.abs())
-        };
+        // Exactly ±1 for real factors; for complex ones u/|u| without overflow.
+        phase *= crate::decomp::lu::unit_phase(u);
     }
+    let phase = crate::decomp::lu::renormalized_phase(phase);
     let mag = ln.exp();
     let part = |p: T::Real| if p == zero { zero } else { p * mag };
     T::from_parts(part(phase.re()), part(phase.im()))

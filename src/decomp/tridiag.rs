@@ -372,7 +372,7 @@ impl<T: Scalar> TridiagonalLu<T> {
                 sign = -sign;
             }
         }
-        (sign, ln)
+        (crate::decomp::lu::renormalized_phase(sign), ln)
     }
 
     /// Estimate of the reciprocal condition number `1/(‖A‖₁·‖A⁻¹‖₁)` from ?gtcon (O(n)); 0 for
