@@ -181,15 +181,16 @@ pub use decomp::qr::{ColPivQr, Qr};
 pub use decomp::schur::Schur;
 pub use decomp::shifted::ShiftedCholesky;
 pub use decomp::svd::Svd;
+pub use decomp::triangular::{solve_triangular, TriangularSolve};
 pub use decomp::tridiag::TridiagonalLu;
 pub use decomp::{Rhs, Solve};
 pub use error::{Error, Result};
 pub use ext::LinalgExt;
-pub use lapack::Uplo;
+pub use lapack::{Diag, Trans, Uplo};
 pub use lowrank::{
-    compress, cond, left_null_space, lstsq, null_space, pinv, pinv_with, range, rank, row_space,
-    EckartYoung, FittedPca, LowRank, Lstsq, Pca, PcaSolver, RandomizedSvd, Rank, Scaling,
-    TruncatedSvd,
+    compress, cond, cond_with, left_null_space, lstsq, lstsq_with, null_space, pinv,
+    pinv_hermitian, pinv_with, range, rank, rank_with, row_space, CondNorm, EckartYoung, FittedPca,
+    LowRank, Lstsq, Pca, PcaSolver, RandomizedSvd, Rank, Scaling, TruncatedSvd,
 };
 pub use lowrank::{RandomizedSvdProgress, RandomizedSvdStage};
 pub use matfun::{expm, logm, sqrtm};

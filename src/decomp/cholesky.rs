@@ -71,6 +71,7 @@ impl<T: Scalar> Cholesky<T> {
     /// assert_eq!(l, array![[2.0f64, 0.0], [1.0, 1.0]]);
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
+    #[doc(alias = "cho_factor")]
     pub fn new<S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<Self> {
         Self::with_uplo(a, Uplo::Lower)
     }

@@ -136,6 +136,7 @@ impl<T: Scalar> SymmetricEigen<T> {
     /// assert!((w[0] - 1.0).abs() < 1e-15 && (w[1] - 3.0).abs() < 1e-15);
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
+    #[doc(alias = "eigvalsh")]
     pub fn values_only<S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<Array1<T::Real>> {
         let mut c = prepared(a, Uplo::Lower)?;
         syevd(&mut c, Uplo::Lower, false)

@@ -145,6 +145,7 @@ impl<T: Scalar> Ldlt<T> {
     /// assert!((ld.det() + 16.0).abs() < 1e-14);
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
+    #[doc(alias = "ldl")]
     pub fn new<S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<Self> {
         Self::with_options(a, Uplo::Lower, Symmetry::Hermitian)
     }
@@ -638,6 +639,7 @@ impl<T: Scalar> Ldlt<T> {
     /// assert!((ln - 200.0 * 1e300f64.ln()).abs() < 1e-9 * ln);
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
+    #[doc(alias = "slogdet")]
     pub fn ln_abs_det(&self) -> (T, T::Real) {
         let zero = T::Real::from_f64(0.0);
         if self.singular_at.is_some() {

@@ -90,6 +90,7 @@ impl<T: Scalar> Lu<T> {
     /// assert!((lu.det() - 2.0).abs() < 1e-15);
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
+    #[doc(alias = "lu_factor")]
     pub fn new<S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<Self> {
         check_square(a)?;
         check_dims(a.nrows(), a.ncols())?;
@@ -358,6 +359,7 @@ impl<T: Scalar> Lu<T> {
     /// assert!((ln - 200.0 * 1e300f64.ln()).abs() < 1e-9 * ln);
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
+    #[doc(alias = "slogdet")]
     pub fn ln_abs_det(&self) -> (T, T::Real) {
         let zero = T::Real::from_f64(0.0);
         let mut sign = T::one();

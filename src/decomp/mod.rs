@@ -36,6 +36,7 @@ pub mod qr;
 pub mod schur;
 pub mod shifted;
 pub mod svd;
+pub mod triangular;
 pub mod tridiag;
 
 mod private {

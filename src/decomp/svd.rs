@@ -127,6 +127,7 @@ impl<T: Scalar> Svd<T> {
     /// assert_eq!(s.to_vec(), vec![4.0, 3.0]);
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
+    #[doc(alias = "svdvals")]
     pub fn values<S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<Array1<T::Real>> {
         Self::checked(a)?;
         Ok(gesdd_or_restore(to_col_major(a), SvdJob::Values, || Some(to_col_major(a)))?.s)

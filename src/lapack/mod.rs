@@ -65,12 +65,46 @@ impl Uplo {
     }
 }
 
-/// Which operator a solve applies: `A`, `Aᵀ` or `Aᴴ`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Trans {
+/// Which operator a solve applies: `A`, `Aᵀ` or `Aᴴ` (SciPy's `trans` = 0, 1, 2).
+///
+/// ```
+/// use ndfactor::Trans;
+/// assert_ne!(Trans::Transpose, Trans::Adjoint); // the same for real types, not for complex
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Trans {
+    /// `A` itself.
+    #[default]
     No,
+    /// The transpose `Aᵀ`.
     Transpose,
+    /// The conjugate transpose `Aᴴ` (equal to `Aᵀ` for real types).
     Adjoint,
+}
+
+/// Whether a triangular matrix has an implicit unit diagonal (`Unit`: the stored diagonal is
+/// not read and taken as 1, as for the `L` of an LU factorization) or not (`NonUnit`).
+///
+/// ```
+/// use ndfactor::Diag;
+/// assert_eq!(Diag::default(), Diag::NonUnit);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Diag {
+    /// The diagonal is read from the matrix.
+    #[default]
+    NonUnit,
+    /// The diagonal is taken as all ones and not read.
+    Unit,
+}
+
+impl Diag {
+    pub(crate) fn as_char(self) -> c_char {
+        match self {
+            Diag::NonUnit => b'N' as c_char,
+            Diag::Unit => b'U' as c_char,
+        }
+    }
 }
 
 impl Trans {

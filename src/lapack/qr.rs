@@ -741,6 +741,19 @@ pub(crate) fn trtrs<T: Scalar>(
     trans: Trans,
     b: &mut Array2<T>,
 ) -> Result<()> {
+    trtrs_diag(r, n, uplo, trans, super::Diag::NonUnit, b)
+}
+
+/// [`trtrs`] with the diagonal's kind given: with [`Diag::Unit`](super::Diag::Unit) the stored
+/// diagonal is not read and never singular.
+pub(crate) fn trtrs_diag<T: Scalar>(
+    r: &Array2<T>,
+    n: usize,
+    uplo: Uplo,
+    trans: Trans,
+    diag: super::Diag,
+    b: &mut Array2<T>,
+) -> Result<()> {
     let (ldr, ldb, nrhs) = (r.nrows(), b.nrows(), b.ncols());
     assert!(
         n <= ldr && n <= r.ncols() && n <= ldb,
@@ -765,7 +778,7 @@ pub(crate) fn trtrs<T: Scalar>(
         T::trtrs(
             uplo.as_char(),
             trans.as_char(),
-            NON_UNIT,
+            diag.as_char(),
             ni,
             nrhsi,
             rb.as_ptr(),

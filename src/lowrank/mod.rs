@@ -20,7 +20,8 @@ use crate::Svd;
 pub use pca::*;
 pub use randomized::{RandomizedSvd, RandomizedSvdProgress, RandomizedSvdStage};
 pub use solve::{
-    cond, left_null_space, lstsq, null_space, pinv, pinv_with, range, rank, row_space, Lstsq,
+    cond, cond_with, left_null_space, lstsq, lstsq_with, null_space, pinv, pinv_hermitian,
+    pinv_with, range, rank, rank_with, row_space, CondNorm, Lstsq,
 };
 
 /// How many singular triplets to keep.
