@@ -248,7 +248,7 @@ pub fn rank_with<T: Scalar, S: Data<Elem = T>>(
 /// path ([`pinv_with`]) and the result is exactly Hermitian in structure.
 ///
 /// # Errors
-/// [`Error::InvalidArgument`] for a negative or NaN tolerance; those of [`SymmetricEigen::new`].
+/// [`Error::InvalidArgument`] for a negative or NaN tolerance; those of [`SymmetricEigen::new`](crate::SymmetricEigen::new).
 ///
 /// ```
 /// let a = ndarray::array![[2.0f64, 2.0], [2.0, 2.0]]; // λ = 0, 4
