@@ -187,6 +187,7 @@ pub fn factorize<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<
             let defect = hermitian_defect(&a);
             let amax = a.iter().fold(T::Real::from_f64(0.0), |s, x| s.max(x.abs()));
             let tol = T::Real::from_f64(8.0 * n as f64) * T::eps() * amax;
+            // Exact: the defect compares the input's own entries, no arithmetic on them.
             let sym = if defect == T::Real::from_f64(0.0) {
                 let _ = writeln!(log, "exactly symmetric/Hermitian");
                 Some(a.clone())

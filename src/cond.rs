@@ -102,6 +102,7 @@ impl<R: RealScalar> Conditioning<R> {
         let condition_number = if rcond.is_nan() {
             R::nan()
         } else if rcond == zero {
+            // Exact: the ?gecon family returns exactly 0 for a zero pivot (or zero norm).
             R::infinity()
         } else {
             one / rcond

@@ -367,6 +367,7 @@ impl<T: Scalar> Lu<T> {
         for (i, &p) in self.ipiv.iter().enumerate() {
             let u = self.factors[(i, i)];
             let m = u.abs();
+            // Exact: ?getrf reports singularity by an exactly zero pivot.
             if m == zero {
                 return (T::zero(), T::Real::neg_infinity());
             }

@@ -272,6 +272,7 @@ impl<T: Scalar> Svd<T> {
             });
         }
         let smin = self.s[k - 1];
+        // Exact zero only: see "Singular input" above.
         if smin == T::Real::from_f64(0.0) {
             return Ok(T::Real::infinity());
         }
