@@ -18,6 +18,7 @@ use crate::scalar::{RealScalar, Scalar};
 use crate::Svd;
 
 pub use pca::*;
+pub(crate) use randomized::lu_basis;
 pub use randomized::{RandomizedSvd, RandomizedSvdProgress, RandomizedSvdStage};
 pub use solve::{
     cond, left_null_space, lstsq, null_space, pinv, pinv_with, range, rank, row_space, Lstsq,
