@@ -336,3 +336,104 @@ fn stream_rsvd_exact_error_pass_matches_formula() {
     let ftol = 10.0 * 50.0 * f64::EPSILON * (sv[0] / formula.frobenius_error).powi(2);
     assert!((formula.frobenius_error / direct - 1.0).abs() <= ftol);
 }
+
+/// Streamed PCA against the in-core randomized PCA, same seed: means agree to n·ε·max|x|
+/// (block merges against the corrected two-pass sum), explained variances to
+/// 10·(n + p)·l·ε relative to the largest, components (signs fixed the same way) to that over
+/// the gap.
+fn check_pca<T: Scalar + WritableElement + ndarray_npy::ViewElement>(scaling: ndfactor::Scaling) {
+    use ndfactor::{stream::StreamedPca, Pca, PcaSolver, Rank};
+    let (n, p, k) = (70, 9, 3);
+    let sv: Vec<T::Real> = (0..p)
+        .map(|i| T::Real::from_f64(0.5f64.powi(i as i32)))
+        .collect();
+    let mut x = testing::with_singular_values::<T>(n, p, &sv, &mut testing::rng(21));
+    // Offsets and column scales so that centring and scaling matter.
+    for (j, mut col) in x.columns_mut().into_iter().enumerate() {
+        let (off, sc) = (T::from_f64(3.0 - j as f64), T::from_f64(1.0 + j as f64));
+        col.mapv_inplace(|v| v * sc + off);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pf = write(dir.path(), "x.npy", &fortran(&x));
+    let c = Pca::new(Rank::Fixed(k))
+        .scale(scaling)
+        .solver(PcaSolver::Randomized {
+            oversamples: 4,
+            power_iterations: Some(2),
+            seed: 9,
+        })
+        .fit(&x)
+        .unwrap();
+    let exact = Pca::new(Rank::Fixed(p)).scale(scaling).fit(&x).unwrap();
+    let eps = T::eps().to_f64();
+    let tol = 10.0 * ((n + p) * (k + 4)) as f64 * eps;
+    for h in [1, 7, 1000] {
+        let b = StreamedPca::new(k)
+            .scale(scaling)
+            .oversamples(4)
+            .power_iterations(2)
+            .seed(9)
+            .block_rows(h);
+        let mut f = NpyFile::<T>::open(&pf).unwrap();
+        for s in [b.fit(&mut x.view()).unwrap(), b.fit(&mut f).unwrap()] {
+            let xmax = 3.0 + 9.0 * 2.0;
+            for (a, bb) in s.mean().iter().zip(c.mean()) {
+                assert!((*a - *bb).abs().to_f64() <= 10.0 * n as f64 * eps * xmax);
+            }
+            let ev0 = c.explained_variance()[0].to_f64();
+            for (a, bb) in s.explained_variance().iter().zip(c.explained_variance()) {
+                let d = (a.to_f64() - bb.to_f64()).abs();
+                assert!(d <= tol * ev0, "{} h={h}: Δvar {d:e}", T::NAME);
+            }
+            let tv = (s.total_variance().to_f64() / c.total_variance().to_f64() - 1.0).abs();
+            assert!(tv <= tol, "total variance {tv:e}");
+            let d = &s.components() - &c.components();
+            let dn = d.iter().map(|v| v.abs_sqr().to_f64()).sum::<f64>().sqrt();
+            // Centring and scaling change the spectrum: the gap σ_k − σ_{k+1} is taken from the
+            // exact PCA of the same data.
+            let sv0 = ev0.sqrt() * ((n - 1) as f64).sqrt();
+            let gap = (exact.singular_values()[k - 1] - exact.singular_values()[k]).to_f64();
+            let bound = tol * sv0 / gap * (k as f64).sqrt();
+            assert!(
+                dn <= bound,
+                "{} h={h}: Δcomponents {dn:e} > {bound:e}",
+                T::NAME
+            );
+            if let (Some(a), Some(bb)) = (s.scale(), c.scale()) {
+                for (a, bb) in a.iter().zip(bb) {
+                    assert!((a.to_f64() / bb.to_f64() - 1.0).abs() <= 10.0 * n as f64 * eps);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn stream_pca_matches_in_core() {
+    check_pca::<f64>(ndfactor::Scaling::None);
+    check_pca::<f64>(ndfactor::Scaling::UnitVariance);
+    check_pca::<f32>(ndfactor::Scaling::None);
+    check_pca::<f32>(ndfactor::Scaling::UnitVariance);
+}
+
+#[test]
+fn stream_pca_bad_input() {
+    use ndfactor::stream::StreamedPca;
+    let mut x: Array2<f64> = testing::gaussian(8, 3, &mut testing::rng(2));
+    assert!(matches!(
+        StreamedPca::new(4).fit(&mut x.view()),
+        Err(Error::InvalidRank { k: 4, max: 3 })
+    ));
+    assert!(matches!(
+        StreamedPca::new(1).fit(&mut x.slice(s![..1, ..])),
+        Err(Error::InvalidArgument { .. })
+    ));
+    x[(5, 2)] = f64::NEG_INFINITY;
+    assert_eq!(
+        StreamedPca::new(1)
+            .block_rows(3)
+            .fit(&mut x.view())
+            .unwrap_err(),
+        Error::NonFinite { row: 5, col: 2 }
+    );
+}

@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::scalar::{RealScalar, Scalar};
 use crate::Svd;
 
+pub(crate) use pca::flip_signs;
 pub use pca::*;
 pub(crate) use randomized::lu_basis;
 pub use randomized::{RandomizedSvd, RandomizedSvdProgress, RandomizedSvdStage};
