@@ -437,3 +437,71 @@ fn stream_pca_bad_input() {
         Error::NonFinite { row: 5, col: 2 }
     );
 }
+
+/// TSQR's R against the in-core Householder R (diagonal made real non-negative), and the
+/// singular values from R against Svd::values. R is unique for full column rank; both are
+/// backward stable, so ‖ΔR‖_F ≤ 10·m·n·ε·κ(A)·‖A‖_F and |Δσ| ≤ 10·m·n·ε·σ₁.
+fn check_tsqr<T: Scalar + WritableElement + ndarray_npy::ViewElement>() {
+    use ndfactor::stream::{tall_skinny_svd, tsqr_r};
+    use ndfactor::{Qr, Svd};
+    let (m, n) = (45, 6);
+    let a: Array2<T> = testing::gaussian(m, n, &mut testing::rng(31));
+    let sv = Svd::values(&a).unwrap();
+    let kappa = (sv[0] / sv[n - 1]).to_f64();
+    let mut rc = Qr::new(&a).unwrap().r();
+    for (i, mut row) in rc.rows_mut().into_iter().enumerate() {
+        let d = row[i];
+        let phase = d.conj().scale(T::Real::from_f64(1.0) / d.abs());
+        row.mapv_inplace(|x| x * phase);
+    }
+    let eps = T::eps().to_f64();
+    let fro = ndfactor::verify::norm_fro(&a).to_f64();
+    let dir = tempfile::tempdir().unwrap();
+    let pf = write(dir.path(), "a.npy", &fortran(&a));
+    for h in [1, 7, 1000] {
+        let mut f = NpyFile::<T>::open(&pf).unwrap();
+        for r in [
+            tsqr_r(&mut a.view(), h).unwrap(),
+            tsqr_r(&mut f, h).unwrap(),
+        ] {
+            assert_eq!(r.dim(), (n, n));
+            for i in 0..n {
+                assert_eq!(
+                    r[(i, i)].im().to_f64(),
+                    0.0,
+                    "real diagonal by construction"
+                );
+                for j in 0..i {
+                    assert_eq!(r[(i, j)], T::zero(), "upper triangular by construction");
+                }
+            }
+            let d = (&r - &rc)
+                .iter()
+                .map(|x| x.abs_sqr().to_f64())
+                .sum::<f64>()
+                .sqrt();
+            let bound = 10.0 * (m * n) as f64 * eps * kappa * fro;
+            assert!(d <= bound, "{} h={h}: ‖ΔR‖ {d:e} > {bound:e}", T::NAME);
+        }
+        let (s, vt) = tall_skinny_svd(&mut a.view(), h).unwrap();
+        assert_eq!(vt.dim(), (n, n));
+        for (x, y) in s.iter().zip(&sv) {
+            assert!(
+                (x.to_f64() - y.to_f64()).abs() <= 10.0 * (m * n) as f64 * eps * sv[0].to_f64()
+            );
+        }
+    }
+    let mut bad = a.clone();
+    bad[(40, 5)] = T::from_f64(f64::NAN);
+    assert_eq!(
+        tsqr_r(&mut bad.view(), 7).unwrap_err(),
+        Error::NonFinite { row: 40, col: 5 }
+    );
+}
+
+#[test]
+fn stream_tsqr_matches_in_core() {
+    check_tsqr::<f64>();
+    check_tsqr::<f32>();
+    check_tsqr::<c64>();
+}
