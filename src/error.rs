@@ -168,6 +168,61 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// A `.npy` file's header is missing, truncated or corrupt (out-of-core sources).
+    #[error("{path}: not a valid .npy file: {reason}")]
+    NpyHeader {
+        /// The file.
+        path: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A `.npy` file holds another element type than the one asked for.
+    #[error("{path}: holds {found}, but {expected} was asked for")]
+    WrongDtype {
+        /// The file.
+        path: String,
+        /// The element type asked for (`"f32"`, `"f64"`, `"c32"`, `"c64"`).
+        expected: &'static str,
+        /// The file's type descriptor, as written in its header.
+        found: String,
+    },
+    /// A `.npy` file is shorter than its header says (a truncated copy or an interrupted write).
+    #[error("{path}: {missing} bytes of data are missing (file shorter than its header says)")]
+    FileTooShort {
+        /// The file.
+        path: String,
+        /// Bytes missing.
+        missing: usize,
+    },
+    /// Shards of a row-concatenated matrix have different column counts.
+    #[error("shard {shard} has {found} columns, but shard 0 has {expected}")]
+    ShardMismatch {
+        /// 0-based index of the offending shard.
+        shard: usize,
+        /// Columns of shard 0.
+        expected: usize,
+        /// Columns of this shard.
+        found: usize,
+    },
+    /// An out-of-core source changed between passes (its length or modification time differs
+    /// from when it was opened): results would mix two matrices.
+    #[error("{path} changed between passes: {reason}")]
+    SourceChanged {
+        /// The file (or source description).
+        path: String,
+        /// What changed.
+        reason: String,
+    },
+    /// Reading or writing a file failed.
+    #[error("{path}: {operation} failed: {reason}")]
+    Io {
+        /// The file or directory.
+        path: String,
+        /// What was being done, e.g. `"create output directory"`.
+        operation: &'static str,
+        /// The operating system's message.
+        reason: String,
+    },
 }
 
 /// `Result<T, ndfactor::Error>`.

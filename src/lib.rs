@@ -165,6 +165,7 @@ pub mod lowrank;
 pub mod matfun;
 mod scalar;
 pub mod sparse;
+pub mod stream;
 pub mod tensor;
 pub mod testing;
 pub mod verify;

@@ -34,6 +34,7 @@ pub(crate) mod eigh;
 pub(crate) mod ldlt;
 pub(crate) mod lu;
 pub(crate) mod memory;
+pub(crate) mod mmap;
 pub(crate) mod norm;
 pub(crate) mod qr;
 pub(crate) mod schur;

@@ -17,7 +17,9 @@ use crate::error::{Error, Result};
 use crate::scalar::{RealScalar, Scalar};
 use crate::Svd;
 
+pub(crate) use pca::flip_signs;
 pub use pca::*;
+pub(crate) use randomized::lu_basis;
 pub use randomized::{RandomizedSvd, RandomizedSvdProgress, RandomizedSvdStage};
 pub use solve::{
     cond, cond_with, left_null_space, lstsq, lstsq_with, null_space, pinv, pinv_hermitian,

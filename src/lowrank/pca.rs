@@ -317,7 +317,7 @@ fn standardize<T: Scalar>(
 }
 
 /// Makes the largest-modulus entry (first on ties) of every row real and positive.
-fn flip_signs<T: Scalar>(c: &mut Array2<T>) {
+pub(crate) fn flip_signs<T: Scalar>(c: &mut Array2<T>) {
     let zero = T::Real::from_f64(0.0);
     for mut row in c.rows_mut() {
         let mut jmax = 0;
@@ -591,5 +591,31 @@ impl<T: Scalar> FittedPca<T> {
             }
         }
         Ok(out)
+    }
+}
+
+impl<T: Scalar> FittedPca<T> {
+    /// Assembles a fitted model from parts computed elsewhere (the streamed PCA).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn from_parts(
+        mean: Array1<T>,
+        scale: Option<Array1<T::Real>>,
+        components: Array2<T>,
+        singular_values: Array1<T::Real>,
+        explained_variance: Array1<T::Real>,
+        total_variance: T::Real,
+        n_samples: usize,
+        report: EckartYoung<T::Real>,
+    ) -> Self {
+        FittedPca {
+            mean,
+            scale,
+            components,
+            singular_values,
+            explained_variance,
+            total_variance,
+            n_samples,
+            report,
+        }
     }
 }

@@ -309,7 +309,7 @@ impl RandomizedSvd {
 
 /// `P·L` of `Y = P·L·U` (LU with partial pivoting, `Y` is `m×l` with `m ≥ l`): a basis of
 /// range(Y) with entries of modulus ≤ 1 and a unit diagonal after the row interchanges.
-fn lu_basis<T: Scalar>(y: Array2<T>) -> Result<Array2<T>> {
+pub(crate) fn lu_basis<T: Scalar>(y: Array2<T>) -> Result<Array2<T>> {
     let mut f = crate::layout::into_col_major(y);
     let (m, l) = f.dim();
     debug_assert!(m >= l);

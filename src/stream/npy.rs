@@ -1,0 +1,345 @@
+//! Memory-mapped `.npy` files as row-block sources.
+
+use std::fs::File;
+use std::marker::PhantomData;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use ndarray::ArrayView2;
+use ndarray_npy::{ViewElement, ViewNpyError, ViewNpyExt};
+
+use super::{visit_view_blocks, BlockVisitor, RowBlockSource};
+use crate::error::{Error, Result};
+use crate::scalar::Scalar;
+
+/// A 2-D `.npy` file, memory-mapped, read as row blocks.
+///
+/// Element types: `f32` (`<f4`), `f64` (`<f8`), [`c32`](crate::c32) (`<c8`) and
+/// [`c64`](crate::c64) (`<c16`), little-endian as NumPy writes them on every common machine. The
+/// header is parsed by `ndarray-npy`; the data is never copied: blocks are views of the map.
+///
+/// - **C order** (NumPy's default): a block of `h` rows is one contiguous run of `h·n` values,
+///   so a pass reads the file front to back (the map is advised `MADV_SEQUENTIAL`).
+/// - **F order** (`np.asfortranarray`, or written by Fortran/Julia/R): a block is a strided view,
+///   `n` runs of `h` contiguous values `m` values apart, which BLAS reads directly with leading
+///   dimension `m`. A pass still touches every page once, but in `n` interleaved streams; use
+///   blocks of a few thousand rows (`h·8` bytes per run ≥ a few pages) to keep reads sequential.
+///
+/// The file's length and modification time are recorded when it is opened and checked again at
+/// the start of every pass ([`Error::SourceChanged`]). Do not modify a file while it is read: a
+/// file truncated during a pass makes the reads fault.
+///
+/// ```
+/// use ndarray::array;
+/// use ndfactor::stream::{NpyFile, RowBlockSource};
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("a.npy");
+/// ndarray_npy::write_npy(&path, &array![[1.0f64, 2.0], [3.0, 4.0], [5.0, 6.0]]).unwrap();
+/// let mut f = NpyFile::<f64>::open(&path)?;
+/// assert_eq!(f.shape(), (3, 2));
+/// let mut sum = 0.0;
+/// f.for_each_block(2, &mut |_, b| { sum += b.sum(); Ok(()) })?;
+/// assert_eq!(sum, 21.0); // small integers: exact
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+pub struct NpyFile<T> {
+    path: PathBuf,
+    map: memmap2::Mmap,
+    shape: (usize, usize),
+    fortran: bool,
+    len: u64,
+    modified: Option<SystemTime>,
+    _elem: PhantomData<T>,
+}
+
+impl<T> std::fmt::Debug for NpyFile<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NpyFile")
+            .field("path", &self.path)
+            .field("shape", &self.shape)
+            .field("fortran", &self.fortran)
+            .finish()
+    }
+}
+
+fn io_error(path: &Path, operation: &'static str, e: std::io::Error) -> Error {
+    Error::Io {
+        path: path.display().to_string(),
+        operation,
+        reason: e.to_string(),
+    }
+}
+
+fn map_view_error<T: Scalar>(path: &Path, e: ViewNpyError) -> Error {
+    let p = path.display().to_string();
+    let header = |reason: String| Error::NpyHeader {
+        path: p.clone(),
+        reason,
+    };
+    match e {
+        ViewNpyError::Io(e) => header(format!("truncated header ({e})")),
+        ViewNpyError::ParseHeader(e) => header(e.to_string()),
+        ViewNpyError::InvalidData(e) => header(format!("invalid data: {e}")),
+        ViewNpyError::LengthOverflow => header("the shape's byte length overflows".into()),
+        ViewNpyError::WrongNdim(found, _) => header(match found {
+            Some(d) => format!("a 2-D array is needed, the file holds a {d}-D array"),
+            None => "a 2-D array is needed".into(),
+        }),
+        ViewNpyError::WrongDescriptor(d) => Error::WrongDtype {
+            path: p.clone(),
+            expected: T::NAME,
+            found: d.to_string(),
+        },
+        ViewNpyError::NonNativeEndian => Error::WrongDtype {
+            path: p.clone(),
+            expected: T::NAME,
+            found: "non-native byte order".into(),
+        },
+        ViewNpyError::MisalignedData => header("data not aligned for the element type".into()),
+        ViewNpyError::MissingBytes(missing) => Error::FileTooShort { path: p, missing },
+        ViewNpyError::ExtraBytes(n) => header(format!("{n} bytes after the data")),
+        other => header(other.to_string()),
+    }
+}
+
+fn stamp(path: &Path) -> Result<(u64, Option<SystemTime>)> {
+    let md = std::fs::metadata(path).map_err(|e| io_error(path, "read metadata", e))?;
+    Ok((md.len(), md.modified().ok()))
+}
+
+impl<T: Scalar + ViewElement> NpyFile<T> {
+    /// Opens and maps `path`, parses and checks its header.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the file cannot be opened or mapped; [`Error::NpyHeader`] for a
+    /// missing, truncated or corrupt header, or an array that is not 2-D; [`Error::WrongDtype`]
+    /// when the file holds another element type than `T`; [`Error::FileTooShort`] when the data
+    /// is shorter than the header says.
+    ///
+    /// ```
+    /// use ndfactor::{stream::NpyFile, Error};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let path = dir.path().join("a.npy");
+    /// ndarray_npy::write_npy(&path, &ndarray::Array2::<f32>::zeros((2, 2))).unwrap();
+    /// assert!(matches!(NpyFile::<f64>::open(&path), Err(Error::WrongDtype { expected: "f64", .. })));
+    /// ```
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let file = File::open(path).map_err(|e| io_error(path, "open", e))?;
+        let (len, modified) = stamp(path)?;
+        if len == 0 {
+            return Err(Error::NpyHeader {
+                path: path.display().to_string(),
+                reason: "the file is empty".into(),
+            });
+        }
+        let map = crate::lapack::mmap::map_readonly(&file).map_err(|e| io_error(path, "map", e))?;
+        let (shape, fortran) = {
+            let v = ArrayView2::<T>::view_npy(&map).map_err(|e| map_view_error::<T>(path, e))?;
+            (
+                v.dim(),
+                v.nrows() > 1 && v.ncols() > 1 && v.t().is_standard_layout(),
+            )
+        };
+        Ok(NpyFile {
+            path: path.to_path_buf(),
+            map,
+            shape,
+            fortran,
+            len,
+            modified,
+            _elem: PhantomData,
+        })
+    }
+
+    /// The whole matrix as one view of the map (no copy).
+    ///
+    /// # Errors
+    /// [`Error::SourceChanged`] when the file changed since it was opened.
+    ///
+    /// ```
+    /// # use ndfactor::stream::NpyFile;
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let path = dir.path().join("a.npy");
+    /// ndarray_npy::write_npy(&path, &ndarray::Array2::<f64>::eye(3)).unwrap();
+    /// let f = NpyFile::<f64>::open(&path)?;
+    /// assert_eq!(f.view()?[(1, 1)], 1.0);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn view(&self) -> Result<ArrayView2<'_, T>> {
+        self.check_unchanged()?;
+        ArrayView2::<T>::view_npy(&self.map).map_err(|e| map_view_error::<T>(&self.path, e))
+    }
+
+    /// `true` when the file is in Fortran (column-major) order.
+    ///
+    /// ```
+    /// # use ndfactor::stream::NpyFile;
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let path = dir.path().join("a.npy");
+    /// ndarray_npy::write_npy(&path, &ndarray::Array2::<f64>::zeros((3, 2))).unwrap();
+    /// assert!(!NpyFile::<f64>::open(&path)?.is_fortran_order());
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn is_fortran_order(&self) -> bool {
+        self.fortran
+    }
+
+    /// The file's path.
+    ///
+    /// ```
+    /// # use ndfactor::stream::NpyFile;
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let path = dir.path().join("a.npy");
+    /// ndarray_npy::write_npy(&path, &ndarray::Array2::<f64>::zeros((1, 1))).unwrap();
+    /// assert_eq!(NpyFile::<f64>::open(&path)?.path(), path.as_path());
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Checks that the file's length and modification time are those seen at
+    /// [`open`](Self::open).
+    ///
+    /// # Errors
+    /// [`Error::SourceChanged`] (or [`Error::Io`] when the file is gone).
+    ///
+    /// ```
+    /// # use ndfactor::stream::NpyFile;
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let path = dir.path().join("a.npy");
+    /// ndarray_npy::write_npy(&path, &ndarray::Array2::<f64>::zeros((2, 2))).unwrap();
+    /// let f = NpyFile::<f64>::open(&path)?;
+    /// assert!(f.check_unchanged().is_ok());
+    /// ndarray_npy::write_npy(&path, &ndarray::Array2::<f64>::zeros((3, 2))).unwrap();
+    /// assert!(f.check_unchanged().is_err());
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn check_unchanged(&self) -> Result<()> {
+        let (len, modified) = stamp(&self.path)?;
+        let changed = |reason: String| Error::SourceChanged {
+            path: self.path.display().to_string(),
+            reason,
+        };
+        if len != self.len {
+            return Err(changed(format!("length {} → {len} bytes", self.len)));
+        }
+        if modified != self.modified {
+            return Err(changed("modification time differs".into()));
+        }
+        Ok(())
+    }
+}
+
+impl<T: Scalar + ViewElement> RowBlockSource<T> for NpyFile<T> {
+    fn shape(&self) -> (usize, usize) {
+        self.shape
+    }
+
+    fn for_each_block(&mut self, block_rows: usize, visit: &mut BlockVisitor<'_, T>) -> Result<()> {
+        let v = self.view()?;
+        visit_view_blocks(v, 0, block_rows, visit)
+    }
+}
+
+/// Several `.npy` files concatenated by rows: shard 0's rows, then shard 1's, …; all shards have
+/// the same number of columns. Blocks never span two shards (a block at the end of a shard may
+/// be shorter than `block_rows`). Each shard is an [`NpyFile`] (C or F order, checked for
+/// changes at every pass).
+///
+/// ```
+/// use ndarray::array;
+/// use ndfactor::stream::{NpyShards, RowBlockSource};
+/// let dir = tempfile::tempdir().unwrap();
+/// let (p0, p1) = (dir.path().join("0.npy"), dir.path().join("1.npy"));
+/// ndarray_npy::write_npy(&p0, &array![[1.0f64, 2.0]]).unwrap();
+/// ndarray_npy::write_npy(&p1, &array![[3.0f64, 4.0], [5.0, 6.0]]).unwrap();
+/// let mut s = NpyShards::<f64>::open([&p0, &p1])?;
+/// assert_eq!(s.shape(), (3, 2));
+/// let mut firsts = Vec::new();
+/// s.for_each_block(8, &mut |r0, b| { firsts.push((r0, b[(0, 0)])); Ok(()) })?;
+/// assert_eq!(firsts, vec![(0, 1.0), (1, 3.0)]);
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct NpyShards<T> {
+    shards: Vec<NpyFile<T>>,
+    shape: (usize, usize),
+}
+
+impl<T: Scalar + ViewElement> NpyShards<T> {
+    /// Opens every shard, in order.
+    ///
+    /// # Errors
+    /// Those of [`NpyFile::open`]; [`Error::ShardMismatch`] when a shard's column count differs
+    /// from shard 0's; [`Error::Empty`] for an empty list.
+    ///
+    /// ```
+    /// use ndfactor::{stream::NpyShards, Error};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let (p0, p1) = (dir.path().join("0.npy"), dir.path().join("1.npy"));
+    /// ndarray_npy::write_npy(&p0, &ndarray::Array2::<f64>::zeros((2, 3))).unwrap();
+    /// ndarray_npy::write_npy(&p1, &ndarray::Array2::<f64>::zeros((2, 4))).unwrap();
+    /// assert_eq!(NpyShards::<f64>::open([p0, p1]).unwrap_err(),
+    ///            Error::ShardMismatch { shard: 1, expected: 3, found: 4 });
+    /// ```
+    pub fn open<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Result<Self> {
+        let shards = paths
+            .into_iter()
+            .map(NpyFile::open)
+            .collect::<Result<Vec<_>>>()?;
+        let Some(first) = shards.first() else {
+            return Err(Error::Empty {
+                operation: "NpyShards::open (no shards)",
+            });
+        };
+        let n = first.shape.1;
+        for (i, s) in shards.iter().enumerate() {
+            if s.shape.1 != n {
+                return Err(Error::ShardMismatch {
+                    shard: i,
+                    expected: n,
+                    found: s.shape.1,
+                });
+            }
+        }
+        let m = shards.iter().map(|s| s.shape.0).sum();
+        Ok(NpyShards {
+            shards,
+            shape: (m, n),
+        })
+    }
+
+    /// The shards, in row order.
+    ///
+    /// ```
+    /// # use ndfactor::stream::NpyShards;
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let p = dir.path().join("0.npy");
+    /// ndarray_npy::write_npy(&p, &ndarray::Array2::<f64>::zeros((2, 3))).unwrap();
+    /// assert_eq!(NpyShards::<f64>::open([&p, &p])?.shards().len(), 2);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn shards(&self) -> &[NpyFile<T>] {
+        &self.shards
+    }
+}
+
+impl<T: Scalar + ViewElement> RowBlockSource<T> for NpyShards<T> {
+    fn shape(&self) -> (usize, usize) {
+        self.shape
+    }
+
+    fn for_each_block(&mut self, block_rows: usize, visit: &mut BlockVisitor<'_, T>) -> Result<()> {
+        for s in &self.shards {
+            s.check_unchanged()?;
+        }
+        let mut offset = 0;
+        for s in &self.shards {
+            visit_view_blocks(s.view()?, offset, block_rows, visit)?;
+            offset += s.shape.0;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,491 @@
+//! Randomized SVD over a row-block source.
+
+use std::time::{Duration, Instant};
+
+use ndarray::linalg::general_mat_mul;
+use ndarray::{s, Array1, Array2, ArrayView2, CowArray};
+
+use super::{check_block_finite, FroAccumulator, RowBlockSource};
+use crate::decomp::lu::{floor_log2, scale_pow2};
+use crate::decomp::qr::Qr;
+use crate::decomp::svd::Svd;
+use crate::error::{Error, Result};
+use crate::layout::{check_dims, max_component};
+use crate::lowrank::{lu_basis, scaled_cols, EckartYoung, TruncatedSvd};
+use crate::scalar::{RealScalar, Scalar};
+use crate::{testing, verify};
+
+/// Progress of a streamed algorithm, reported after every block.
+///
+/// ```
+/// use ndfactor::stream::StreamedRandomizedSvd;
+/// let mut a = ndfactor::testing::gaussian::<f64>(20, 6, &mut ndfactor::testing::rng(0));
+/// let mut last = None;
+/// StreamedRandomizedSvd::new(2).power_iterations(1).block_rows(8)
+///     .compute_with_progress(&mut a, |p| last = Some(p))?;
+/// let p = last.unwrap();
+/// assert_eq!((p.pass, p.passes, p.rows_done, p.rows), (4, 4, 20, 20));
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StreamProgress {
+    /// 1-based pass in progress.
+    pub pass: usize,
+    /// Passes planned (a pass may be added: the rescaling pass for data near the overflow or
+    /// underflow limits, or the residual pass when the error formula cancels).
+    pub passes: usize,
+    /// Rows of this pass read so far.
+    pub rows_done: usize,
+    /// Rows per pass, `m`.
+    pub rows: usize,
+    /// Time since this pass started.
+    pub elapsed: Duration,
+}
+
+impl StreamProgress {
+    /// Rows per second in the current pass (0 before any time has passed).
+    ///
+    /// ```
+    /// use ndfactor::stream::StreamProgress;
+    /// let p = StreamProgress { pass: 1, passes: 3, rows_done: 500, rows: 1000,
+    ///                          elapsed: std::time::Duration::from_secs(2) };
+    /// assert_eq!(p.rows_per_second(), 250.0);
+    /// ```
+    pub fn rows_per_second(&self) -> f64 {
+        let t = self.elapsed.as_secs_f64();
+        if t > 0.0 {
+            self.rows_done as f64 / t
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Randomized truncated SVD of a matrix read in row blocks ([`RowBlockSource`]), the streamed
+/// twin of [`RandomizedSvd`](crate::RandomizedSvd).
+///
+/// The same algorithm, step by step: the same Gaussian `Ω` (`n×l`, `l = min(k + p, m, n)`) from
+/// the same seed, the same power-of-two scaling (decided from `max |a_ij|` found in the first
+/// pass; data inside `[2^-250, 2^250]` (f32: `[2^-30, 2^30]`) is never scaled, otherwise the
+/// first pass is repeated on the scaled blocks), `Y = A·Ω`, `q` power iterations with LU
+/// re-normalisation after each product, QR after the last, `B = Qᴴ·A`, SVD of `B`. Every
+/// product with `A` is one pass: `Y = A·X` fills `Y`'s rows block by block, `Z = Aᴴ·Y` sums
+/// `Aᵢᴴ·Yᵢ`. Passes: `2q + 2`, plus one when the error formula would cancel (or when
+/// [`exact_error`](Self::exact_error) asks for the residual).
+///
+/// Same seed and same matrix give the in-core result **to rounding**: block products sum in
+/// another order than one large product, so the results differ by a few units of rounding
+/// amplified by the conditioning of the problem: singular values agree to about
+/// `σ₁·(m + n)·l·ε`, and singular subspaces with a gap agree to that over the gap.
+///
+/// Memory: `Y` and `Q` (`m×l`), `Z` and `B` (`n×l`), one block (`block_rows×n`, only copied
+/// when scaled or complex) — `O((m + n)·l + block_rows·n)` values, independent of how the source
+/// stores its data.
+///
+/// The report is that of the in-core version: `‖A‖_F` is accumulated in the first pass, and the
+/// Frobenius error of the returned factors is exact (`√(‖A‖_F² − Σ_{i≤k} σ̃ᵢ²)`, or the residual
+/// `‖A − U·Σ·Vᴴ‖_F` in one more pass when that difference cancels).
+///
+/// # Errors
+/// [`Error::InvalidRank`] for `k > min(m, n)`; [`Error::NonFinite`] with the global row and
+/// column of the first NaN/∞ met; the source's errors ([`Error::SourceChanged`], I/O); those of
+/// [`Qr`] and [`Svd`].
+///
+/// ```
+/// use ndfactor::{stream::StreamedRandomizedSvd, testing, RandomizedSvd};
+/// let s: Vec<f64> = (0..30).map(|i| 0.5f64.powi(i)).collect();
+/// let a = testing::with_singular_values::<f64>(80, 30, &s, &mut testing::rng(1));
+/// let streamed = StreamedRandomizedSvd::new(4).seed(3).block_rows(7).compute(&mut a.view())?;
+/// let in_core = RandomizedSvd::new(4).seed(3).compute(&a)?;
+/// for (x, y) in streamed.s().iter().zip(in_core.s()) {
+///     assert!((x - y).abs() < 80.0 * 14.0 * f64::EPSILON);
+/// }
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct StreamedRandomizedSvd {
+    k: usize,
+    oversamples: usize,
+    power_iterations: Option<usize>,
+    seed: u64,
+    block_rows: usize,
+    exact_error: bool,
+}
+
+impl StreamedRandomizedSvd {
+    /// Target rank `k`; 10 oversamples, automatic power iterations (as
+    /// [`RandomizedSvd`](crate::RandomizedSvd)), seed 0, blocks of 4096 rows.
+    ///
+    /// ```
+    /// # use ndfactor::stream::StreamedRandomizedSvd;
+    /// let t = StreamedRandomizedSvd::new(1).compute(&mut ndarray::array![[2.0f64, 0.0], [0.0, 1.0]])?;
+    /// assert!((t.s()[0] - 2.0).abs() < 4.0 * f64::EPSILON);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn new(k: usize) -> Self {
+        StreamedRandomizedSvd {
+            k,
+            oversamples: 10,
+            power_iterations: None,
+            seed: 0,
+            block_rows: 4096,
+            exact_error: false,
+        }
+    }
+
+    /// Oversampling `p`.
+    ///
+    /// ```
+    /// # use ndfactor::stream::StreamedRandomizedSvd;
+    /// let t = StreamedRandomizedSvd::new(1).oversamples(0).compute(&mut ndarray::Array2::<f64>::eye(3))?;
+    /// assert_eq!(t.rank(), 1);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn oversamples(mut self, p: usize) -> Self {
+        self.oversamples = p;
+        self
+    }
+
+    /// Power iterations `q` (each costs two passes).
+    ///
+    /// ```
+    /// # use ndfactor::stream::StreamedRandomizedSvd;
+    /// let mut passes = 0;
+    /// StreamedRandomizedSvd::new(1).power_iterations(3)
+    ///     .compute_with_progress(&mut ndarray::Array2::<f64>::eye(3), |p| passes = p.passes)?;
+    /// assert_eq!(passes, 8);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn power_iterations(mut self, q: usize) -> Self {
+        self.power_iterations = Some(q);
+        self
+    }
+
+    /// Seed of `Ω` (the in-core [`RandomizedSvd`](crate::RandomizedSvd) with the same seed draws
+    /// the same `Ω`).
+    ///
+    /// ```
+    /// # use ndfactor::stream::StreamedRandomizedSvd;
+    /// let a = ndfactor::testing::gaussian::<f64>(9, 5, &mut ndfactor::testing::rng(0));
+    /// let x = StreamedRandomizedSvd::new(2).seed(4).compute(&mut a.view())?;
+    /// let y = StreamedRandomizedSvd::new(2).seed(4).compute(&mut a.view())?;
+    /// assert_eq!(x.s(), y.s()); // same seed, same blocks, same thread count: same bits
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Rows per block (`0` is taken as 1). Larger blocks make faster products; memory grows by
+    /// `block_rows·n` values.
+    ///
+    /// ```
+    /// # use ndfactor::stream::StreamedRandomizedSvd;
+    /// let t = StreamedRandomizedSvd::new(1).block_rows(1).compute(&mut ndarray::Array2::<f64>::eye(3))?;
+    /// assert!((t.s()[0] - 1.0).abs() < 4.0 * f64::EPSILON);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn block_rows(mut self, rows: usize) -> Self {
+        self.block_rows = rows.max(1);
+        self
+    }
+
+    /// Always measure the achieved `‖A − U·Σ·Vᴴ‖_F` in one extra pass, instead of only when the
+    /// exact formula cancels.
+    ///
+    /// ```
+    /// # use ndfactor::stream::StreamedRandomizedSvd;
+    /// let mut a = ndarray::array![[3.0f64, 0.0], [0.0, 4.0], [0.0, 0.0]];
+    /// let t = StreamedRandomizedSvd::new(1).exact_error(true).compute(&mut a)?;
+    /// assert!((t.report().frobenius_error - 3.0).abs() < 16.0 * f64::EPSILON);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn exact_error(mut self, yes: bool) -> Self {
+        self.exact_error = yes;
+        self
+    }
+
+    /// Runs the algorithm on `src`.
+    ///
+    /// # Errors
+    /// See the type.
+    ///
+    /// ```
+    /// # use ndfactor::stream::StreamedRandomizedSvd;
+    /// assert!(StreamedRandomizedSvd::new(3).compute(&mut ndarray::Array2::<f64>::eye(2)).is_err());
+    /// ```
+    pub fn compute<T, Src>(&self, src: &mut Src) -> Result<TruncatedSvd<T>>
+    where
+        T: Scalar,
+        Src: RowBlockSource<T> + ?Sized,
+    {
+        self.compute_with_progress(src, |_| {})
+    }
+
+    /// Runs the algorithm on `src`, calling `progress` after every block of every pass.
+    ///
+    /// # Errors
+    /// See the type.
+    ///
+    /// ```
+    /// # use ndfactor::stream::StreamedRandomizedSvd;
+    /// let mut calls = 0;
+    /// StreamedRandomizedSvd::new(1).power_iterations(0).block_rows(2)
+    ///     .compute_with_progress(&mut ndarray::Array2::<f64>::eye(3), |_| calls += 1)?;
+    /// assert_eq!(calls, 4); // 2 passes of 2 blocks
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn compute_with_progress<T, Src, F>(
+        &self,
+        src: &mut Src,
+        mut progress: F,
+    ) -> Result<TruncatedSvd<T>>
+    where
+        T: Scalar,
+        Src: RowBlockSource<T> + ?Sized,
+        F: FnMut(StreamProgress),
+    {
+        let (m, n) = src.shape();
+        let kmax = m.min(n);
+        let k = self.k;
+        if k > kmax {
+            return Err(Error::InvalidRank { k, max: kmax });
+        }
+        let zero = T::Real::from_f64(0.0);
+        let one = T::Real::from_f64(1.0);
+        let l = (k + self.oversamples).min(kmax);
+        check_dims(m, l)?;
+        check_dims(l, n)?;
+        let q = if k == 0 {
+            0
+        } else {
+            self.power_iterations
+                .unwrap_or(if (k as f64) < 0.1 * kmax as f64 { 7 } else { 4 })
+        };
+        let br = self.block_rows;
+        let mut pass = 0;
+        let mut passes = if k == 0 { 1 } else { 2 * q + 2 };
+        // One pass with progress reports; `f(row0, block)`.
+        let mut run = |src: &mut Src,
+                       passes: usize,
+                       f: &mut dyn FnMut(usize, ArrayView2<'_, T>) -> Result<()>|
+         -> Result<()> {
+            pass += 1;
+            let start = Instant::now();
+            let mut done = 0;
+            src.for_each_block(br, &mut |r0, b| {
+                f(r0, b)?;
+                done += b.nrows();
+                progress(StreamProgress {
+                    pass,
+                    passes,
+                    rows_done: done,
+                    rows: m,
+                    elapsed: start.elapsed(),
+                });
+                Ok(())
+            })?;
+            if done != m {
+                return Err(Error::DimensionMismatch {
+                    operation: "row-block source: rows in a pass",
+                    expected: m,
+                    found: done,
+                });
+            }
+            Ok(())
+        };
+
+        let omega: Array2<T> = if k == 0 {
+            Array2::zeros((n, 0))
+        } else {
+            testing::gaussian(n, l, &mut testing::rng(self.seed))
+        };
+        // Pass 1: finiteness, max |a_ij|, ‖A‖_F and Y = A·Ω, unscaled.
+        let mut y = Array2::<T>::zeros((m, l));
+        let mut amax = zero;
+        let mut fro = FroAccumulator::new();
+        let first = |y: &mut Array2<T>,
+                     amax: &mut T::Real,
+                     fro: &mut FroAccumulator<T::Real>,
+                     e: i32,
+                     r0: usize,
+                     b: ArrayView2<'_, T>|
+         -> Result<()> {
+            check_block_finite(r0, &b)?;
+            let b = scaled(b, e);
+            let bm = max_component(&b);
+            if bm > *amax {
+                *amax = bm;
+            }
+            fro.add(verify::norm_fro(&b));
+            let h = b.nrows();
+            general_mat_mul(
+                T::one(),
+                &b,
+                &omega,
+                T::zero(),
+                &mut y.slice_mut(s![r0..r0 + h, ..]),
+            );
+            Ok(())
+        };
+        run(src, passes, &mut |r0, b| {
+            first(&mut y, &mut amax, &mut fro, 0, r0, b)
+        })?;
+        let window = if T::eps().to_f64() > 1e-10 { 30 } else { 250 };
+        let e = if amax > zero {
+            let t = floor_log2(amax.to_f64());
+            if t.abs() > window {
+                t
+            } else {
+                0
+            }
+        } else {
+            0
+        };
+        if e != 0 {
+            // Exactly as in core: the scaled matrix 2^-e·A, in one more pass.
+            passes += 1;
+            amax = zero;
+            fro = FroAccumulator::new();
+            run(src, passes, &mut |r0, b| {
+                first(&mut y, &mut amax, &mut fro, e, r0, b)
+            })?;
+        }
+        let fa = fro.norm();
+        let unscale = |x: T::Real| scale_pow2(T::from_real(x), e).re();
+        if k == 0 {
+            let f = unscale(fa);
+            let rep = EckartYoung {
+                rank: 0,
+                spectral_error: zero,
+                frobenius_error: f,
+                relative_frobenius_error: if f > zero { one } else { zero },
+                energy_retained: if f > zero { zero } else { one },
+                stored_values: 0,
+                dense_values: m * n,
+                estimated: true,
+            };
+            return Ok(TruncatedSvd::from_parts(
+                Array2::zeros((m, 0)),
+                Array1::zeros(0),
+                Array2::zeros((0, n)),
+                rep,
+            ));
+        }
+
+        let normalise = |y: Array2<T>, is_last: bool| -> Result<Array2<T>> {
+            if is_last {
+                Ok(Qr::from_owned(y)?.q())
+            } else {
+                lu_basis(y)
+            }
+        };
+        y = normalise(y, q == 0)?;
+        for i in 0..q {
+            // Z = Aᴴ·Y, one pass.
+            let mut z = Array2::<T>::zeros((n, l));
+            run(src, passes, &mut |r0, b| {
+                let b = scaled(b, e);
+                let yi = y.slice(s![r0..r0 + b.nrows(), ..]);
+                if T::IS_COMPLEX {
+                    let bh = b.t().mapv(|x| x.conj());
+                    general_mat_mul(T::one(), &bh, &yi, T::one(), &mut z);
+                } else {
+                    general_mat_mul(T::one(), &b.t(), &yi, T::one(), &mut z);
+                }
+                Ok(())
+            })?;
+            let z = lu_basis(z)?;
+            // Y = A·Z, one pass.
+            let mut yn = Array2::<T>::zeros((m, l));
+            run(src, passes, &mut |r0, b| {
+                let b = scaled(b, e);
+                let h = b.nrows();
+                general_mat_mul(
+                    T::one(),
+                    &b,
+                    &z,
+                    T::zero(),
+                    &mut yn.slice_mut(s![r0..r0 + h, ..]),
+                );
+                Ok(())
+            })?;
+            y = normalise(yn, i + 1 == q)?;
+        }
+        let qm = y;
+        // B = Qᴴ·A, one pass.
+        let mut bmat = Array2::<T>::zeros((l, n));
+        run(src, passes, &mut |r0, b| {
+            let b = scaled(b, e);
+            let qh = qm.slice(s![r0..r0 + b.nrows(), ..]).t().mapv(|x| x.conj());
+            general_mat_mul(T::one(), &qh, &b, T::one(), &mut bmat);
+            Ok(())
+        })?;
+        let svd = Svd::from_owned(bmat)?;
+        let sb = svd.s();
+        let u = qm.dot(&svd.u().slice(s![.., ..k]));
+        let sk: Array1<T::Real> = sb.slice(s![..k]).mapv(unscale);
+        if !sk.iter().all(|x| x.is_finite()) {
+            return Err(Error::NumericalBreakdown {
+                routine: "StreamedRandomizedSvd",
+            });
+        }
+        let sk_scaled: Array1<T::Real> = sb.slice(s![..k]).to_owned();
+        let vt = svd.vt().slice(s![..k, ..]).to_owned();
+
+        let (frob, rel) = if fa == zero {
+            (zero, zero)
+        } else {
+            let kept = sk_scaled.iter().fold(zero, |acc, &x| {
+                let r = x / fa;
+                acc + r * r
+            });
+            let diff = one - kept;
+            if self.exact_error || diff < T::eps().sqrt() {
+                // ‖A − U·Σ·Vᴴ‖_F, one more pass.
+                passes += 1;
+                let us = scaled_cols(&u, &sk_scaled);
+                let mut acc = FroAccumulator::new();
+                run(src, passes, &mut |r0, b| {
+                    let b = scaled(b, e);
+                    let h = b.nrows();
+                    let mut r = b.to_owned();
+                    general_mat_mul(
+                        -T::one(),
+                        &us.slice(s![r0..r0 + h, ..]),
+                        &vt,
+                        T::one(),
+                        &mut r,
+                    );
+                    acc.add(verify::norm_fro(&r));
+                    Ok(())
+                })?;
+                let f = acc.norm();
+                (f, f / fa)
+            } else {
+                (fa * diff.sqrt(), diff.sqrt())
+            }
+        };
+        let rep = EckartYoung {
+            rank: k,
+            spectral_error: unscale(sb.get(k).copied().unwrap_or(zero)),
+            frobenius_error: unscale(frob),
+            relative_frobenius_error: rel,
+            energy_retained: (one - rel * rel).max(zero),
+            stored_values: (m + n + 1) * k,
+            dense_values: m * n,
+            estimated: true,
+        };
+        Ok(TruncatedSvd::from_parts(u, sk, vt, rep))
+    }
+}
+
+/// The block as is (`e = 0`) or scaled by the exact power of two `2^-e`.
+fn scaled<T: Scalar>(b: ArrayView2<'_, T>, e: i32) -> CowArray<'_, T, ndarray::Ix2> {
+    if e == 0 {
+        CowArray::from(b)
+    } else {
+        CowArray::from(b.mapv(|x| scale_pow2(x, -e)))
+    }
+}

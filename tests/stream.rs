@@ -1,0 +1,507 @@
+//! Out-of-core sources and streamed algorithms (`ndfactor::stream`), against their in-core twins.
+
+use std::path::Path;
+
+use ndarray::{s, Array2, ArrayView2, ShapeBuilder};
+use ndarray_npy::{write_npy, WritableElement};
+use ndfactor::stream::{FnSource, NpyFile, NpyShards, RowBlockSource, StreamedRandomizedSvd};
+use ndfactor::{c64, testing, Error, RandomizedSvd, RealScalar, Scalar};
+
+/// Reassembles a source from its blocks, checking that blocks are consecutive and at most
+/// `h` rows.
+fn collect<T: Scalar, S: RowBlockSource<T> + ?Sized>(src: &mut S, h: usize) -> Array2<T> {
+    let (m, n) = src.shape();
+    let mut out = Array2::<T>::zeros((m, n));
+    let mut next = 0;
+    src.for_each_block(h, &mut |r0, b| {
+        assert_eq!(r0, next, "blocks are consecutive");
+        assert!(b.nrows() >= 1 && b.nrows() <= h.max(1));
+        out.slice_mut(s![r0..r0 + b.nrows(), ..]).assign(&b);
+        next += b.nrows();
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(next, m);
+    out
+}
+
+fn fortran<T: Scalar>(a: &Array2<T>) -> Array2<T> {
+    let mut f = Array2::<T>::zeros(a.dim().f());
+    f.assign(a);
+    f
+}
+
+fn write<T: WritableElement + Scalar>(dir: &Path, name: &str, a: &Array2<T>) -> std::path::PathBuf {
+    let p = dir.join(name);
+    write_npy(&p, a).unwrap();
+    p
+}
+
+// Blocks are copies of the data: reassembly is exact by construction, so `assert_eq!` is right.
+#[test]
+fn stream_sources_reassemble_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let a: Array2<f64> = testing::gaussian(23, 5, &mut testing::rng(1));
+    let af = fortran(&a);
+    let pc = write(dir.path(), "c.npy", &a);
+    let pf = write(dir.path(), "f.npy", &af);
+    assert!(!NpyFile::<f64>::open(&pc).unwrap().is_fortran_order());
+    assert!(NpyFile::<f64>::open(&pf).unwrap().is_fortran_order());
+    for h in [0, 1, 7, 23, 100] {
+        assert_eq!(collect(&mut a.view(), h), a);
+        assert_eq!(collect(&mut af.clone(), h), a);
+        assert_eq!(
+            collect(&mut a.slice(s![..;-1, ..]), h),
+            a.slice(s![..;-1, ..])
+        );
+        assert_eq!(collect(&mut NpyFile::<f64>::open(&pc).unwrap(), h), a);
+        assert_eq!(collect(&mut NpyFile::<f64>::open(&pf).unwrap(), h), a);
+        let mut fs = FnSource::new(23, 5, |r0, rows| {
+            Ok(a.slice(s![r0..r0 + rows, ..]).to_owned())
+        });
+        assert_eq!(collect(&mut fs, h), a);
+    }
+    // Shards (one in F order), blocks never crossing a shard boundary.
+    let p0 = write(dir.path(), "s0.npy", &a.slice(s![..10, ..]).to_owned());
+    let p1 = write(
+        dir.path(),
+        "s1.npy",
+        &fortran(&a.slice(s![10..11, ..]).to_owned()),
+    );
+    let p2 = write(dir.path(), "s2.npy", &a.slice(s![11.., ..]).to_owned());
+    let mut sh = NpyShards::<f64>::open([&p0, &p1, &p2]).unwrap();
+    assert_eq!(sh.shape(), (23, 5));
+    for h in [1, 7, 100] {
+        assert_eq!(collect(&mut sh, h), a);
+    }
+    // f32 and complex files.
+    let a32: Array2<f32> = testing::gaussian(9, 4, &mut testing::rng(2));
+    let p = write(dir.path(), "a32.npy", &a32);
+    assert_eq!(collect(&mut NpyFile::<f32>::open(&p).unwrap(), 4), a32);
+    let ac: Array2<c64> = testing::gaussian(9, 4, &mut testing::rng(3));
+    let p = write(dir.path(), "ac.npy", &fortran(&ac));
+    assert_eq!(collect(&mut NpyFile::<c64>::open(&p).unwrap(), 4), ac);
+}
+
+#[test]
+fn stream_bad_files_give_typed_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let a: Array2<f64> = testing::gaussian(6, 3, &mut testing::rng(4));
+    let good = write(dir.path(), "good.npy", &a);
+    let bytes = std::fs::read(&good).unwrap();
+
+    let p = dir.path().join("corrupt.npy");
+    std::fs::write(&p, b"this is not a numpy file at all, not even close").unwrap();
+    assert!(matches!(
+        NpyFile::<f64>::open(&p),
+        Err(Error::NpyHeader { .. })
+    ));
+
+    let p = dir.path().join("trunc_header.npy");
+    std::fs::write(&p, &bytes[..20]).unwrap();
+    assert!(matches!(
+        NpyFile::<f64>::open(&p),
+        Err(Error::NpyHeader { .. })
+    ));
+
+    let p = dir.path().join("empty.npy");
+    std::fs::write(&p, b"").unwrap();
+    assert!(matches!(
+        NpyFile::<f64>::open(&p),
+        Err(Error::NpyHeader { .. })
+    ));
+
+    let p = dir.path().join("short.npy");
+    std::fs::write(&p, &bytes[..bytes.len() - 12]).unwrap();
+    assert_eq!(
+        NpyFile::<f64>::open(&p).unwrap_err(),
+        Error::FileTooShort {
+            path: p.display().to_string(),
+            missing: 12
+        }
+    );
+
+    match NpyFile::<f32>::open(&good) {
+        Err(Error::WrongDtype {
+            expected, found, ..
+        }) => {
+            assert_eq!(expected, "f32");
+            assert!(found.contains("f8"), "{found}");
+        }
+        other => panic!("expected WrongDtype, got {other:?}"),
+    }
+    let p = write(dir.path(), "three_d.npy", &a);
+    let a3 = ndarray::Array3::<f64>::zeros((2, 2, 2));
+    write_npy(&p, &a3).unwrap();
+    assert!(matches!(
+        NpyFile::<f64>::open(&p),
+        Err(Error::NpyHeader { .. })
+    ));
+
+    assert!(matches!(
+        NpyFile::<f64>::open(dir.path().join("missing.npy")),
+        Err(Error::Io { .. })
+    ));
+
+    let q = write(dir.path(), "wide.npy", &Array2::<f64>::zeros((2, 4)));
+    assert_eq!(
+        NpyShards::<f64>::open([&good, &q]).unwrap_err(),
+        Error::ShardMismatch {
+            shard: 1,
+            expected: 3,
+            found: 4
+        }
+    );
+    assert!(matches!(
+        NpyShards::<f64>::open(Vec::<&Path>::new()),
+        Err(Error::Empty { .. })
+    ));
+
+    // Changed between passes: a different length is always detected.
+    let p = write(dir.path(), "changing.npy", &a);
+    let mut f = NpyFile::<f64>::open(&p).unwrap();
+    collect(&mut f, 2);
+    write_npy(&p, &Array2::<f64>::zeros((7, 3))).unwrap();
+    assert!(matches!(
+        f.for_each_block(2, &mut |_, _| Ok(())),
+        Err(Error::SourceChanged { .. })
+    ));
+    assert!(matches!(
+        StreamedRandomizedSvd::new(1).compute(&mut f),
+        Err(Error::SourceChanged { .. })
+    ));
+}
+
+#[test]
+fn stream_rsvd_input_errors() {
+    let mut a: Array2<f64> = testing::gaussian(12, 5, &mut testing::rng(5));
+    a[(9, 3)] = f64::NAN;
+    for h in [1, 4, 100] {
+        assert_eq!(
+            StreamedRandomizedSvd::new(2)
+                .block_rows(h)
+                .compute(&mut a.view())
+                .unwrap_err(),
+            Error::NonFinite { row: 9, col: 3 }
+        );
+    }
+    // Mid-stream in a file, an infinity in the second shard: global row.
+    let dir = tempfile::tempdir().unwrap();
+    a[(9, 3)] = 1.0;
+    let mut b = a.clone();
+    b[(2, 1)] = f64::INFINITY;
+    let p0 = write(dir.path(), "0.npy", &a);
+    let p1 = write(dir.path(), "1.npy", &b);
+    let mut sh = NpyShards::<f64>::open([p0, p1]).unwrap();
+    assert!(matches!(
+        StreamedRandomizedSvd::new(2).block_rows(5).compute(&mut sh),
+        Err(Error::NonFinite { row: 14, col: 1 })
+    ));
+    assert!(matches!(
+        StreamedRandomizedSvd::new(6).compute(&mut a.view()),
+        Err(Error::InvalidRank { k: 6, max: 5 })
+    ));
+    // A closure producing the wrong shape.
+    let mut bad = FnSource::new(4, 3, |_, rows| Ok(Array2::<f64>::zeros((rows, 2))));
+    assert!(matches!(
+        StreamedRandomizedSvd::new(1).compute(&mut bad),
+        Err(Error::DimensionMismatch { .. })
+    ));
+    // Empty matrices: rank 0 is the defined answer (as in core), rank 1 is out of range.
+    let mut e = Array2::<f64>::zeros((0, 4));
+    let t = StreamedRandomizedSvd::new(0).compute(&mut e).unwrap();
+    assert_eq!((t.rank(), t.u().dim(), t.vt().dim()), (0, (0, 0), (0, 4)));
+    assert!(matches!(
+        StreamedRandomizedSvd::new(1).compute(&mut e),
+        Err(Error::InvalidRank { k: 1, max: 0 })
+    ));
+}
+
+/// ‖(I − U₁U₁ᴴ)·U₂‖_F: √Σ sin²θᵢ over the principal angles between the two column spaces.
+fn sin_angles<T: Scalar>(u1: ArrayView2<T>, u2: ArrayView2<T>) -> f64 {
+    let u1h = u1.t().mapv(|x| x.conj());
+    let p = &u2 - &u1.dot(&u1h.dot(&u2));
+    p.iter().map(|x| x.abs_sqr().to_f64()).sum::<f64>().sqrt()
+}
+
+/// Streamed against in-core, same seed. Both compute the same sequence of products; the block
+/// products sum each entry in the same order as one large ?gemm would not necessarily, so the
+/// difference is rounding: each product perturbs by ≲ n·ε·‖A‖ relative, amplified by nothing
+/// worse than the (well-separated, geometric) spectrum's conditioning. We allow
+/// |σ̃ᵢ − σ̂ᵢ| ≤ 10·(m + n)·l·ε·σ₁ and sin θ ≤ 10·(m + n)·l·ε·σ₁/gap with gap = σ_k − σ_{k+1}.
+fn check_against_in_core<T: Scalar + WritableElement + ndarray_npy::ViewElement>(seed: u64) {
+    let (m, n, k, p) = (60, 17, 4, 3);
+    let sv: Vec<T::Real> = (0..n)
+        .map(|i| T::Real::from_f64(0.6f64.powi(i as i32)))
+        .collect();
+    let a = testing::with_singular_values::<T>(m, n, &sv, &mut testing::rng(seed));
+    let dir = tempfile::tempdir().unwrap();
+    let pc = write(dir.path(), "c.npy", &a);
+    let pf = write(dir.path(), "f.npy", &fortran(&a));
+    let eps = T::eps().to_f64();
+    let l = k + p;
+    let tol = 10.0 * ((m + n) * l) as f64 * eps;
+    let gap = 0.6f64.powi(k as i32 - 1) - 0.6f64.powi(k as i32);
+    for q in [0, 2] {
+        let rc = RandomizedSvd::new(k)
+            .oversamples(p)
+            .power_iterations(q)
+            .seed(seed)
+            .compute(&a)
+            .unwrap();
+        for h in [1, 7, 1000] {
+            let b = StreamedRandomizedSvd::new(k)
+                .oversamples(p)
+                .power_iterations(q)
+                .seed(seed)
+                .block_rows(h);
+            let mut fc = NpyFile::<T>::open(&pc).unwrap();
+            let mut ff = NpyFile::<T>::open(&pf).unwrap();
+            let results = [
+                b.compute(&mut a.view()).unwrap(),
+                b.compute(&mut fc).unwrap(),
+                b.compute(&mut ff).unwrap(),
+            ];
+            for rs in &results {
+                for (x, y) in rs.s().iter().zip(rc.s()) {
+                    let d = (x.to_f64() - y.to_f64()).abs();
+                    assert!(d <= tol, "{} q={q} h={h}: |Δσ| = {d:e} > {tol:e}", T::NAME);
+                }
+                let su = sin_angles(rs.u(), rc.u());
+                let v1 = rs.vt().t().mapv(|x| x.conj());
+                let v2 = rc.vt().t().mapv(|x| x.conj());
+                let sv_ = sin_angles(v1.view(), v2.view());
+                assert!(
+                    su <= tol / gap && sv_ <= tol / gap,
+                    "{} q={q} h={h}: sin θ {su:e} {sv_:e}",
+                    T::NAME
+                );
+                let (r1, r2) = (rs.report(), rc.report());
+                let df = (r1.frobenius_error.to_f64() - r2.frobenius_error.to_f64()).abs();
+                assert!(df <= tol, "{} frobenius error differs by {df:e}", T::NAME);
+                assert_eq!(r1.rank, k);
+            }
+        }
+    }
+}
+
+#[test]
+fn stream_rsvd_matches_in_core_f64() {
+    check_against_in_core::<f64>(11);
+}
+
+#[test]
+fn stream_rsvd_matches_in_core_f32() {
+    check_against_in_core::<f32>(12);
+}
+
+#[test]
+fn stream_rsvd_matches_in_core_c64() {
+    check_against_in_core::<c64>(13);
+}
+
+/// Data far outside the scaling window: the first pass is repeated on 2^-e·A, exactly as the
+/// in-core version scales, and the results agree with the in-core ones (relative to σ₁).
+#[test]
+fn stream_rsvd_scales_extreme_data_as_in_core() {
+    let sv: Vec<f64> = (0..8).map(|i| 1e300 * 0.5f64.powi(i)).collect();
+    let a = testing::with_singular_values::<f64>(30, 8, &sv, &mut testing::rng(7));
+    let rc = RandomizedSvd::new(2).seed(1).compute(&a).unwrap();
+    let mut passes = 0;
+    let rs = StreamedRandomizedSvd::new(2)
+        .seed(1)
+        .block_rows(7)
+        .compute_with_progress(&mut a.view(), |p| passes = p.passes)
+        .unwrap();
+    // Automatic q = 4 (k = 2 is not below 0.1·min(m, n)): 2q + 2 passes plus the rescaling one.
+    assert_eq!(passes, 2 * 4 + 2 + 1, "one rescaling pass");
+    let tol = 10.0 * (38 * 8) as f64 * f64::EPSILON * 1e300;
+    for (x, y) in rs.s().iter().zip(rc.s()) {
+        assert!((x - y).abs() <= tol, "{x:e} vs {y:e}");
+    }
+}
+
+/// The report's exact Frobenius error equals the measured residual (extra pass).
+#[test]
+fn stream_rsvd_exact_error_pass_matches_formula() {
+    let sv: Vec<f64> = (0..10).map(|i| 0.7f64.powi(i)).collect();
+    let a = testing::with_singular_values::<f64>(40, 10, &sv, &mut testing::rng(8));
+    let b = StreamedRandomizedSvd::new(3).seed(2).block_rows(7);
+    let formula = b.compute(&mut a.view()).unwrap().report();
+    let measured = b.exact_error(true).compute(&mut a.view()).unwrap();
+    let direct = ndfactor::verify::norm_fro(&(&a - &measured.to_dense()));
+    let tol = 10.0 * 50.0 * f64::EPSILON * sv[0] / formula.frobenius_error;
+    assert!((measured.report().frobenius_error / direct - 1.0).abs() <= tol);
+    // The formula √(‖A‖² − Σσ̃²) loses ≈ ε·‖A‖²/err² relative to the residual.
+    let ftol = 10.0 * 50.0 * f64::EPSILON * (sv[0] / formula.frobenius_error).powi(2);
+    assert!((formula.frobenius_error / direct - 1.0).abs() <= ftol);
+}
+
+/// Streamed PCA against the in-core randomized PCA, same seed: means agree to n·ε·max|x|
+/// (block merges against the corrected two-pass sum), explained variances to
+/// 10·(n + p)·l·ε relative to the largest, components (signs fixed the same way) to that over
+/// the gap.
+fn check_pca<T: Scalar + WritableElement + ndarray_npy::ViewElement>(scaling: ndfactor::Scaling) {
+    use ndfactor::{stream::StreamedPca, Pca, PcaSolver, Rank};
+    let (n, p, k) = (70, 9, 3);
+    let sv: Vec<T::Real> = (0..p)
+        .map(|i| T::Real::from_f64(0.5f64.powi(i as i32)))
+        .collect();
+    let mut x = testing::with_singular_values::<T>(n, p, &sv, &mut testing::rng(21));
+    // Offsets and column scales so that centring and scaling matter.
+    for (j, mut col) in x.columns_mut().into_iter().enumerate() {
+        let (off, sc) = (T::from_f64(3.0 - j as f64), T::from_f64(1.0 + j as f64));
+        col.mapv_inplace(|v| v * sc + off);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pf = write(dir.path(), "x.npy", &fortran(&x));
+    let c = Pca::new(Rank::Fixed(k))
+        .scale(scaling)
+        .solver(PcaSolver::Randomized {
+            oversamples: 4,
+            power_iterations: Some(2),
+            seed: 9,
+        })
+        .fit(&x)
+        .unwrap();
+    let exact = Pca::new(Rank::Fixed(p)).scale(scaling).fit(&x).unwrap();
+    let eps = T::eps().to_f64();
+    let tol = 10.0 * ((n + p) * (k + 4)) as f64 * eps;
+    for h in [1, 7, 1000] {
+        let b = StreamedPca::new(k)
+            .scale(scaling)
+            .oversamples(4)
+            .power_iterations(2)
+            .seed(9)
+            .block_rows(h);
+        let mut f = NpyFile::<T>::open(&pf).unwrap();
+        for s in [b.fit(&mut x.view()).unwrap(), b.fit(&mut f).unwrap()] {
+            let xmax = 3.0 + 9.0 * 2.0;
+            for (a, bb) in s.mean().iter().zip(c.mean()) {
+                assert!((*a - *bb).abs().to_f64() <= 10.0 * n as f64 * eps * xmax);
+            }
+            let ev0 = c.explained_variance()[0].to_f64();
+            for (a, bb) in s.explained_variance().iter().zip(c.explained_variance()) {
+                let d = (a.to_f64() - bb.to_f64()).abs();
+                assert!(d <= tol * ev0, "{} h={h}: Δvar {d:e}", T::NAME);
+            }
+            let tv = (s.total_variance().to_f64() / c.total_variance().to_f64() - 1.0).abs();
+            assert!(tv <= tol, "total variance {tv:e}");
+            let d = &s.components() - &c.components();
+            let dn = d.iter().map(|v| v.abs_sqr().to_f64()).sum::<f64>().sqrt();
+            // Centring and scaling change the spectrum: the gap σ_k − σ_{k+1} is taken from the
+            // exact PCA of the same data.
+            let sv0 = ev0.sqrt() * ((n - 1) as f64).sqrt();
+            let gap = (exact.singular_values()[k - 1] - exact.singular_values()[k]).to_f64();
+            let bound = tol * sv0 / gap * (k as f64).sqrt();
+            assert!(
+                dn <= bound,
+                "{} h={h}: Δcomponents {dn:e} > {bound:e}",
+                T::NAME
+            );
+            if let (Some(a), Some(bb)) = (s.scale(), c.scale()) {
+                for (a, bb) in a.iter().zip(bb) {
+                    assert!((a.to_f64() / bb.to_f64() - 1.0).abs() <= 10.0 * n as f64 * eps);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn stream_pca_matches_in_core() {
+    check_pca::<f64>(ndfactor::Scaling::None);
+    check_pca::<f64>(ndfactor::Scaling::UnitVariance);
+    check_pca::<f32>(ndfactor::Scaling::None);
+    check_pca::<f32>(ndfactor::Scaling::UnitVariance);
+}
+
+#[test]
+fn stream_pca_bad_input() {
+    use ndfactor::stream::StreamedPca;
+    let mut x: Array2<f64> = testing::gaussian(8, 3, &mut testing::rng(2));
+    assert!(matches!(
+        StreamedPca::new(4).fit(&mut x.view()),
+        Err(Error::InvalidRank { k: 4, max: 3 })
+    ));
+    assert!(matches!(
+        StreamedPca::new(1).fit(&mut x.slice(s![..1, ..])),
+        Err(Error::InvalidArgument { .. })
+    ));
+    x[(5, 2)] = f64::NEG_INFINITY;
+    assert_eq!(
+        StreamedPca::new(1)
+            .block_rows(3)
+            .fit(&mut x.view())
+            .unwrap_err(),
+        Error::NonFinite { row: 5, col: 2 }
+    );
+}
+
+/// TSQR's R against the in-core Householder R (diagonal made real non-negative), and the
+/// singular values from R against Svd::values. R is unique for full column rank; both are
+/// backward stable, so ‖ΔR‖_F ≤ 10·m·n·ε·κ(A)·‖A‖_F and |Δσ| ≤ 10·m·n·ε·σ₁.
+fn check_tsqr<T: Scalar + WritableElement + ndarray_npy::ViewElement>() {
+    use ndfactor::stream::{tall_skinny_svd, tsqr_r};
+    use ndfactor::{Qr, Svd};
+    let (m, n) = (45, 6);
+    let a: Array2<T> = testing::gaussian(m, n, &mut testing::rng(31));
+    let sv = Svd::values(&a).unwrap();
+    let kappa = (sv[0] / sv[n - 1]).to_f64();
+    let mut rc = Qr::new(&a).unwrap().r();
+    for (i, mut row) in rc.rows_mut().into_iter().enumerate() {
+        let d = row[i];
+        let phase = d.conj().scale(T::Real::from_f64(1.0) / d.abs());
+        row.mapv_inplace(|x| x * phase);
+    }
+    let eps = T::eps().to_f64();
+    let fro = ndfactor::verify::norm_fro(&a).to_f64();
+    let dir = tempfile::tempdir().unwrap();
+    let pf = write(dir.path(), "a.npy", &fortran(&a));
+    for h in [1, 7, 1000] {
+        let mut f = NpyFile::<T>::open(&pf).unwrap();
+        for r in [
+            tsqr_r(&mut a.view(), h).unwrap(),
+            tsqr_r(&mut f, h).unwrap(),
+        ] {
+            assert_eq!(r.dim(), (n, n));
+            for i in 0..n {
+                assert_eq!(
+                    r[(i, i)].im().to_f64(),
+                    0.0,
+                    "real diagonal by construction"
+                );
+                for j in 0..i {
+                    assert_eq!(r[(i, j)], T::zero(), "upper triangular by construction");
+                }
+            }
+            let d = (&r - &rc)
+                .iter()
+                .map(|x| x.abs_sqr().to_f64())
+                .sum::<f64>()
+                .sqrt();
+            let bound = 10.0 * (m * n) as f64 * eps * kappa * fro;
+            assert!(d <= bound, "{} h={h}: ‖ΔR‖ {d:e} > {bound:e}", T::NAME);
+        }
+        let (s, vt) = tall_skinny_svd(&mut a.view(), h).unwrap();
+        assert_eq!(vt.dim(), (n, n));
+        for (x, y) in s.iter().zip(&sv) {
+            assert!(
+                (x.to_f64() - y.to_f64()).abs() <= 10.0 * (m * n) as f64 * eps * sv[0].to_f64()
+            );
+        }
+    }
+    let mut bad = a.clone();
+    bad[(40, 5)] = T::from_f64(f64::NAN);
+    assert_eq!(
+        tsqr_r(&mut bad.view(), 7).unwrap_err(),
+        Error::NonFinite { row: 40, col: 5 }
+    );
+}
+
+#[test]
+fn stream_tsqr_matches_in_core() {
+    check_tsqr::<f64>();
+    check_tsqr::<f32>();
+    check_tsqr::<c64>();
+}
