@@ -859,6 +859,7 @@ mod tests {
         let v = a.slice(s![..;-1, ..;-2]);
         let f = to_col_major(&v);
         assert!(f.t().is_standard_layout());
+        // exact: a copy
         assert_eq!(f, array![[6.0, 4.0], [3.0, 1.0]]);
     }
 
@@ -927,6 +928,7 @@ mod tests {
             Err(Error::NonFinite { row: 0, col: 1 })
         );
         let l = triangle_to_col_major(&a, Uplo::Lower);
+        // exact: a copy
         assert_eq!(l, array![[1.0, 0.0], [2.0, 3.0]]);
     }
 }

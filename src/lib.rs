@@ -274,7 +274,7 @@ pub fn huge_pages() -> bool {
 /// let before = ndfactor::set_huge_pages(false);
 /// let a = ndarray::Array2::<f64>::eye(800); // 5 MiB: above the threshold
 /// let lu = ndfactor::Lu::new(&a)?;
-/// assert_eq!(lu.det(), 1.0);
+/// assert_eq!(lu.det(), 1.0); // exact: the LU factors of I are I
 /// ndfactor::set_huge_pages(before);
 /// # Ok::<(), ndfactor::Error>(())
 /// ```
@@ -288,7 +288,7 @@ pub fn set_huge_pages(on: bool) -> bool {
 /// ```
 /// use ndfactor::prelude::*;
 /// let lu: Lu<f64> = ndarray::Array2::eye(2).lu()?;
-/// assert_eq!(lu.det(), 1.0);
+/// assert_eq!(lu.det(), 1.0); // exact: the LU factors of I are I
 /// # Ok::<(), Error>(())
 /// ```
 pub mod prelude {

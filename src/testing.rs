@@ -358,7 +358,7 @@ pub fn unit_phase<T: Scalar>(rng: &mut (impl Rng + ?Sized)) -> T {
 ///
 /// ```
 /// let h = ndfactor::testing::hilbert::<f64>(3);
-/// assert_eq!(h[(2, 2)], 0.2);
+/// assert_eq!(h[(2, 2)], 0.2); // exact: one correctly rounded division, 1/5
 /// ```
 pub fn hilbert<T: Scalar>(n: usize) -> Array2<T> {
     Array2::from_shape_fn((n, n), |(i, j)| T::from_f64(1.0 / (i + j + 1) as f64))
@@ -369,7 +369,7 @@ pub fn hilbert<T: Scalar>(n: usize) -> Array2<T> {
 ///
 /// ```
 /// let w = ndfactor::testing::wilkinson_growth::<f64>(3);
-/// assert_eq!(w, ndarray::array![[1.0, 0.0, 1.0], [-1.0, 1.0, 1.0], [-1.0, -1.0, 1.0]]);
+/// assert_eq!(w, ndarray::array![[1.0, 0.0, 1.0], [-1.0, 1.0, 1.0], [-1.0, -1.0, 1.0]]); // exact: entries are set, not computed
 /// ```
 pub fn wilkinson_growth<T: Scalar>(n: usize) -> Array2<T> {
     Array2::from_shape_fn((n, n), |(i, j)| {
@@ -397,7 +397,7 @@ pub fn wilkinson_growth<T: Scalar>(n: usize) -> Array2<T> {
 /// ```
 /// use ndfactor::{testing, ColPivQr};
 /// let k = testing::kahan::<f64>(3, 1.2, 0.0);
-/// assert_eq!(k[(0, 0)], 1.0);
+/// assert_eq!(k[(0, 0)], 1.0); // exact: s⁰·1, set, not computed
 /// assert!((k[(0, 1)] + 1.2f64.cos()).abs() < 1e-15);
 /// let k = testing::kahan::<f64>(40, 1.2, 25.0);
 /// assert_eq!(ColPivQr::new(&k)?.perm(), (0..40).collect::<Vec<_>>());

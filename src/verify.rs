@@ -42,7 +42,7 @@ pub const RCOND_THRESHOLD: f64 = 30.0;
 ///
 /// ```
 /// use ndarray::array;
-/// assert_eq!(ndfactor::verify::norm1(&array![[1.0f64, -4.0], [2.0, 1.0]]), 5.0);
+/// assert_eq!(ndfactor::verify::norm1(&array![[1.0f64, -4.0], [2.0, 1.0]]), 5.0); // exact: a sum of integers
 /// ```
 pub fn norm1<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> T::Real {
     let zero = T::Real::from_f64(0.0);
@@ -120,7 +120,7 @@ fn sum_squares<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>, f: impl Fn(T
 /// ```
 /// let r = ndfactor::verify::ratio::<f64>(1e-15, 1.0, 4);
 /// assert!((r - 1e-15 / (4.0 * f64::EPSILON)).abs() < 1e-12);
-/// assert_eq!(ndfactor::verify::ratio::<f64>(0.0, 0.0, 4), 0.0);
+/// assert_eq!(ndfactor::verify::ratio::<f64>(0.0, 0.0, 4), 0.0); // exact: a zero residual is defined as ratio 0
 /// ```
 pub fn ratio<T: Scalar>(resid: T::Real, anorm: T::Real, dim: usize) -> T::Real {
     let zero = T::Real::from_f64(0.0);
@@ -140,7 +140,7 @@ pub fn ratio<T: Scalar>(resid: T::Real, anorm: T::Real, dim: usize) -> T::Real {
 /// use ndarray::array;
 /// use ndfactor::verify;
 /// let a = array![[1.0f64, 2.0], [3.0, 4.0]];
-/// assert_eq!(verify::reconstruction_ratio(&a, &a.clone(), 2), 0.0);
+/// assert_eq!(verify::reconstruction_ratio(&a, &a.clone(), 2), 0.0); // exact: A − A is exactly 0
 /// ```
 pub fn reconstruction_ratio<T, S1, S2>(
     a: &ArrayBase<S1, Ix2>,
@@ -330,7 +330,7 @@ pub fn orthogonality_ratio<T: Scalar, S: Data<Elem = T>>(q: &ArrayBase<S, Ix2>) 
 /// ?gecon passes when this is below [`RCOND_THRESHOLD`].
 ///
 /// ```
-/// assert_eq!(ndfactor::verify::rcond_ratio(0.5f64, 0.25), 1.0);
+/// assert_eq!(ndfactor::verify::rcond_ratio(0.5f64, 0.25), 1.0); // exact: powers of two
 /// ```
 pub fn rcond_ratio<R: crate::RealScalar>(estimate: R, exact: R) -> R {
     let zero = R::from_f64(0.0);

@@ -87,6 +87,7 @@ fn shapes_and_empties<T: Scalar>() {
     let e = Array2::<T>::zeros((0, 0));
     let lu = Lu::new(&e).unwrap();
     assert_eq!(lu.det(), T::one());
+    // exact: the empty matrix's values are defined: sign 1, ln|det| 0, rcond 1, det 1
     assert_eq!(lu.ln_abs_det(), (T::one(), T::Real::from_f64(0.0)));
     assert_eq!(lu.rcond(), T::Real::from_f64(1.0));
     assert_eq!(lu.inverse().unwrap().dim(), (0, 0));
@@ -129,6 +130,7 @@ fn broadcast_and_step_views_are_accepted() {
     let bc = row.broadcast((3, 3)).unwrap();
     let lu = Lu::new(&bc).unwrap();
     assert_eq!(lu.singular_at(), Some(2));
+    // exact: equal rows: the second pivot is x − 1·x = 0
     assert_eq!(lu.det(), 0.0);
     // A view with steps and an odd leading dimension inside a larger buffer.
     let parent = Array2::<f64>::from_shape_fn((9, 11).f(), |(i, j)| {

@@ -81,6 +81,7 @@ fn verdicts<T: Scalar>() {
     let c = Conditioning::<T::Real>::from_rcond(T::Real::nan());
     assert_eq!(c.verdict, Verdict::NumericallySingular);
     let c = Conditioning::<T::Real>::from_rcond(T::Real::from_f64(1.0));
+    // exact: log10(1) = 0
     assert_eq!(c.digits_lost, T::Real::from_f64(0.0));
     // 1e-3: κ = 1000, three digits.
     let c = Lu::new(&diag2::<T>(T::Real::from_f64(1e-3)))

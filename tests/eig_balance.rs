@@ -377,6 +377,7 @@ fn layouts_and_bad_inputs<T: Scalar>() {
         assert_eq!(e.vectors().dim(), (0, 0));
         assert_eq!(e.left_vectors().unwrap().dim(), (0, 0));
         assert!(e.eigenvalue_rcond().unwrap().is_empty());
+        // exact: the norm of an empty matrix is 0
         assert_eq!(e.balanced_norm1(), Some(T::Real::from_f64(0.0)));
         let e = Eig::with_balance(&empty, EigVectors::Right, bal).unwrap();
         assert!(e.values().is_empty() && e.left_vectors().is_none());
@@ -384,6 +385,7 @@ fn layouts_and_bad_inputs<T: Scalar>() {
     // 1×1: s = 1, D = 1, ‖B‖₁ = |a|.
     let one: Array2<T> = Array2::from_elem((1, 1), T::from_f64(-3.0));
     let e = Eig::with_condition(&one, Balance::Both).unwrap();
+    // exact: a 1×1 matrix: unit eigenvectors [1] and its entry's modulus
     assert_eq!(
         e.eigenvalue_rcond().unwrap().to_vec(),
         vec![T::Real::from_f64(1.0)]

@@ -192,6 +192,7 @@ fn bad_input<T: Scalar>() {
         f.solve(&ndarray::arr1(&[T::one(), T::one()])),
         Err(Error::Singular { index: 2 })
     ));
+    // exact: an exact zero pivot gives rcond 0 without an estimate
     assert_eq!(f.rcond(), T::Real::from_f64(0.0));
     // Mismatched rhs.
     let f = factorize(&Array2::<T>::eye(3)).unwrap();

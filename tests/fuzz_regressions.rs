@@ -152,6 +152,7 @@ fn ldlt_block_with_the_largest_float_overflows_to_infinity_not_nan() {
     // logarithm rounds up), and 2^1024 = ∞ made the block's scale ∞ and det NaN.
     let a = array![[-6.25f64, f64::MAX], [f64::MAX, 0.0]];
     let ld = Ldlt::new(&a).unwrap();
+    // exact: the product overflows to −∞; the sign is a product of ±1
     assert_eq!(ld.det(), f64::NEG_INFINITY);
     let (sign, ln) = ld.ln_abs_det();
     assert_eq!(sign, -1.0);

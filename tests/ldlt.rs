@@ -179,6 +179,7 @@ fn inertia_known<T: Scalar>() {
                 let ld = Ldlt::new(&a).unwrap();
                 assert_eq!(ld.inertia(), Some(expected), "{}", ctx());
                 assert!(ld.singular_at().is_some());
+                // exact: the zero pivot is exact (structurally singular input), so det and rcond are 0
                 assert_eq!(ld.det(), T::zero());
                 assert_eq!(ld.rcond(), T::Real::from_f64(0.0));
             }
@@ -231,6 +232,7 @@ fn where_cholesky_fails<T: Scalar>() {
             zero: 0
         })
     );
+    // exact: every value in the estimate for −I is ±1
     assert_eq!(ld.rcond(), T::Real::from_f64(1.0));
 }
 per_scalar!(indefinite, where_cholesky_fails);
@@ -301,6 +303,7 @@ fn singular_d<T: Scalar>() {
                 verify::LIN_THRESHOLD,
                 &ctx,
             );
+            // exact: the zero pivot is exact (structurally singular input), so det and rcond are 0
             assert_eq!(ld.det(), T::zero());
             assert_eq!(ld.rcond(), T::Real::from_f64(0.0));
             assert_eq!(ld.ln_abs_det().1, T::Real::neg_infinity());
@@ -383,6 +386,7 @@ fn bad_inputs<T: Scalar>() {
     // Empty: never reaches LAPACK.
     let e = Ldlt::new(&Array2::<T>::zeros((0, 0))).unwrap();
     assert_eq!(e.n(), 0);
+    // exact: the empty matrix's values are defined: det 1, ln|det| 0, rcond 1
     assert_eq!(e.det(), T::one());
     assert_eq!(e.ln_abs_det(), (T::one(), T::Real::from_f64(0.0)));
     assert_eq!(e.rcond(), T::Real::from_f64(1.0));

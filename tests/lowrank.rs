@@ -50,11 +50,14 @@ fn seed_example<T: Scalar>() {
     let k = |r| svd.truncate(r).unwrap().rank();
     assert_eq!(k(Rank::AbsoluteTolerance(real::<T>(2.5))), 1);
     assert_eq!(k(Rank::RelativeTolerance(real::<T>(0.5))), 3);
-    assert_eq!(k(Rank::Energy(real::<T>(0.5))), 1);
+    // The energy fractions are 9/18, 14/18, 18/18: thresholds stay clear of them by far more
+    // than the σ's rounding (a fraction exactly at 0.5 would depend on the kernel's last bits),
+    // and σ₄, zero in exact arithmetic, may come out as a few ε·σ₁.
+    assert_eq!(k(Rank::Energy(real::<T>(0.49))), 1);
     assert_eq!(k(Rank::Energy(real::<T>(0.6))), 2);
-    assert_eq!(k(Rank::Energy(real::<T>(1.0))), 3);
+    assert_eq!(k(Rank::Energy(real::<T>(1.0 - 1e-3))), 3);
     assert_eq!(k(Rank::Energy(real::<T>(0.0))), 0);
-    assert_eq!(k(Rank::RelativeError(real::<T>(0.0))), 3);
+    assert_eq!(k(Rank::RelativeError(real::<T>(1e-3))), 3);
     assert_eq!(k(Rank::RelativeError(real::<T>(0.5))), 2);
     assert_eq!(k(Rank::Fixed(4)), 4);
     let prof = svd.error_profile();

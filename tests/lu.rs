@@ -88,6 +88,7 @@ fn singular_zero_columns<T: Scalar>() {
                 "{} n={n} zero col {zero}",
                 T::NAME
             );
+            // exact: a zero column gives an exact zero pivot: det and rcond 0
             assert_eq!(lu.det(), T::zero());
             assert_eq!(lu.rcond(), T::Real::from_f64(0.0));
             assert_eq!(lu.ln_abs_det().1, T::Real::neg_infinity());

@@ -385,6 +385,7 @@ per_scalar!(bad_input_tests, bad_inputs);
 fn worked_example() {
     let x = array![[1.0f64, 2.0], [3.0, 4.0], [5.0, 6.0]];
     let pca = Pca::new(Rank::Fixed(2)).fit(&x).unwrap();
+    // exact: integer sums divided by 3
     assert_eq!(pca.mean().to_vec(), vec![3.0, 4.0]);
     assert!((pca.explained_variance()[0] - 8.0).abs() < 1e-14);
     assert!(pca.explained_variance()[1].abs() < 1e-14);

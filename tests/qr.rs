@@ -269,6 +269,7 @@ fn least_squares_known_solution<T: Scalar>() {
                 ctx()
             );
             if m == n {
+                // exact: a square system leaves no rows of Qᴴb for the residual
                 assert_eq!(got, 0.0);
             }
             // The residual is orthogonal to range(A): ‖Aᴴ·r‖ small relative to ‖A‖·‖r‖·ε.
@@ -472,6 +473,7 @@ fn exactly_singular<T: Scalar>() {
                 qr.solve(&b).unwrap_err(),
                 Error::Singular { index: zero + 1 }
             );
+            // exact: a zero column gives an exact zero in R: rcond 0
             assert_eq!(qr.rcond(), real::<T>(0.0), "{m}×{n} zero column {zero}");
             // Wide: a zero row of A (a zero column of Aᴴ) is not an exact zero of R₂ (R mixes
             // the rows in rounding), but the triangular factor is singular to working precision.
@@ -495,6 +497,8 @@ fn exactly_singular<T: Scalar>() {
         qr.solve(&array![T::one(), T::one()]).unwrap_err(),
         Error::Singular { index: 2 }
     );
+    // exact: the reflector for the column (0, 1) has v = (1, 1), τ = 1, so R's second row is
+    // computed without rounding as 0: rcond 0.
     assert_eq!(qr.rcond(), real::<T>(0.0));
     // The zero matrix: Singular at 1 for every shape with a nonempty triangle.
     for (m, n) in [(3usize, 2usize), (2, 2), (2, 3)] {
@@ -527,6 +531,7 @@ fn empty_shapes<T: Scalar>() {
             .all(|r| (*r - expect).abs() <= expect * T::eps() * real::<T>(4.0)));
         assert_eq!(qr.apply_q(&b).unwrap(), b);
         assert_eq!(qr.apply_qh(&b).unwrap(), b);
+        // exact: an empty R's rcond is defined as 1
         assert_eq!(qr.rcond(), real::<T>(1.0));
         let cp = ColPivQr::new(&a).unwrap();
         assert_eq!(cp.q_full().unwrap(), Array2::<T>::eye(m));
@@ -643,6 +648,7 @@ fn seed_example_matrix() {
     assert!(verify::qr_ratio(&a, &q, &r) < verify::LIN_THRESHOLD);
     assert!(verify::orthogonality_ratio(&q) < verify::LIN_THRESHOLD);
     assert!(verify::reconstruction_ratio(&a, &qr.reconstruct(), 3) < verify::LIN_THRESHOLD);
+    // exact: below R's diagonal is zero by construction
     assert_eq!((r[(1, 0)], r[(2, 0)], r[(2, 1)]), (0.0, 0.0, 0.0));
     // |det A| = |∏ R_ii| = 67.
     let det: f64 = (0..3).map(|i| r[(i, i)]).product();

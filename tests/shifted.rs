@@ -21,6 +21,7 @@ fn sweep<T: Scalar>() {
         // SPD: no shift.
         let spd: Array2<T> = testing::random_spd(n, T::Real::from_f64(100.0), &mut rng);
         let sc = Cholesky::with_shift(&spd).unwrap();
+        // exact: no shift was tried, so shift and perturbation are the initial 0
         assert_eq!(sc.shift(), T::Real::from_f64(0.0));
         assert_eq!(sc.attempts(), 1);
         assert_eq!(sc.relative_perturbation(), T::Real::from_f64(0.0));
@@ -98,6 +99,7 @@ fn edge_cases<T: Scalar>() {
     assert!(sc.attempts() <= 20);
     // Empty.
     let e = Cholesky::with_shift(&Array2::<T>::zeros((0, 0))).unwrap();
+    // exact: an empty matrix needs no shift
     assert_eq!(e.shift(), T::Real::from_f64(0.0));
     // Bad input.
     let mut nan = Array2::<T>::eye(3);

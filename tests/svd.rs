@@ -271,6 +271,7 @@ fn empty_shapes<T: Scalar>() {
         assert_eq!(full.s().len(), 0);
         assert_eq!(Svd::values(&a).unwrap().len(), 0);
         assert_eq!(thin.rank(None).unwrap(), 0);
+        // exact: the 2-norm of an empty matrix is 0
         assert_eq!(thin.norm2(), T::Real::from_f64(0.0));
         assert!(matches!(thin.cond(), Err(Error::Empty { .. })));
         assert_eq!(

@@ -92,6 +92,7 @@ fn sweep<T: Scalar>() {
                     &ctx,
                 );
             } else {
+                // exact: an empty matrix's rcond is defined as 1
                 assert_eq!(f.rcond(), T::Real::from_f64(1.0));
                 assert_eq!(det, T::one());
             }
@@ -111,6 +112,7 @@ fn singular_and_bad_input<T: Scalar>() {
     )
     .unwrap();
     assert_eq!(f.singular_at(), Some(3));
+    // exact: an exact zero pivot: det and rcond 0
     assert_eq!(f.det(), zero);
     assert_eq!(f.rcond(), T::Real::from_f64(0.0));
     assert!(f.ln_abs_det().1.to_f64() == f64::NEG_INFINITY);

@@ -68,7 +68,7 @@ impl<T: Scalar> Cholesky<T> {
     /// // The upper triangle is not read, even when it holds NaN.
     /// let a = array![[4.0f64, f64::NAN], [2.0, 2.0]];
     /// let l = Cholesky::new(&a)?.l();
-    /// assert_eq!(l, array![[2.0f64, 0.0], [1.0, 1.0]]);
+    /// assert_eq!(l, array![[2.0f64, 0.0], [1.0, 1.0]]); // exact: √4, 2/2, √(2 − 1)
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     #[doc(alias = "cho_factor")]
@@ -84,7 +84,7 @@ impl<T: Scalar> Cholesky<T> {
     /// # use ndfactor::{Cholesky, Uplo};
     /// let a = array![[4.0f64, 2.0], [0.0, 2.0]]; // only the upper triangle is meaningful
     /// let ch = Cholesky::with_uplo(&a, Uplo::Upper)?;
-    /// assert_eq!(ch.u(), array![[2.0f64, 1.0], [0.0, 1.0]]);
+    /// assert_eq!(ch.u(), array![[2.0f64, 1.0], [0.0, 1.0]]); // exact: √4, 2/2, √(2 − 1)
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn with_uplo<S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>, uplo: Uplo) -> Result<Self> {
@@ -150,7 +150,7 @@ impl<T: Scalar> Cholesky<T> {
     /// # use ndarray::array;
     /// # use ndfactor::Cholesky;
     /// let l = Cholesky::new(&array![[4.0f64, 2.0], [2.0, 5.0]])?.l();
-    /// assert_eq!(l, array![[2.0f64, 0.0], [1.0, 2.0]]);
+    /// assert_eq!(l, array![[2.0f64, 0.0], [1.0, 2.0]]); // exact: √4, 2/2, √(5 − 1)
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn l(&self) -> Array2<T> {
@@ -182,7 +182,7 @@ impl<T: Scalar> Cholesky<T> {
     /// # use ndarray::array;
     /// # use ndfactor::Cholesky;
     /// let ch = Cholesky::new(&array![[1.0f64, 0.0], [0.0, 9.0]])?;
-    /// assert_eq!(ch.factor(), array![[1.0f64, 0.0], [0.0, 3.0]]);
+    /// assert_eq!(ch.factor(), array![[1.0f64, 0.0], [0.0, 3.0]]); // exact: square roots of perfect squares
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn factor(&self) -> ArrayView2<'_, T> {
@@ -293,7 +293,7 @@ impl<T: Scalar> Cholesky<T> {
     /// ```
     /// # use ndarray::array;
     /// # use ndfactor::Cholesky;
-    /// assert_eq!(Cholesky::new(&array![[4.0f64, -2.0], [-2.0, 3.0]])?.norm1(), 6.0);
+    /// assert_eq!(Cholesky::new(&array![[4.0f64, -2.0], [-2.0, 3.0]])?.norm1(), 6.0); // exact: a sum of integers
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn norm1(&self) -> T::Real {

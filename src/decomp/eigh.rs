@@ -105,7 +105,8 @@ impl<T: Scalar> SymmetricEigen<T> {
     /// # use ndfactor::SymmetricEigen;
     /// let mut a = Array2::<f64>::zeros((2, 2).f());
     /// a.assign(&array![[1.0f64, 0.0], [0.0, -1.0]]);
-    /// assert_eq!(SymmetricEigen::from_owned(a)?.values().to_vec(), vec![-1.0, 1.0]);
+    /// let w = SymmetricEigen::from_owned(a)?.values().to_vec();
+    /// assert!((w[0] + 1.0).abs() <= 4.0 * f64::EPSILON && (w[1] - 1.0).abs() <= 4.0 * f64::EPSILON);
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn from_owned(mut a: Array2<T>) -> Result<Self> {
@@ -153,7 +154,8 @@ impl<T: Scalar> SymmetricEigen<T> {
     /// # use ndfactor::SymmetricEigen;
     /// let a = Array2::from_diag(&ndarray::array![5.0f64, 1.0, 4.0, 2.0]);
     /// let two = SymmetricEigen::subset_by_index(&a, 1..=2)?;
-    /// assert_eq!(two.values().to_vec(), vec![2.0, 4.0]);
+    /// let w = two.values();
+    /// assert!(w.len() == 2 && (w[0] - 2.0).abs() <= 20.0 * f64::EPSILON && (w[1] - 4.0).abs() <= 20.0 * f64::EPSILON);
     /// assert_eq!(two.vectors().dim(), (4, 2));
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
@@ -184,7 +186,8 @@ impl<T: Scalar> SymmetricEigen<T> {
     /// # use ndfactor::SymmetricEigen;
     /// let a = Array2::from_diag(&ndarray::array![5.0f64, 1.0, 4.0, 2.0]);
     /// let eig = SymmetricEigen::subset_by_value(&a, 1.5, 4.5)?;
-    /// assert_eq!(eig.values().to_vec(), vec![2.0, 4.0]);
+    /// let w = eig.values();
+    /// assert!(w.len() == 2 && (w[0] - 2.0).abs() <= 20.0 * f64::EPSILON && (w[1] - 4.0).abs() <= 20.0 * f64::EPSILON);
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn subset_by_value<S: Data<Elem = T>>(

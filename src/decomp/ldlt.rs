@@ -277,7 +277,7 @@ impl<T: Scalar> Ldlt<T> {
     /// # use ndfactor::Ldlt;
     /// let ld = Ldlt::new(&array![[1.0f64, 1.0], [1.0, 1.0]])?;
     /// assert_eq!(ld.singular_at(), Some(2));
-    /// assert_eq!(ld.det(), 0.0);
+    /// assert_eq!(ld.det(), 0.0); // exact: the second pivot is 1 − 1·1
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn singular_at(&self) -> Option<usize> {
@@ -314,7 +314,7 @@ impl<T: Scalar> Ldlt<T> {
     /// # use ndarray::array;
     /// # use ndfactor::Ldlt;
     /// let ld = Ldlt::new(&array![[4.0f64, 0.0], [2.0, 3.0]])?;
-    /// assert_eq!(ld.factors(), array![[4.0f64, 0.0], [0.5, 2.0]]);
+    /// assert_eq!(ld.factors(), array![[4.0f64, 0.0], [0.5, 2.0]]); // exact: dyadic values: 2/4 and 3 − 0.5·2
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn factors(&self) -> ArrayView2<'_, T> {
@@ -473,7 +473,7 @@ impl<T: Scalar> Ldlt<T> {
     /// # use ndarray::array;
     /// # use ndfactor::Ldlt;
     /// let p = Ldlt::new(&array![[1.0f64, 0.0], [0.0, 5.0]])?.p();
-    /// assert_eq!(p, array![[1.0f64, 0.0], [0.0, 1.0]]);
+    /// assert_eq!(p, array![[1.0f64, 0.0], [0.0, 1.0]]); // exact: a permutation
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn p(&self) -> Array2<T> {
@@ -492,11 +492,11 @@ impl<T: Scalar> Ldlt<T> {
     /// # use ndarray::array;
     /// # use ndfactor::Ldlt;
     /// let ld = Ldlt::new(&array![[4.0f64, 2.0], [2.0, 3.0]])?;
-    /// assert_eq!(ld.l(), array![[1.0f64, 0.0], [0.5, 1.0]]);
+    /// assert_eq!(ld.l(), array![[1.0f64, 0.0], [0.5, 1.0]]); // exact: 2/4
     /// // With symmetric pivoting, L is that of P·A·Pᵀ:
     /// let ld = Ldlt::new(&array![[2.0f64, 4.0], [4.0, 3.0]])?;
     /// assert_eq!(ld.perm(), vec![1, 0]);
-    /// assert_eq!(ld.l(), array![[1.0f64, 0.0], [4.0 / 3.0, 1.0]]);
+    /// assert_eq!(ld.l(), array![[1.0f64, 0.0], [4.0 / 3.0, 1.0]]); // exact: one rounding: 4/3, or 4·fl(1/3), the same number
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn l(&self) -> Array2<T> {
@@ -510,7 +510,7 @@ impl<T: Scalar> Ldlt<T> {
     /// # use ndarray::array;
     /// # use ndfactor::Ldlt;
     /// let d = Ldlt::new(&array![[0.0f64, 1.0], [1.0, 0.0]])?.d();
-    /// assert_eq!(d, array![[0.0f64, 1.0], [1.0, 0.0]]); // one 2×2 block
+    /// assert_eq!(d, array![[0.0f64, 1.0], [1.0, 0.0]]); // one 2×2 block; exact: its entries are copied
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn d(&self) -> Array2<T> {
@@ -635,7 +635,7 @@ impl<T: Scalar> Ldlt<T> {
     /// # use ndfactor::Ldlt;
     /// let a = Array2::<f64>::eye(200) * -1e300; // det = 1e60000 overflows
     /// let (sign, ln) = Ldlt::new(&a)?.ln_abs_det();
-    /// assert_eq!(sign, 1.0);
+    /// assert_eq!(sign, 1.0); // exact: the sign of a real determinant is a product of ±1
     /// assert!((ln - 200.0 * 1e300f64.ln()).abs() < 1e-9 * ln);
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
@@ -782,7 +782,7 @@ impl<T: Scalar> Ldlt<T> {
     /// ```
     /// # use ndarray::array;
     /// # use ndfactor::Ldlt;
-    /// assert_eq!(Ldlt::new(&array![[1.0f64, -4.0], [-4.0, 2.0]])?.norm1(), 6.0);
+    /// assert_eq!(Ldlt::new(&array![[1.0f64, -4.0], [-4.0, 2.0]])?.norm1(), 6.0); // exact: a sum of integers
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn norm1(&self) -> T::Real {

@@ -54,8 +54,8 @@ mod private {
 /// let lu = Lu::new(&array![[2.0f64, 0.0], [0.0, 4.0]])?;
 /// let x1 = lu.solve(&array![2.0, 4.0])?;              // Array1
 /// let x2 = lu.solve(&array![[2.0f64, 4.0], [4.0, 8.0]])?; // Array2
-/// assert_eq!(x1, array![1.0, 1.0]);
-/// assert_eq!(x2.column(1), array![2.0, 2.0]);
+/// assert_eq!(x1, array![1.0, 1.0]); // exact: divisions by 2 and 4 of multiples
+/// assert_eq!(x2.column(1), array![2.0, 2.0]); // exact: as above
 /// # Ok::<(), ndfactor::Error>(())
 /// ```
 pub trait Rhs: Dimension + private::Sealed {

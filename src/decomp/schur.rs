@@ -164,7 +164,7 @@ impl<T: Scalar> Schur<T> {
     /// # use ndfactor::Schur;
     /// let s = Schur::new(&array![[1.0f64, 2.0], [0.0, 3.0]])?;
     /// let t = s.t();
-    /// assert_eq!(t[(1, 0)], 0.0); // real eigenvalues: triangular
+    /// assert_eq!(t[(1, 0)], 0.0); // real eigenvalues: triangular; exact: LAPACK stores 0 below a 1×1 block
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn t(&self) -> ArrayView2<'_, T> {

@@ -109,7 +109,8 @@ impl<T: Scalar> Svd<T> {
     /// ```
     /// # use ndfactor::Svd;
     /// let svd = Svd::from_owned(ndarray::array![[0.0f64, 2.0], [1.0, 0.0]])?;
-    /// assert_eq!(svd.s().to_vec(), vec![2.0, 1.0]);
+    /// let s = svd.s();
+    /// assert!((s[0] - 2.0).abs() <= 8.0 * f64::EPSILON && (s[1] - 1.0).abs() <= 8.0 * f64::EPSILON);
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn from_owned(a: Array2<T>) -> Result<Self> {
@@ -124,7 +125,7 @@ impl<T: Scalar> Svd<T> {
     /// ```
     /// # use ndfactor::Svd;
     /// let s = Svd::values(&ndarray::array![[3.0f32, 0.0], [0.0, -4.0]])?;
-    /// assert_eq!(s.to_vec(), vec![4.0, 3.0]);
+    /// assert!((s[0] - 4.0).abs() <= 16.0 * f32::EPSILON && (s[1] - 3.0).abs() <= 16.0 * f32::EPSILON);
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     #[doc(alias = "svdvals")]

@@ -128,7 +128,8 @@ pub type ErrorProfileRow<R> = (usize, R, R, R);
 /// use ndfactor::{Rank, Svd};
 /// let a = ndarray::array![[3.0f64, 0.0], [0.0, 4.0]];
 /// let r = Svd::new(&a)?.truncate(Rank::Fixed(1))?.report();
-/// assert_eq!((r.spectral_error, r.frobenius_error), (3.0, 3.0));
+/// let tol = 4.0 * f64::EPSILON * 4.0; // the σ are accurate to a few ε·σ₁
+/// assert!((r.spectral_error - 3.0).abs() <= tol && (r.frobenius_error - 3.0).abs() <= tol);
 /// assert!((r.energy_retained - 16.0 / 25.0).abs() < 1e-15);
 /// # Ok::<(), ndfactor::Error>(())
 /// ```
@@ -247,7 +248,7 @@ impl<T: Scalar> TruncatedSvd<T> {
     /// ```
     /// # use ndfactor::{Rank, Svd};
     /// let t = Svd::new(&ndarray::array![[2.0f64, 0.0], [0.0, 1.0]])?.truncate(Rank::Fixed(1))?;
-    /// assert_eq!(t.s().to_vec(), vec![2.0]);
+    /// assert!(t.s().len() == 1 && (t.s()[0] - 2.0).abs() <= 8.0 * f64::EPSILON);
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn s(&self) -> ArrayView1<'_, T::Real> {
@@ -292,7 +293,7 @@ impl<T: Scalar> TruncatedSvd<T> {
     /// ```
     /// # use ndfactor::{Rank, Svd};
     /// let t = Svd::new(&ndarray::array![[2.0f64, 0.0], [0.0, 1.0]])?.truncate(Rank::Fixed(1))?;
-    /// assert_eq!(t.report().frobenius_error, 1.0);
+    /// assert!((t.report().frobenius_error - 1.0).abs() <= 8.0 * f64::EPSILON);
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn report(&self) -> EckartYoung<T::Real> {
@@ -353,8 +354,9 @@ impl<T: Scalar> Svd<T> {
     /// # use ndfactor::Svd;
     /// let p = Svd::new(&ndarray::array![[3.0f64, 0.0], [0.0, 4.0]])?.error_profile();
     /// assert_eq!(p.len(), 3);
-    /// assert_eq!((p[1].1, p[1].2), (3.0, 3.0));
-    /// assert_eq!(p[2].1, 0.0);
+    /// let tol = 16.0 * f64::EPSILON; // the σ are accurate to a few ε·σ₁
+    /// assert!((p[1].1 - 3.0).abs() <= tol && (p[1].2 - 3.0).abs() <= tol);
+    /// assert_eq!(p[2].1, 0.0); // exact: no singular value is left after the last one
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn error_profile(&self) -> Vec<ErrorProfileRow<T::Real>> {
@@ -411,7 +413,7 @@ impl<T: Scalar> LowRank<T> {
     /// ```
     /// # use ndfactor::LowRank;
     /// let lr = LowRank::from_factors(ndarray::array![[1.0f64], [2.0]], ndarray::array![[3.0f64, 4.0]])?;
-    /// assert_eq!(lr.to_dense(), ndarray::array![[3.0, 4.0], [6.0, 8.0]]);
+    /// assert_eq!(lr.to_dense(), ndarray::array![[3.0, 4.0], [6.0, 8.0]]); // exact: products of small integers
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn from_factors(b: Array2<T>, a: Array2<T>) -> Result<Self> {
@@ -503,7 +505,7 @@ impl<T: Scalar> LowRank<T> {
     /// ```
     /// # use ndfactor::LowRank;
     /// let lr = LowRank::from_factors(ndarray::array![[1.0f64], [2.0]], ndarray::array![[3.0f64]])?;
-    /// assert_eq!(lr.to_dense(), ndarray::array![[3.0], [6.0]]);
+    /// assert_eq!(lr.to_dense(), ndarray::array![[3.0], [6.0]]); // exact: products of small integers
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn to_dense(&self) -> Array2<T> {
@@ -518,7 +520,7 @@ impl<T: Scalar> LowRank<T> {
     /// ```
     /// # use ndfactor::LowRank;
     /// let lr = LowRank::from_factors(ndarray::array![[1.0f64], [2.0]], ndarray::array![[3.0f64, 1.0]])?;
-    /// assert_eq!(lr.apply(&ndarray::array![1.0f64, 1.0])?.to_vec(), vec![4.0, 8.0]);
+    /// assert_eq!(lr.apply(&ndarray::array![1.0f64, 1.0])?.to_vec(), vec![4.0, 8.0]); // exact: small integers
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn apply<S: Data<Elem = T>, D: Rhs>(
@@ -538,7 +540,7 @@ impl<T: Scalar> LowRank<T> {
     /// ```
     /// # use ndfactor::LowRank;
     /// let lr = LowRank::from_factors(ndarray::array![[1.0f64], [2.0]], ndarray::array![[3.0f64, 1.0]])?;
-    /// assert_eq!(lr.apply_adjoint(&ndarray::array![1.0f64, 1.0])?.to_vec(), vec![9.0, 3.0]);
+    /// assert_eq!(lr.apply_adjoint(&ndarray::array![1.0f64, 1.0])?.to_vec(), vec![9.0, 3.0]); // exact: small integers
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn apply_adjoint<S: Data<Elem = T>, D: Rhs>(

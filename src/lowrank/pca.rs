@@ -15,7 +15,7 @@ use crate::{verify, RandomizedSvd, Svd};
 /// use ndfactor::{Pca, Rank, Scaling};
 /// let x = ndarray::array![[1.0f64, 10.0], [2.0, 30.0], [3.0, 20.0]];
 /// let p = Pca::new(Rank::Fixed(2)).scale(Scaling::UnitVariance).fit(&x)?;
-/// assert_eq!(p.scale().unwrap().to_vec(), vec![1.0, 10.0]);
+/// assert_eq!(p.scale().unwrap().to_vec(), vec![1.0, 10.0]); // exact: integer means and variances 1 and 100; sqrt is correctly rounded
 /// # Ok::<(), ndfactor::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -368,7 +368,7 @@ impl<T: Scalar> FittedPca<T> {
     /// ```
     /// # use ndfactor::{Pca, Rank};
     /// let x = ndarray::array![[1.0f64, 2.0], [3.0, 6.0]];
-    /// assert_eq!(Pca::new(Rank::Fixed(1)).fit(&x)?.mean().to_vec(), vec![2.0, 4.0]);
+    /// assert_eq!(Pca::new(Rank::Fixed(1)).fit(&x)?.mean().to_vec(), vec![2.0, 4.0]); // exact: integer sums halved
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn mean(&self) -> ArrayView1<'_, T> {
@@ -382,7 +382,7 @@ impl<T: Scalar> FittedPca<T> {
     /// # use ndfactor::{Pca, Rank, Scaling};
     /// let x = ndarray::array![[1.0f64, 5.0], [3.0, 5.0]];
     /// let p = Pca::new(Rank::Fixed(1)).scale(Scaling::UnitVariance).fit(&x)?;
-    /// assert_eq!(p.scale().unwrap().to_vec(), vec![2f64.sqrt(), 1.0]); // constant column: 1
+    /// assert_eq!(p.scale().unwrap().to_vec(), vec![2f64.sqrt(), 1.0]); // exact: variance 2, the same sqrt; a constant column gets 1
     /// assert!(Pca::new(Rank::Fixed(1)).fit(&x)?.scale().is_none());
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
@@ -561,7 +561,7 @@ impl<T: Scalar> FittedPca<T> {
     /// let x = ndarray::array![[1.0f64, 2.0], [3.0, 4.0], [5.0, 6.0]];
     /// let pca = Pca::new(Rank::Fixed(1)).fit(&x)?;
     /// let back = pca.inverse_transform(&ndarray::array![[0.0f64]])?;
-    /// assert_eq!(back, ndarray::array![[3.0, 4.0]]);
+    /// assert_eq!(back, ndarray::array![[3.0, 4.0]]); // exact: zero scores give the mean, an integer
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn inverse_transform<S: Data<Elem = T>>(

@@ -72,7 +72,7 @@ fn scatter<T: Scalar, I: SpIndex>(
 /// t.add_triplet(1, 0, -1.0);
 /// let (csr, csc): (sprs::CsMat<f64>, sprs::CsMat<f64>) = (t.to_csr(), t.to_csc());
 /// let x = ndarray::array![[1.0], [2.0], [3.0]];
-/// assert_eq!(csr.apply(x.view()), ndarray::array![[12.0], [-1.0]]);
+/// assert_eq!(csr.apply(x.view()), ndarray::array![[12.0], [-1.0]]); // exact: small integers
 /// assert_eq!(csc.apply(x.view()), csr.apply(x.view()));
 /// ```
 impl<T, I, Iptr, IpS, IS, DS> LinearOperator<T> for CsMatBase<T, I, IpS, IS, DS, Iptr>

@@ -63,7 +63,7 @@ pub trait LinearOperator<T: Scalar> {
     /// use ndfactor::sparse::LinearOperator;
     /// let a = ndarray::array![[1.0f64, 2.0], [3.0, 4.0]];
     /// let y = a.apply(ndarray::array![[1.0], [1.0]].view());
-    /// assert_eq!(y, ndarray::array![[3.0], [7.0]]);
+    /// assert_eq!(y, ndarray::array![[3.0], [7.0]]); // exact: small integers
     /// ```
     fn apply(&self, x: ArrayView2<'_, T>) -> Array2<T>;
 
@@ -73,7 +73,7 @@ pub trait LinearOperator<T: Scalar> {
     /// use ndfactor::{c64, sparse::LinearOperator};
     /// let a = ndarray::array![[c64::new(0.0, 1.0)]];
     /// let y = a.apply_adjoint(ndarray::array![[c64::new(1.0, 0.0)]].view());
-    /// assert_eq!(y[(0, 0)], c64::new(0.0, -1.0));
+    /// assert_eq!(y[(0, 0)], c64::new(0.0, -1.0)); // exact: conj(i)·1
     /// ```
     fn apply_adjoint(&self, x: ArrayView2<'_, T>) -> Array2<T>;
 
