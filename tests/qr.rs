@@ -371,6 +371,7 @@ fn minimum_norm<T: Scalar>() {
             ctx()
         );
         if m == 0 {
+            // exact: with no rows the minimum-norm solution is defined as 0
             assert!(x.iter().all(|z| *z == T::zero()));
         }
         // rcond estimates 1/κ₂ = σ_m/σ₁ within the documented factor.

@@ -261,6 +261,7 @@ fn seed_example_symmetric() {
         }
     }
     let l = s.eigenvalues();
+    // exact: 1×1 blocks of the real Schur form have imaginary part 0
     assert!(l.iter().all(|z| z.im == 0.0));
     let sum: f64 = l.iter().map(|z| z.re).sum();
     let prod: f64 = l.iter().map(|z| z.re).product();

@@ -300,6 +300,7 @@ fn rank_deficient_and_zero() {
     let z: CsMat<f64> = CsMat::zero((100, 80));
     for method in METHODS {
         let r = Svds::new(3).method(method).compute(&z).unwrap();
+        // exact: every product with a zero matrix is exactly 0
         assert!(r.s().iter().all(|&x| x == 0.0));
         assert_eq!(r.report().converged, 3);
     }

@@ -193,7 +193,7 @@ impl<T: Scalar> Eig<T> {
     /// use ndarray::Array2;
     /// use ndfactor::Eig;
     /// let e = Eig::from_owned(Array2::<f64>::eye(2))?;
-    /// assert!(e.values().iter().all(|l| l.re == 1.0 && l.im == 0.0));
+    /// assert!(e.values().iter().all(|l| l.re == 1.0 && l.im == 0.0)); // exact: balancing isolates each eigenvalue of I: copies of its diagonal
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn from_owned(a: Array2<T>) -> Result<Self> {
@@ -440,7 +440,7 @@ impl<T: Scalar> Eig<T> {
     /// let d = Eig::with_balance(&a, EigVectors::Right, Balance::Scale)?.balance_scaling().unwrap().to_owned();
     /// assert!(d[0] / d[1] > 1e5 || d[1] / d[0] > 1e5);
     /// let d = Eig::with_balance(&a, EigVectors::Right, Balance::None)?.balance_scaling().unwrap().to_owned();
-    /// assert!(d.iter().all(|&x| x == 1.0));
+    /// assert!(d.iter().all(|&x| x == 1.0)); // exact: without balancing the scaling is set to 1
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn balance_scaling(&self) -> Option<ArrayView1<'_, T::Real>> {

@@ -191,7 +191,7 @@ impl<T: Scalar> Schur<T> {
     /// # use ndarray::array;
     /// # use ndfactor::Schur;
     /// let l = Schur::new(&array![[2.0f64, 0.0], [0.0, -1.0]])?.eigenvalues();
-    /// assert!(l.iter().all(|z| z.im == 0.0));
+    /// assert!(l.iter().all(|z| z.im == 0.0)); // exact: 1×1 blocks have their imaginary part set to 0
     /// assert!((l.iter().map(|z| z.re).sum::<f64>() - 1.0).abs() < 1e-15);
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
