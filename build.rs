@@ -31,6 +31,47 @@ fn main() {
              `sudo dnf install openblas-devel`), or choose another backend feature.\n\n"
         );
     }
+    if feature("openblas64-system") {
+        // No `*-src` crate links the 64-bit-integer OpenBLAS: find it and link it here. Debian
+        // installs it as libopenblas64 (alternatives in the default library path, the flavours
+        // in openblas64-{pthread,openmp,serial}/).
+        let probe = pkg_config::Config::new()
+            .cargo_metadata(false)
+            .probe("openblas64");
+        let triplet = match env::var("CARGO_CFG_TARGET_ARCH").as_deref() {
+            Ok("x86_64") => "x86_64-linux-gnu",
+            Ok("aarch64") => "aarch64-linux-gnu",
+            _ => "",
+        };
+        let dirs: Vec<String> = match &probe {
+            Ok(lib) => lib
+                .link_paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect(),
+            Err(_) => [
+                "",
+                "openblas64-pthread",
+                "openblas64-openmp",
+                "openblas64-serial",
+            ]
+            .iter()
+            .map(|sub| format!("/usr/lib/{triplet}/{sub}"))
+            .collect(),
+        };
+        let Some(dir) = dirs
+            .iter()
+            .find(|d| Path::new(d).join("libopenblas64.so").exists())
+        else {
+            panic!(
+                "\n\nndfactor: the 64-bit-integer OpenBLAS (libopenblas64.so) was not found. \
+                 Install it (Debian/Ubuntu: `sudo apt-get install libopenblas64-dev`), or choose \
+                 another backend feature.\n\n"
+            );
+        };
+        println!("cargo:rustc-link-search=native={dir}");
+        println!("cargo:rustc-link-lib=dylib=openblas64");
+    }
     if feature("netlib-system") && target_os == "linux" {
         // Debian/Ubuntu keep the reference libraries in their own directories, while
         // /usr/lib/<triplet>/lib{blas,lapack}.so.3 are alternatives that point at OpenBLAS

@@ -75,7 +75,7 @@ pub enum Error {
         /// LAPACK routine name, e.g. `"dgesdd"`.
         routine: &'static str,
         /// LAPACK's INFO.
-        info: i32,
+        info: crate::BlasInt,
     },
     /// Reordering a Schur form failed: eigenvalues to be swapped are too close to separate
     /// (real ?trsen INFO = 1; the problem is very ill conditioned). The Schur form is unchanged.
@@ -84,8 +84,13 @@ pub enum Error {
         /// LAPACK routine name, e.g. `"dtrsen"`.
         routine: &'static str,
     },
-    /// A dimension, leading dimension or workspace does not fit LAPACK's 32-bit integers.
-    #[error("size {dim} exceeds LAPACK's 32-bit integer limit ({})", i32::MAX)]
+    /// A dimension, leading dimension or workspace does not fit LAPACK's integers
+    /// ([`BlasInt`](crate::BlasInt): 32 bits, or 64 with the ILP64 backend).
+    #[error(
+        "size {dim} exceeds LAPACK's {}-bit integer limit ({})",
+        crate::BlasInt::BITS,
+        crate::BlasInt::MAX
+    )]
     TooLarge {
         /// The size that does not fit.
         dim: usize,

@@ -4,19 +4,23 @@
 use ndarray::{Array2, ArrayBase, Data, Ix2, ShapeBuilder};
 
 use crate::error::{Error, Result};
-use crate::lapack::Uplo;
+use crate::lapack::{BlasInt, Uplo};
 use crate::scalar::{RealScalar, Scalar};
 
-/// Converts a size to LAPACK's 32-bit integer, or `TooLarge`. Never a wrapping cast.
+/// Converts a size to LAPACK's integer ([`BlasInt`]: 32 bits, or 64 with the ILP64 backend),
+/// or `TooLarge`. Never a wrapping cast.
 ///
 /// ```
-/// use ndfactor::{layout::lapack_int, Error};
+/// use ndfactor::{layout::lapack_int, BlasInt, Error};
 /// assert_eq!(lapack_int(7).unwrap(), 7);
-/// let big = i32::MAX as usize + 1;
-/// assert_eq!(lapack_int(big), Err(Error::TooLarge { dim: big }));
+/// let big = BlasInt::MAX as u64 as usize; // the largest size LAPACK takes
+/// assert!(lapack_int(big).is_ok());
+/// if let Some(over) = big.checked_add(1) {
+///     assert_eq!(lapack_int(over), Err(Error::TooLarge { dim: over }));
+/// }
 /// ```
-pub fn lapack_int(n: usize) -> Result<i32> {
-    i32::try_from(n).map_err(|_| Error::TooLarge { dim: n })
+pub fn lapack_int(n: usize) -> Result<BlasInt> {
+    BlasInt::try_from(n).map_err(|_| Error::TooLarge { dim: n })
 }
 
 /// Checks that an `m×n` matrix and its column-major buffer (`ld = max(1, m)`, `ld·n` elements)
@@ -25,8 +29,9 @@ pub fn lapack_int(n: usize) -> Result<i32> {
 /// ```
 /// use ndfactor::{layout::check_dims, Error};
 /// assert!(check_dims(1000, 1000).is_ok());
-/// // 50 000 × 50 000 has a 2.5e9-element buffer: too large for LP64 LAPACK.
-/// assert!(matches!(check_dims(50_000, 50_000), Err(Error::TooLarge { .. })));
+/// // 50 000 × 50 000 has a 2.5e9-element buffer: too large for LP64 LAPACK, fine for ILP64.
+/// let lp64 = std::mem::size_of::<ndfactor::BlasInt>() == 4;
+/// assert_eq!(matches!(check_dims(50_000, 50_000), Err(Error::TooLarge { .. })), lp64);
 /// ```
 pub fn check_dims(m: usize, n: usize) -> Result<()> {
     lapack_int(m)?;
@@ -724,22 +729,19 @@ mod tests {
     use ndarray::{array, s};
 
     #[test]
-    fn lapack_int_rejects_above_i32_max() {
-        assert_eq!(lapack_int(i32::MAX as usize).unwrap(), i32::MAX);
-        assert_eq!(
-            lapack_int(i32::MAX as usize + 1),
-            Err(Error::TooLarge {
-                dim: i32::MAX as usize + 1
-            })
-        );
+    fn lapack_int_rejects_above_blas_int_max() {
+        let max = BlasInt::MAX as u64 as usize;
+        assert_eq!(lapack_int(max).unwrap(), BlasInt::MAX);
+        assert_eq!(lapack_int(max + 1), Err(Error::TooLarge { dim: max + 1 }));
         assert!(matches!(
             check_dims(usize::MAX, 2),
             Err(Error::TooLarge { .. })
         ));
-        assert!(matches!(
-            check_dims(46_341, 46_341),
-            Err(Error::TooLarge { .. })
-        ));
+        // 46 341² elements pass i32::MAX: refused by LP64 LAPACK only.
+        assert_eq!(
+            matches!(check_dims(46_341, 46_341), Err(Error::TooLarge { .. })),
+            std::mem::size_of::<BlasInt>() == 4
+        );
     }
 
     /// The input in F order, C order and as a negative-stride view of a larger array.

@@ -98,11 +98,13 @@
     feature = "netlib-system",
     feature = "netlib-static",
     feature = "intel-mkl-system",
-    feature = "intel-mkl-static"
+    feature = "intel-mkl-static",
+    feature = "openblas64-system"
 )))]
 compile_error!(
     "ndfactor needs exactly one LAPACK backend feature: enable one of openblas-system (the default), \
-     openblas-static, netlib-system, netlib-static, intel-mkl-system or intel-mkl-static"
+     openblas-static, netlib-system, netlib-static, intel-mkl-system, intel-mkl-static or \
+     openblas64-system"
 );
 
 #[cfg(any(
@@ -138,6 +140,17 @@ compile_error!(
         any(feature = "intel-mkl-system", feature = "intel-mkl-static")
     ),
     all(feature = "intel-mkl-system", feature = "intel-mkl-static"),
+    all(
+        feature = "openblas64-system",
+        any(
+            feature = "openblas-system",
+            feature = "openblas-static",
+            feature = "netlib-system",
+            feature = "netlib-static",
+            feature = "intel-mkl-system",
+            feature = "intel-mkl-static"
+        )
+    ),
 ))]
 compile_error!(
     "ndfactor needs exactly one LAPACK backend feature, but several are enabled: if you chose a \
@@ -187,7 +200,7 @@ pub use decomp::tridiag::TridiagonalLu;
 pub use decomp::{Rhs, Solve};
 pub use error::{Error, Result};
 pub use ext::LinalgExt;
-pub use lapack::{Diag, Trans, Uplo};
+pub use lapack::{BlasInt, Diag, Trans, Uplo};
 pub use lowrank::{
     compress, cond, cond_with, left_null_space, lstsq, lstsq_with, null_space, pinv,
     pinv_hermitian, pinv_with, range, rank, rank_with, row_space, CondNorm, EckartYoung, FittedPca,

@@ -3,6 +3,8 @@
 //! not fit LAPACK's 32-bit integers. The inputs are zero-stride broadcasts of one value, so
 //! the test itself allocates nothing; an entry point that copied or scanned first would take
 //! gigabytes or minutes (run under `ulimit -v` to make such a regression fail fast).
+//! With the ILP64 backend these sizes are legal (tests/ilp64.rs): this file is for LP64 only.
+#![cfg(not(feature = "openblas64-system"))]
 
 use ndarray::{Array2, ArrayView2};
 use ndfactor::{

@@ -6,6 +6,7 @@ use super::{rhs_matrix, Rhs, Solve};
 use crate::decomp::lu::{floor_log2, scale_pow2, tiny_exponent};
 use crate::error::{Error, Result};
 use crate::lapack::ldlt::{sycon, sytrf, sytrs};
+use crate::lapack::BlasInt;
 use crate::lapack::Uplo;
 use crate::layout::{
     check_dims, check_square, lower_triangle_into_col_major_checked, triangle_to_col_major_checked,
@@ -112,7 +113,7 @@ pub struct Ldlt<T: Scalar> {
     /// LAPACK's compact factors in triangle `uplo` of an F-order array.
     factors: Array2<T>,
     /// LAPACK's 1-based `ipiv` (negative pairs mark 2×2 blocks).
-    ipiv: Vec<i32>,
+    ipiv: Vec<BlasInt>,
     uplo: Uplo,
     symmetry: Symmetry,
     /// ‖A‖₁ of the input, taken before factoring (for ?sycon).
@@ -303,7 +304,7 @@ impl<T: Scalar> Ldlt<T> {
     /// assert_eq!(ld.pivots(), &[-2, -2]); // one 2×2 block
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
-    pub fn pivots(&self) -> &[i32] {
+    pub fn pivots(&self) -> &[BlasInt] {
         &self.ipiv
     }
 
@@ -325,7 +326,7 @@ impl<T: Scalar> Ldlt<T> {
     fn blocks(&self) -> Vec<Block> {
         let n = self.n();
         let mut out = Vec::new();
-        let p = |v: i32| v.unsigned_abs() as usize - 1;
+        let p = |v: BlasInt| v.unsigned_abs() as usize - 1;
         match self.uplo {
             Uplo::Lower => {
                 let mut k = 0;

@@ -5,6 +5,7 @@ use ndarray::{Array, Array2, ArrayBase, ArrayView2, Data, Ix2, ShapeBuilder};
 use super::{rhs_matrix, Rhs, Solve};
 use crate::error::{Error, Result};
 use crate::lapack::lu::{gecon, getrf, getri, getrs};
+use crate::lapack::BlasInt;
 use crate::lapack::Trans;
 use crate::layout::{
     check_dims, check_finite, check_square, into_col_major_checked, to_col_major,
@@ -68,7 +69,7 @@ pub struct Lu<T: Scalar> {
     /// LAPACK's compact factors: strict lower part of L (unit diagonal implied) and U, F-order.
     factors: Array2<T>,
     /// LAPACK's 1-based row interchanges: row i was swapped with row ipiv[i].
-    ipiv: Vec<i32>,
+    ipiv: Vec<BlasInt>,
     /// ‖A‖₁ of the input, taken before factoring (for ?gecon).
     anorm: T::Real,
     /// First exactly zero pivot (1-based), LAPACK's INFO > 0.
@@ -465,7 +466,7 @@ impl<T: Scalar> Lu<T> {
     /// assert_eq!(Lu::new(&array![[0.0f64, 1.0], [1.0, 0.0]])?.pivots(), &[2, 2]);
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
-    pub fn pivots(&self) -> &[i32] {
+    pub fn pivots(&self) -> &[BlasInt] {
         &self.ipiv
     }
 

@@ -12,6 +12,7 @@ use super::lu::{scale_pow2, tiny_exponent};
 use super::{rhs_matrix, Rhs, Solve};
 use crate::error::{Error, Result};
 use crate::lapack::qr::{geqp3, geqrf, orgqr, ormqr, trcon, trtrs};
+use crate::lapack::BlasInt;
 use crate::lapack::{Trans, Uplo};
 use crate::layout::{check_dims, into_col_major_checked, to_col_major_checked};
 use crate::scalar::{RealScalar, Scalar};
@@ -677,7 +678,7 @@ impl<T: Scalar> Solve<T> for Qr<T> {
 pub struct ColPivQr<T: Scalar> {
     h: Householder<T>,
     /// LAPACK's 1-based JPVT: column `j` of `A·P` is column `jpvt[j]` of `A`.
-    jpvt: Vec<i32>,
+    jpvt: Vec<BlasInt>,
 }
 
 impl<T: Scalar> ColPivQr<T> {

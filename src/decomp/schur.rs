@@ -5,6 +5,7 @@ use num_complex::Complex;
 
 use crate::error::Result;
 use crate::lapack::schur::{gees, trsen};
+use crate::lapack::BlasInt;
 use crate::layout::{check_dims, check_finite, check_square, into_col_major, to_col_major};
 use crate::scalar::Scalar;
 
@@ -252,17 +253,17 @@ impl<T: Scalar> Schur<T> {
         mut predicate: impl FnMut(Complex<T::Real>) -> bool,
     ) -> Result<usize> {
         let n = self.n();
-        let mut select = vec![0i32; n];
+        let mut select = vec![0 as BlasInt; n];
         let mut k = 0;
         while k < n {
             if !T::IS_COMPLEX && k + 1 < n && self.t[(k + 1, k)] != T::zero() {
                 // A 2×2 block: both or neither (non-short-circuit `|`: both are evaluated).
                 let s = predicate(self.eigenvalues[k]) | predicate(self.eigenvalues[k + 1]);
-                select[k] = i32::from(s);
-                select[k + 1] = i32::from(s);
+                select[k] = BlasInt::from(s);
+                select[k + 1] = BlasInt::from(s);
                 k += 2;
             } else {
-                select[k] = i32::from(predicate(self.eigenvalues[k]));
+                select[k] = BlasInt::from(predicate(self.eigenvalues[k]));
                 k += 1;
             }
         }

@@ -5,6 +5,7 @@ use std::os::raw::c_char;
 use ndarray::Array2;
 use num_complex::Complex;
 
+use super::BlasInt;
 use super::{assert_buf, check_illegal, lapack_int, rname, LapackScalar, Uplo};
 use crate::error::{Error, Result};
 use crate::layout::{col_major_slice, col_major_slice_mut, ld};
@@ -16,31 +17,31 @@ macro_rules! chol_ffi {
             // SUBROUTINE xPOTRF( UPLO, N, A, LDA, INFO )
             fn $potrf(
                 uplo: *const c_char,
-                n: *const i32,
+                n: *const BlasInt,
                 a: *mut $t,
-                lda: *const i32,
-                info: *mut i32,
+                lda: *const BlasInt,
+                info: *mut BlasInt,
                 uplo_len: usize,
             );
             // SUBROUTINE xPOTRS( UPLO, N, NRHS, A, LDA, B, LDB, INFO )
             fn $potrs(
                 uplo: *const c_char,
-                n: *const i32,
-                nrhs: *const i32,
+                n: *const BlasInt,
+                nrhs: *const BlasInt,
                 a: *const $t,
-                lda: *const i32,
+                lda: *const BlasInt,
                 b: *mut $t,
-                ldb: *const i32,
-                info: *mut i32,
+                ldb: *const BlasInt,
+                info: *mut BlasInt,
                 uplo_len: usize,
             );
             // SUBROUTINE xPOTRI( UPLO, N, A, LDA, INFO )
             fn $potri(
                 uplo: *const c_char,
-                n: *const i32,
+                n: *const BlasInt,
                 a: *mut $t,
-                lda: *const i32,
-                info: *mut i32,
+                lda: *const BlasInt,
+                info: *mut BlasInt,
                 uplo_len: usize,
             );
         }
@@ -55,51 +56,51 @@ extern "C" {
     // SUBROUTINE DPOCON( UPLO, N, A, LDA, ANORM, RCOND, WORK, IWORK, INFO )  WORK(3N) IWORK(N)
     fn spocon_(
         uplo: *const c_char,
-        n: *const i32,
+        n: *const BlasInt,
         a: *const f32,
-        lda: *const i32,
+        lda: *const BlasInt,
         anorm: *const f32,
         rcond: *mut f32,
         work: *mut f32,
-        iwork: *mut i32,
-        info: *mut i32,
+        iwork: *mut BlasInt,
+        info: *mut BlasInt,
         ul: usize,
     );
     fn dpocon_(
         uplo: *const c_char,
-        n: *const i32,
+        n: *const BlasInt,
         a: *const f64,
-        lda: *const i32,
+        lda: *const BlasInt,
         anorm: *const f64,
         rcond: *mut f64,
         work: *mut f64,
-        iwork: *mut i32,
-        info: *mut i32,
+        iwork: *mut BlasInt,
+        info: *mut BlasInt,
         ul: usize,
     );
     // SUBROUTINE ZPOCON( UPLO, N, A, LDA, ANORM, RCOND, WORK, RWORK, INFO )  WORK(2N) RWORK(N)
     fn cpocon_(
         uplo: *const c_char,
-        n: *const i32,
+        n: *const BlasInt,
         a: *const Complex<f32>,
-        lda: *const i32,
+        lda: *const BlasInt,
         anorm: *const f32,
         rcond: *mut f32,
         work: *mut Complex<f32>,
         rwork: *mut f32,
-        info: *mut i32,
+        info: *mut BlasInt,
         ul: usize,
     );
     fn zpocon_(
         uplo: *const c_char,
-        n: *const i32,
+        n: *const BlasInt,
         a: *const Complex<f64>,
-        lda: *const i32,
+        lda: *const BlasInt,
         anorm: *const f64,
         rcond: *mut f64,
         work: *mut Complex<f64>,
         rwork: *mut f64,
-        info: *mut i32,
+        info: *mut BlasInt,
         ul: usize,
     );
 }
@@ -108,42 +109,42 @@ extern "C" {
 pub trait CholeskyLapack: LapackScalar {
     /// # Safety
     /// `a` holds `lda·n` elements, `lda ≥ max(1, n)`.
-    unsafe fn potrf(uplo: c_char, n: i32, a: *mut Self, lda: i32) -> i32;
+    unsafe fn potrf(uplo: c_char, n: BlasInt, a: *mut Self, lda: BlasInt) -> BlasInt;
     /// # Safety
     /// `a` is the n×n factor, `b` holds `ldb·nrhs` with `ldb ≥ max(1, n)`.
     #[allow(clippy::too_many_arguments)]
     unsafe fn potrs(
         uplo: c_char,
-        n: i32,
-        nrhs: i32,
+        n: BlasInt,
+        nrhs: BlasInt,
         a: *const Self,
-        lda: i32,
+        lda: BlasInt,
         b: *mut Self,
-        ldb: i32,
-    ) -> i32;
+        ldb: BlasInt,
+    ) -> BlasInt;
     /// # Safety
     /// `a` is the n×n factor.
-    unsafe fn potri(uplo: c_char, n: i32, a: *mut Self, lda: i32) -> i32;
+    unsafe fn potri(uplo: c_char, n: BlasInt, a: *mut Self, lda: BlasInt) -> BlasInt;
     /// # Safety
     /// `a` is the n×n factor; `work` holds 3n, `rwork` n, `iwork` n elements.
     #[allow(clippy::too_many_arguments)]
     unsafe fn pocon(
         uplo: c_char,
-        n: i32,
+        n: BlasInt,
         a: *const Self,
-        lda: i32,
+        lda: BlasInt,
         anorm: Self::Real,
         rcond: &mut Self::Real,
         work: *mut Self,
         rwork: *mut Self::Real,
-        iwork: *mut i32,
-    ) -> i32;
+        iwork: *mut BlasInt,
+    ) -> BlasInt;
 }
 
 macro_rules! impl_chol {
     ($t:ty, $potrf:ident, $potrs:ident, $potri:ident, $pocon:ident, [$rw:ident, $iw:ident] => $extra:ident) => {
         impl CholeskyLapack for $t {
-            unsafe fn potrf(uplo: c_char, n: i32, a: *mut Self, lda: i32) -> i32 {
+            unsafe fn potrf(uplo: c_char, n: BlasInt, a: *mut Self, lda: BlasInt) -> BlasInt {
                 let mut info = 0;
                 // SAFETY: forwarded contract of `CholeskyLapack::potrf`.
                 unsafe { $potrf(&uplo, &n, a, &lda, &mut info, 1) };
@@ -151,19 +152,19 @@ macro_rules! impl_chol {
             }
             unsafe fn potrs(
                 uplo: c_char,
-                n: i32,
-                nrhs: i32,
+                n: BlasInt,
+                nrhs: BlasInt,
                 a: *const Self,
-                lda: i32,
+                lda: BlasInt,
                 b: *mut Self,
-                ldb: i32,
-            ) -> i32 {
+                ldb: BlasInt,
+            ) -> BlasInt {
                 let mut info = 0;
                 // SAFETY: forwarded contract of `CholeskyLapack::potrs`.
                 unsafe { $potrs(&uplo, &n, &nrhs, a, &lda, b, &ldb, &mut info, 1) };
                 info
             }
-            unsafe fn potri(uplo: c_char, n: i32, a: *mut Self, lda: i32) -> i32 {
+            unsafe fn potri(uplo: c_char, n: BlasInt, a: *mut Self, lda: BlasInt) -> BlasInt {
                 let mut info = 0;
                 // SAFETY: forwarded contract of `CholeskyLapack::potri`.
                 unsafe { $potri(&uplo, &n, a, &lda, &mut info, 1) };
@@ -171,15 +172,15 @@ macro_rules! impl_chol {
             }
             unsafe fn pocon(
                 uplo: c_char,
-                n: i32,
+                n: BlasInt,
                 a: *const Self,
-                lda: i32,
+                lda: BlasInt,
                 anorm: Self::Real,
                 rcond: &mut Self::Real,
                 work: *mut Self,
                 $rw: *mut Self::Real,
-                $iw: *mut i32,
-            ) -> i32 {
+                $iw: *mut BlasInt,
+            ) -> BlasInt {
                 let mut info = 0;
                 // SAFETY: forwarded contract of `CholeskyLapack::pocon`; `$extra` is IWORK for the
                 // real routine and RWORK for the complex one.
@@ -310,7 +311,7 @@ pub(crate) fn pocon<T: Scalar>(f: &Array2<T>, uplo: Uplo, anorm: T::Real) -> Res
     assert_buf(a, n, n, ld(n));
     let mut work = vec![T::zero(); 3 * n];
     let mut rwork = vec![zero; n];
-    let mut iwork = vec![0i32; n];
+    let mut iwork = vec![0 as BlasInt; n];
     let mut rcond = zero;
     // SAFETY: a is n×n (asserted); work 3n, rwork n, iwork n cover the real (WORK 3n, IWORK n)
     // and complex (WORK 2n, RWORK n) requirements.

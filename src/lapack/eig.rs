@@ -6,6 +6,7 @@ use ndarray::Array2;
 use num_complex::Complex;
 
 use super::schur::eigenvalues_from;
+use super::BlasInt;
 use super::{assert_buf, check_illegal, lapack_int, lwork, rname, LapackScalar};
 use crate::error::{Error, Result};
 use crate::layout::{col_major_slice_mut, ld};
@@ -19,18 +20,18 @@ macro_rules! geev_ffi_real {
             fn $geev(
                 jobvl: *const c_char,
                 jobvr: *const c_char,
-                n: *const i32,
+                n: *const BlasInt,
                 a: *mut $t,
-                lda: *const i32,
+                lda: *const BlasInt,
                 wr: *mut $t,
                 wi: *mut $t,
                 vl: *mut $t,
-                ldvl: *const i32,
+                ldvl: *const BlasInt,
                 vr: *mut $t,
-                ldvr: *const i32,
+                ldvr: *const BlasInt,
                 work: *mut $t,
-                lwork: *const i32,
-                info: *mut i32,
+                lwork: *const BlasInt,
+                info: *mut BlasInt,
                 jobvl_len: usize,
                 jobvr_len: usize,
             );
@@ -48,18 +49,18 @@ macro_rules! geev_ffi_complex {
             fn $geev(
                 jobvl: *const c_char,
                 jobvr: *const c_char,
-                n: *const i32,
+                n: *const BlasInt,
                 a: *mut Complex<$r>,
-                lda: *const i32,
+                lda: *const BlasInt,
                 w: *mut Complex<$r>,
                 vl: *mut Complex<$r>,
-                ldvl: *const i32,
+                ldvl: *const BlasInt,
                 vr: *mut Complex<$r>,
-                ldvr: *const i32,
+                ldvr: *const BlasInt,
                 work: *mut Complex<$r>,
-                lwork: *const i32,
+                lwork: *const BlasInt,
                 rwork: *mut $r,
-                info: *mut i32,
+                info: *mut BlasInt,
                 jobvl_len: usize,
                 jobvr_len: usize,
             );
@@ -81,20 +82,20 @@ pub trait EigLapack: LapackScalar + EigxLapack {
     unsafe fn geev(
         jobvl: c_char,
         jobvr: c_char,
-        n: i32,
+        n: BlasInt,
         a: *mut Self,
-        lda: i32,
+        lda: BlasInt,
         wr: *mut Self::Real,
         wi: *mut Self::Real,
         w: *mut Self,
         vl: *mut Self,
-        ldvl: i32,
+        ldvl: BlasInt,
         vr: *mut Self,
-        ldvr: i32,
+        ldvr: BlasInt,
         work: *mut Self,
-        lwork: i32,
+        lwork: BlasInt,
         rwork: *mut Self::Real,
-    ) -> i32;
+    ) -> BlasInt;
 }
 
 macro_rules! impl_geev_real {
@@ -103,20 +104,20 @@ macro_rules! impl_geev_real {
             unsafe fn geev(
                 jobvl: c_char,
                 jobvr: c_char,
-                n: i32,
+                n: BlasInt,
                 a: *mut Self,
-                lda: i32,
+                lda: BlasInt,
                 wr: *mut Self::Real,
                 wi: *mut Self::Real,
                 _w: *mut Self,
                 vl: *mut Self,
-                ldvl: i32,
+                ldvl: BlasInt,
                 vr: *mut Self,
-                ldvr: i32,
+                ldvr: BlasInt,
                 work: *mut Self,
-                lwork: i32,
+                lwork: BlasInt,
                 _rwork: *mut Self::Real,
-            ) -> i32 {
+            ) -> BlasInt {
                 let mut info = 0;
                 // SAFETY: forwarded contract of `EigLapack::geev`; 1 and 1 are the CHARACTER
                 // lengths.
@@ -140,20 +141,20 @@ macro_rules! impl_geev_complex {
             unsafe fn geev(
                 jobvl: c_char,
                 jobvr: c_char,
-                n: i32,
+                n: BlasInt,
                 a: *mut Self,
-                lda: i32,
+                lda: BlasInt,
                 _wr: *mut Self::Real,
                 _wi: *mut Self::Real,
                 w: *mut Self,
                 vl: *mut Self,
-                ldvl: i32,
+                ldvl: BlasInt,
                 vr: *mut Self,
-                ldvr: i32,
+                ldvr: BlasInt,
                 work: *mut Self,
-                lwork: i32,
+                lwork: BlasInt,
                 rwork: *mut Self::Real,
-            ) -> i32 {
+            ) -> BlasInt {
                 let mut info = 0;
                 // SAFETY: forwarded contract of `EigLapack::geev`; 1 and 1 are the CHARACTER
                 // lengths.
@@ -315,25 +316,25 @@ macro_rules! geevx_ffi_real {
                 jobvl: *const c_char,
                 jobvr: *const c_char,
                 sense: *const c_char,
-                n: *const i32,
+                n: *const BlasInt,
                 a: *mut $t,
-                lda: *const i32,
+                lda: *const BlasInt,
                 wr: *mut $t,
                 wi: *mut $t,
                 vl: *mut $t,
-                ldvl: *const i32,
+                ldvl: *const BlasInt,
                 vr: *mut $t,
-                ldvr: *const i32,
-                ilo: *mut i32,
-                ihi: *mut i32,
+                ldvr: *const BlasInt,
+                ilo: *mut BlasInt,
+                ihi: *mut BlasInt,
                 scale: *mut $t,
                 abnrm: *mut $t,
                 rconde: *mut $t,
                 rcondv: *mut $t,
                 work: *mut $t,
-                lwork: *const i32,
-                iwork: *mut i32,
-                info: *mut i32,
+                lwork: *const BlasInt,
+                iwork: *mut BlasInt,
+                info: *mut BlasInt,
                 balanc_len: usize,
                 jobvl_len: usize,
                 jobvr_len: usize,
@@ -356,24 +357,24 @@ macro_rules! geevx_ffi_complex {
                 jobvl: *const c_char,
                 jobvr: *const c_char,
                 sense: *const c_char,
-                n: *const i32,
+                n: *const BlasInt,
                 a: *mut Complex<$r>,
-                lda: *const i32,
+                lda: *const BlasInt,
                 w: *mut Complex<$r>,
                 vl: *mut Complex<$r>,
-                ldvl: *const i32,
+                ldvl: *const BlasInt,
                 vr: *mut Complex<$r>,
-                ldvr: *const i32,
-                ilo: *mut i32,
-                ihi: *mut i32,
+                ldvr: *const BlasInt,
+                ilo: *mut BlasInt,
+                ihi: *mut BlasInt,
                 scale: *mut $r,
                 abnrm: *mut $r,
                 rconde: *mut $r,
                 rcondv: *mut $r,
                 work: *mut Complex<$r>,
-                lwork: *const i32,
+                lwork: *const BlasInt,
                 rwork: *mut $r,
-                info: *mut i32,
+                info: *mut BlasInt,
                 balanc_len: usize,
                 jobvl_len: usize,
                 jobvr_len: usize,
@@ -399,27 +400,27 @@ pub trait EigxLapack: LapackScalar {
         jobvl: c_char,
         jobvr: c_char,
         sense: c_char,
-        n: i32,
+        n: BlasInt,
         a: *mut Self,
-        lda: i32,
+        lda: BlasInt,
         wr: *mut Self::Real,
         wi: *mut Self::Real,
         w: *mut Self,
         vl: *mut Self,
-        ldvl: i32,
+        ldvl: BlasInt,
         vr: *mut Self,
-        ldvr: i32,
-        ilo: *mut i32,
-        ihi: *mut i32,
+        ldvr: BlasInt,
+        ilo: *mut BlasInt,
+        ihi: *mut BlasInt,
         scale: *mut Self::Real,
         abnrm: *mut Self::Real,
         rconde: *mut Self::Real,
         rcondv: *mut Self::Real,
         work: *mut Self,
-        lwork: i32,
-        iwork: *mut i32,
+        lwork: BlasInt,
+        iwork: *mut BlasInt,
         rwork: *mut Self::Real,
-    ) -> i32;
+    ) -> BlasInt;
 }
 
 macro_rules! impl_geevx_real {
@@ -430,27 +431,27 @@ macro_rules! impl_geevx_real {
                 jobvl: c_char,
                 jobvr: c_char,
                 sense: c_char,
-                n: i32,
+                n: BlasInt,
                 a: *mut Self,
-                lda: i32,
+                lda: BlasInt,
                 wr: *mut Self::Real,
                 wi: *mut Self::Real,
                 _w: *mut Self,
                 vl: *mut Self,
-                ldvl: i32,
+                ldvl: BlasInt,
                 vr: *mut Self,
-                ldvr: i32,
-                ilo: *mut i32,
-                ihi: *mut i32,
+                ldvr: BlasInt,
+                ilo: *mut BlasInt,
+                ihi: *mut BlasInt,
                 scale: *mut Self::Real,
                 abnrm: *mut Self::Real,
                 rconde: *mut Self::Real,
                 rcondv: *mut Self::Real,
                 work: *mut Self,
-                lwork: i32,
-                iwork: *mut i32,
+                lwork: BlasInt,
+                iwork: *mut BlasInt,
                 _rwork: *mut Self::Real,
-            ) -> i32 {
+            ) -> BlasInt {
                 let mut info = 0;
                 // SAFETY: forwarded contract of `EigxLapack::geevx`; the four 1s are the
                 // CHARACTER lengths of BALANC, JOBVL, JOBVR, SENSE.
@@ -477,27 +478,27 @@ macro_rules! impl_geevx_complex {
                 jobvl: c_char,
                 jobvr: c_char,
                 sense: c_char,
-                n: i32,
+                n: BlasInt,
                 a: *mut Self,
-                lda: i32,
+                lda: BlasInt,
                 _wr: *mut Self::Real,
                 _wi: *mut Self::Real,
                 w: *mut Self,
                 vl: *mut Self,
-                ldvl: i32,
+                ldvl: BlasInt,
                 vr: *mut Self,
-                ldvr: i32,
-                ilo: *mut i32,
-                ihi: *mut i32,
+                ldvr: BlasInt,
+                ilo: *mut BlasInt,
+                ihi: *mut BlasInt,
                 scale: *mut Self::Real,
                 abnrm: *mut Self::Real,
                 rconde: *mut Self::Real,
                 rcondv: *mut Self::Real,
                 work: *mut Self,
-                lwork: i32,
-                _iwork: *mut i32,
+                lwork: BlasInt,
+                _iwork: *mut BlasInt,
                 rwork: *mut Self::Real,
-            ) -> i32 {
+            ) -> BlasInt {
                 let mut info = 0;
                 // SAFETY: forwarded contract of `EigxLapack::geevx`; the four 1s are the
                 // CHARACTER lengths of BALANC, JOBVL, JOBVR, SENSE.
@@ -618,11 +619,11 @@ pub(crate) fn geevx<T: Scalar>(
     let mut wi = vec![zero; nw];
     let mut w = vec![T::zero(); if T::IS_COMPLEX { n } else { 1 }];
     let mut rwork = vec![zero; 2 * n];
-    let mut iwork = vec![0i32; (2 * n).saturating_sub(2).max(1)];
+    let mut iwork = vec![0 as BlasInt; (2 * n).saturating_sub(2).max(1)];
     let mut scale = vec![zero; n];
     let mut rconde = vec![zero; n];
     let mut rcondv = vec![zero; n];
-    let (mut ilo, mut ihi, mut abnrm) = (0i32, 0i32, zero);
+    let (mut ilo, mut ihi, mut abnrm) = (0 as BlasInt, 0 as BlasInt, zero);
     let mut vl = vecs(left);
     let mut vr = vecs(right);
     let mut vl_dummy = [T::zero()];

@@ -6,6 +6,7 @@ use std::os::raw::c_char;
 use ndarray::{Array1, Array2, ShapeBuilder};
 use num_complex::Complex;
 
+use super::BlasInt;
 use super::{assert_buf, check_illegal, lapack_int, lwork, rname, size_i64, LapackScalar, Uplo};
 use crate::error::{Error, Result};
 use crate::layout::{col_major_slice_mut, ld};
@@ -18,15 +19,15 @@ macro_rules! eigh_ffi_real {
             fn $syevd(
                 jobz: *const c_char,
                 uplo: *const c_char,
-                n: *const i32,
+                n: *const BlasInt,
                 a: *mut $t,
-                lda: *const i32,
+                lda: *const BlasInt,
                 w: *mut $t,
                 work: *mut $t,
-                lwork: *const i32,
-                iwork: *mut i32,
-                liwork: *const i32,
-                info: *mut i32,
+                lwork: *const BlasInt,
+                iwork: *mut BlasInt,
+                liwork: *const BlasInt,
+                info: *mut BlasInt,
                 jobz_len: usize,
                 uplo_len: usize,
             );
@@ -36,24 +37,24 @@ macro_rules! eigh_ffi_real {
                 jobz: *const c_char,
                 range: *const c_char,
                 uplo: *const c_char,
-                n: *const i32,
+                n: *const BlasInt,
                 a: *mut $t,
-                lda: *const i32,
+                lda: *const BlasInt,
                 vl: *const $t,
                 vu: *const $t,
-                il: *const i32,
-                iu: *const i32,
+                il: *const BlasInt,
+                iu: *const BlasInt,
                 abstol: *const $t,
-                m: *mut i32,
+                m: *mut BlasInt,
                 w: *mut $t,
                 z: *mut $t,
-                ldz: *const i32,
-                isuppz: *mut i32,
+                ldz: *const BlasInt,
+                isuppz: *mut BlasInt,
                 work: *mut $t,
-                lwork: *const i32,
-                iwork: *mut i32,
-                liwork: *const i32,
-                info: *mut i32,
+                lwork: *const BlasInt,
+                iwork: *mut BlasInt,
+                liwork: *const BlasInt,
+                info: *mut BlasInt,
                 jobz_len: usize,
                 range_len: usize,
                 uplo_len: usize,
@@ -72,17 +73,17 @@ macro_rules! eigh_ffi_complex {
             fn $heevd(
                 jobz: *const c_char,
                 uplo: *const c_char,
-                n: *const i32,
+                n: *const BlasInt,
                 a: *mut $t,
-                lda: *const i32,
+                lda: *const BlasInt,
                 w: *mut $r,
                 work: *mut $t,
-                lwork: *const i32,
+                lwork: *const BlasInt,
                 rwork: *mut $r,
-                lrwork: *const i32,
-                iwork: *mut i32,
-                liwork: *const i32,
-                info: *mut i32,
+                lrwork: *const BlasInt,
+                iwork: *mut BlasInt,
+                liwork: *const BlasInt,
+                info: *mut BlasInt,
                 jobz_len: usize,
                 uplo_len: usize,
             );
@@ -92,26 +93,26 @@ macro_rules! eigh_ffi_complex {
                 jobz: *const c_char,
                 range: *const c_char,
                 uplo: *const c_char,
-                n: *const i32,
+                n: *const BlasInt,
                 a: *mut $t,
-                lda: *const i32,
+                lda: *const BlasInt,
                 vl: *const $r,
                 vu: *const $r,
-                il: *const i32,
-                iu: *const i32,
+                il: *const BlasInt,
+                iu: *const BlasInt,
                 abstol: *const $r,
-                m: *mut i32,
+                m: *mut BlasInt,
                 w: *mut $r,
                 z: *mut $t,
-                ldz: *const i32,
-                isuppz: *mut i32,
+                ldz: *const BlasInt,
+                isuppz: *mut BlasInt,
                 work: *mut $t,
-                lwork: *const i32,
+                lwork: *const BlasInt,
                 rwork: *mut $r,
-                lrwork: *const i32,
-                iwork: *mut i32,
-                liwork: *const i32,
-                info: *mut i32,
+                lrwork: *const BlasInt,
+                iwork: *mut BlasInt,
+                liwork: *const BlasInt,
+                info: *mut BlasInt,
                 jobz_len: usize,
                 range_len: usize,
                 uplo_len: usize,
@@ -132,17 +133,17 @@ pub trait EighLapack: LapackScalar {
     unsafe fn syevd(
         jobz: c_char,
         uplo: c_char,
-        n: i32,
+        n: BlasInt,
         a: *mut Self,
-        lda: i32,
+        lda: BlasInt,
         w: *mut Self::Real,
         work: *mut Self,
-        lwork: i32,
+        lwork: BlasInt,
         rwork: *mut Self::Real,
-        lrwork: i32,
-        iwork: *mut i32,
-        liwork: i32,
-    ) -> i32;
+        lrwork: BlasInt,
+        iwork: *mut BlasInt,
+        liwork: BlasInt,
+    ) -> BlasInt;
     /// # Safety
     /// `a` as syevd; `w` holds `n`, `z` holds `ldz·n` (`ldz ≥ max(1, n)`), `isuppz`
     /// `2·max(1, n)`, workspaces as syevd.
@@ -151,25 +152,25 @@ pub trait EighLapack: LapackScalar {
         jobz: c_char,
         range: c_char,
         uplo: c_char,
-        n: i32,
+        n: BlasInt,
         a: *mut Self,
-        lda: i32,
+        lda: BlasInt,
         vl: Self::Real,
         vu: Self::Real,
-        il: i32,
-        iu: i32,
-        m: &mut i32,
+        il: BlasInt,
+        iu: BlasInt,
+        m: &mut BlasInt,
         w: *mut Self::Real,
         z: *mut Self,
-        ldz: i32,
-        isuppz: *mut i32,
+        ldz: BlasInt,
+        isuppz: *mut BlasInt,
         work: *mut Self,
-        lwork: i32,
+        lwork: BlasInt,
         rwork: *mut Self::Real,
-        lrwork: i32,
-        iwork: *mut i32,
-        liwork: i32,
-    ) -> i32;
+        lrwork: BlasInt,
+        iwork: *mut BlasInt,
+        liwork: BlasInt,
+    ) -> BlasInt;
 }
 
 macro_rules! impl_eigh {
@@ -178,17 +179,17 @@ macro_rules! impl_eigh {
             unsafe fn syevd(
                 jobz: c_char,
                 uplo: c_char,
-                n: i32,
+                n: BlasInt,
                 a: *mut Self,
-                lda: i32,
+                lda: BlasInt,
                 w: *mut Self::Real,
                 work: *mut Self,
-                lwork: i32,
+                lwork: BlasInt,
                 _rwork: *mut Self::Real,
-                _lrwork: i32,
-                iwork: *mut i32,
-                liwork: i32,
-            ) -> i32 {
+                _lrwork: BlasInt,
+                iwork: *mut BlasInt,
+                liwork: BlasInt,
+            ) -> BlasInt {
                 let mut info = 0;
                 // SAFETY: forwarded contract of `EighLapack::syevd`; 1 is each CHARACTER length.
                 unsafe {
@@ -202,25 +203,25 @@ macro_rules! impl_eigh {
                 jobz: c_char,
                 range: c_char,
                 uplo: c_char,
-                n: i32,
+                n: BlasInt,
                 a: *mut Self,
-                lda: i32,
+                lda: BlasInt,
                 vl: Self::Real,
                 vu: Self::Real,
-                il: i32,
-                iu: i32,
-                m: &mut i32,
+                il: BlasInt,
+                iu: BlasInt,
+                m: &mut BlasInt,
                 w: *mut Self::Real,
                 z: *mut Self,
-                ldz: i32,
-                isuppz: *mut i32,
+                ldz: BlasInt,
+                isuppz: *mut BlasInt,
                 work: *mut Self,
-                lwork: i32,
+                lwork: BlasInt,
                 _rwork: *mut Self::Real,
-                _lrwork: i32,
-                iwork: *mut i32,
-                liwork: i32,
-            ) -> i32 {
+                _lrwork: BlasInt,
+                iwork: *mut BlasInt,
+                liwork: BlasInt,
+            ) -> BlasInt {
                 let mut info = 0;
                 let abstol: Self::Real = 0.0;
                 // SAFETY: forwarded contract of `EighLapack::syevr`; 1 is each CHARACTER length.
@@ -239,17 +240,17 @@ macro_rules! impl_eigh {
             unsafe fn syevd(
                 jobz: c_char,
                 uplo: c_char,
-                n: i32,
+                n: BlasInt,
                 a: *mut Self,
-                lda: i32,
+                lda: BlasInt,
                 w: *mut Self::Real,
                 work: *mut Self,
-                lwork: i32,
+                lwork: BlasInt,
                 rwork: *mut Self::Real,
-                lrwork: i32,
-                iwork: *mut i32,
-                liwork: i32,
-            ) -> i32 {
+                lrwork: BlasInt,
+                iwork: *mut BlasInt,
+                liwork: BlasInt,
+            ) -> BlasInt {
                 let mut info = 0;
                 // SAFETY: forwarded contract of `EighLapack::syevd`; 1 is each CHARACTER length.
                 unsafe {
@@ -264,25 +265,25 @@ macro_rules! impl_eigh {
                 jobz: c_char,
                 range: c_char,
                 uplo: c_char,
-                n: i32,
+                n: BlasInt,
                 a: *mut Self,
-                lda: i32,
+                lda: BlasInt,
                 vl: Self::Real,
                 vu: Self::Real,
-                il: i32,
-                iu: i32,
-                m: &mut i32,
+                il: BlasInt,
+                iu: BlasInt,
+                m: &mut BlasInt,
                 w: *mut Self::Real,
                 z: *mut Self,
-                ldz: i32,
-                isuppz: *mut i32,
+                ldz: BlasInt,
+                isuppz: *mut BlasInt,
                 work: *mut Self,
-                lwork: i32,
+                lwork: BlasInt,
                 rwork: *mut Self::Real,
-                lrwork: i32,
-                iwork: *mut i32,
-                liwork: i32,
-            ) -> i32 {
+                lrwork: BlasInt,
+                iwork: *mut BlasInt,
+                liwork: BlasInt,
+            ) -> BlasInt {
                 let mut info = 0;
                 let abstol: Self::Real = 0.0;
                 // SAFETY: forwarded contract of `EighLapack::syevr`; 1 is each CHARACTER length.
@@ -347,7 +348,7 @@ pub(crate) fn syevd<T: Scalar>(
     assert_buf(abuf, n, n, ld(n));
     let wbuf = w.as_slice_mut().expect("contiguous");
     assert!(wbuf.len() >= n);
-    let (mut q, mut qr, mut qi) = ([T::zero()], [T::Real::from_f64(0.0)], [0i32]);
+    let (mut q, mut qr, mut qi) = ([T::zero()], [T::Real::from_f64(0.0)], [0 as BlasInt]);
     // SAFETY: workspace query (all lengths -1): LAPACK only writes q[0], qr[0], qi[0].
     let info = unsafe {
         T::syevd(
@@ -376,7 +377,7 @@ pub(crate) fn syevd<T: Scalar>(
     let liw = size_i64((qi[0] as i64).max(min_liwork))?;
     let mut work = crate::layout::padded_vec::<T>(lw, n);
     let mut rwork = vec![T::Real::from_f64(0.0); lrw];
-    let mut iwork = vec![0i32; liw];
+    let mut iwork = vec![0 as BlasInt; liw];
     // SAFETY: a is n×n with ld max(1, n) (asserted), w has n entries, work/rwork/iwork have
     // lw/lrw/liw elements, each ≥ the documented minimum; no buffers alias.
     let info = unsafe {
@@ -454,7 +455,7 @@ pub(crate) fn syevr<T: Scalar>(
     let zcols = if vectors { n } else { 0 };
     let mut z = crate::layout::padded_zeros::<T>((n, zcols));
     let mut dummy = [T::zero(); 1];
-    let mut isuppz = vec![0i32; size_i64(2 * n64)?];
+    let mut isuppz = vec![0 as BlasInt; size_i64(2 * n64)?];
     let abuf = col_major_slice_mut(&mut a);
     assert_buf(abuf, n, n, ld(n));
     let wbuf = w.as_slice_mut().expect("contiguous");
@@ -468,8 +469,8 @@ pub(crate) fn syevr<T: Scalar>(
         dummy.as_mut_ptr()
     };
     let ldz = if vectors { ldi } else { 1 };
-    let mut found = 0i32;
-    let (mut q, mut qr, mut qi) = ([T::zero()], [zero], [0i32]);
+    let mut found = 0 as BlasInt;
+    let (mut q, mut qr, mut qi) = ([T::zero()], [zero], [0 as BlasInt]);
     // SAFETY: workspace query (all lengths -1): LAPACK only writes q[0], qr[0], qi[0].
     let info = unsafe {
         T::syevr(
@@ -506,7 +507,7 @@ pub(crate) fn syevr<T: Scalar>(
     let liw = size_i64((qi[0] as i64).max(min_liwork))?;
     let mut work = crate::layout::padded_vec::<T>(lw, n);
     let mut rwork = vec![zero; lrw];
-    let mut iwork = vec![0i32; liw];
+    let mut iwork = vec![0 as BlasInt; liw];
     // SAFETY: a is n×n with ld max(1, n), w has n entries, Z is n×n with ld max(1, n) (or a
     // dummy with JOBZ = 'N'), isuppz has 2n entries, workspaces are ≥ the documented minima
     // (all asserted or sized above); no buffers alias.

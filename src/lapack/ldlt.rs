@@ -8,6 +8,7 @@ use std::os::raw::c_char;
 use ndarray::Array2;
 use num_complex::Complex;
 
+use super::BlasInt;
 use super::{assert_buf, check_illegal, lapack_int, lwork, rname, LapackScalar, Uplo};
 use crate::error::{Error, Result};
 use crate::layout::{col_major_slice, col_major_slice_mut, ld};
@@ -19,26 +20,26 @@ macro_rules! trf_trs_ffi {
             // SUBROUTINE xSYTRF( UPLO, N, A, LDA, IPIV, WORK, LWORK, INFO )  (same for xHETRF)
             fn $trf(
                 uplo: *const c_char,
-                n: *const i32,
+                n: *const BlasInt,
                 a: *mut $t,
-                lda: *const i32,
-                ipiv: *mut i32,
+                lda: *const BlasInt,
+                ipiv: *mut BlasInt,
                 work: *mut $t,
-                lwork: *const i32,
-                info: *mut i32,
+                lwork: *const BlasInt,
+                info: *mut BlasInt,
                 uplo_len: usize,
             );
             // SUBROUTINE xSYTRS( UPLO, N, NRHS, A, LDA, IPIV, B, LDB, INFO )  (same for xHETRS)
             fn $trs(
                 uplo: *const c_char,
-                n: *const i32,
-                nrhs: *const i32,
+                n: *const BlasInt,
+                nrhs: *const BlasInt,
                 a: *const $t,
-                lda: *const i32,
-                ipiv: *const i32,
+                lda: *const BlasInt,
+                ipiv: *const BlasInt,
                 b: *mut $t,
-                ldb: *const i32,
-                info: *mut i32,
+                ldb: *const BlasInt,
+                info: *mut BlasInt,
                 uplo_len: usize,
             );
         }
@@ -58,15 +59,15 @@ macro_rules! con_real_ffi {
             // WORK(2N) IWORK(N)
             fn $con(
                 uplo: *const c_char,
-                n: *const i32,
+                n: *const BlasInt,
                 a: *const $t,
-                lda: *const i32,
-                ipiv: *const i32,
+                lda: *const BlasInt,
+                ipiv: *const BlasInt,
                 anorm: *const $t,
                 rcond: *mut $t,
                 work: *mut $t,
-                iwork: *mut i32,
-                info: *mut i32,
+                iwork: *mut BlasInt,
+                info: *mut BlasInt,
                 uplo_len: usize,
             );
         }
@@ -82,14 +83,14 @@ macro_rules! con_complex_ffi {
             // (same for ZHECON)
             fn $con(
                 uplo: *const c_char,
-                n: *const i32,
+                n: *const BlasInt,
                 a: *const $t,
-                lda: *const i32,
-                ipiv: *const i32,
+                lda: *const BlasInt,
+                ipiv: *const BlasInt,
                 anorm: *const $r,
                 rcond: *mut $r,
                 work: *mut $t,
-                info: *mut i32,
+                info: *mut BlasInt,
                 uplo_len: usize,
             );
         }
@@ -110,13 +111,13 @@ pub trait LdltLapack: LapackScalar {
     unsafe fn sytrf(
         hermitian: bool,
         uplo: c_char,
-        n: i32,
+        n: BlasInt,
         a: *mut Self,
-        lda: i32,
-        ipiv: *mut i32,
+        lda: BlasInt,
+        ipiv: *mut BlasInt,
         work: *mut Self,
-        lwork: i32,
-    ) -> i32;
+        lwork: BlasInt,
+    ) -> BlasInt;
     /// # Safety
     /// `a`/`ipiv` are an `n×n` factorization from `sytrf` with the same `hermitian` and `uplo`;
     /// `b` holds `ldb·nrhs`, `ldb ≥ max(1, n)`.
@@ -124,29 +125,29 @@ pub trait LdltLapack: LapackScalar {
     unsafe fn sytrs(
         hermitian: bool,
         uplo: c_char,
-        n: i32,
-        nrhs: i32,
+        n: BlasInt,
+        nrhs: BlasInt,
         a: *const Self,
-        lda: i32,
-        ipiv: *const i32,
+        lda: BlasInt,
+        ipiv: *const BlasInt,
         b: *mut Self,
-        ldb: i32,
-    ) -> i32;
+        ldb: BlasInt,
+    ) -> BlasInt;
     /// # Safety
     /// As `sytrs` for `a`/`ipiv`; `work` holds `2n` elements and `iwork` `n`.
     #[allow(clippy::too_many_arguments)]
     unsafe fn sycon(
         hermitian: bool,
         uplo: c_char,
-        n: i32,
+        n: BlasInt,
         a: *const Self,
-        lda: i32,
-        ipiv: *const i32,
+        lda: BlasInt,
+        ipiv: *const BlasInt,
         anorm: Self::Real,
         rcond: &mut Self::Real,
         work: *mut Self,
-        iwork: *mut i32,
-    ) -> i32;
+        iwork: *mut BlasInt,
+    ) -> BlasInt;
 }
 
 macro_rules! impl_ldlt {
@@ -154,13 +155,13 @@ macro_rules! impl_ldlt {
         unsafe fn sytrf(
             hermitian: bool,
             uplo: c_char,
-            n: i32,
+            n: BlasInt,
             a: *mut Self,
-            lda: i32,
-            ipiv: *mut i32,
+            lda: BlasInt,
+            ipiv: *mut BlasInt,
             work: *mut Self,
-            lwork: i32,
-        ) -> i32 {
+            lwork: BlasInt,
+        ) -> BlasInt {
             let mut info = 0;
             // SAFETY: forwarded contract of `LdltLapack::sytrf`; 1 is the CHARACTER length.
             unsafe {
@@ -175,14 +176,14 @@ macro_rules! impl_ldlt {
         unsafe fn sytrs(
             hermitian: bool,
             uplo: c_char,
-            n: i32,
-            nrhs: i32,
+            n: BlasInt,
+            nrhs: BlasInt,
             a: *const Self,
-            lda: i32,
-            ipiv: *const i32,
+            lda: BlasInt,
+            ipiv: *const BlasInt,
             b: *mut Self,
-            ldb: i32,
-        ) -> i32 {
+            ldb: BlasInt,
+        ) -> BlasInt {
             let mut info = 0;
             // SAFETY: forwarded contract of `LdltLapack::sytrs`; 1 is the CHARACTER length.
             unsafe {
@@ -201,15 +202,15 @@ macro_rules! impl_ldlt {
             unsafe fn sycon(
                 _hermitian: bool,
                 uplo: c_char,
-                n: i32,
+                n: BlasInt,
                 a: *const Self,
-                lda: i32,
-                ipiv: *const i32,
+                lda: BlasInt,
+                ipiv: *const BlasInt,
                 anorm: Self::Real,
                 rcond: &mut Self::Real,
                 work: *mut Self,
-                iwork: *mut i32,
-            ) -> i32 {
+                iwork: *mut BlasInt,
+            ) -> BlasInt {
                 let mut info = 0;
                 // SAFETY: forwarded contract of `LdltLapack::sycon` (WORK 2n, IWORK n).
                 unsafe {
@@ -225,15 +226,15 @@ macro_rules! impl_ldlt {
             unsafe fn sycon(
                 hermitian: bool,
                 uplo: c_char,
-                n: i32,
+                n: BlasInt,
                 a: *const Self,
-                lda: i32,
-                ipiv: *const i32,
+                lda: BlasInt,
+                ipiv: *const BlasInt,
                 anorm: Self::Real,
                 rcond: &mut Self::Real,
                 work: *mut Self,
-                _iwork: *mut i32,
-            ) -> i32 {
+                _iwork: *mut BlasInt,
+            ) -> BlasInt {
                 let mut info = 0;
                 // SAFETY: forwarded contract of `LdltLapack::sycon` (WORK 2n; no IWORK).
                 unsafe {
@@ -283,13 +284,13 @@ fn routine_trf<T: Scalar>(hermitian: bool) -> &'static str {
 
 /// Outcome of ?sytrf/?hetrf: LAPACK's 1-based `ipiv` and the first exactly zero `D(i,i)`.
 pub(crate) struct Sytrf {
-    pub ipiv: Vec<i32>,
+    pub ipiv: Vec<BlasInt>,
     pub singular_at: Option<usize>,
 }
 
 /// `true` when `ipiv` has LAPACK's structure: entries in `±1..=n`, and negative entries in equal
 /// pairs `(k, k+1)` for `Uplo::Lower`, `(k-1, k)` for `Uplo::Upper`.
-fn valid_ipiv(ipiv: &[i32], uplo: Uplo) -> bool {
+fn valid_ipiv(ipiv: &[BlasInt], uplo: Uplo) -> bool {
     let n = ipiv.len() as i64;
     if ipiv.iter().any(|&p| p == 0 || i64::from(p).abs() > n) {
         return false;
@@ -338,7 +339,7 @@ pub(crate) fn sytrf<T: Scalar>(a: &mut Array2<T>, uplo: Uplo, hermitian: bool) -
     }
     let routine = routine_trf::<T>(hermitian);
     let (ni, ldi) = (lapack_int(n)?, lapack_int(ld(n))?);
-    let mut ipiv = vec![0i32; n];
+    let mut ipiv = vec![0 as BlasInt; n];
     let buf = col_major_slice_mut(a);
     assert_buf(buf, n, n, ld(n));
     let mut q = [T::zero()];
@@ -388,7 +389,7 @@ pub(crate) fn sytrf<T: Scalar>(a: &mut Array2<T>, uplo: Uplo, hermitian: bool) -
 /// Solves `A·X = B` in place with the factorization of [`sytrf`].
 pub(crate) fn sytrs<T: Scalar>(
     f: &Array2<T>,
-    ipiv: &[i32],
+    ipiv: &[BlasInt],
     uplo: Uplo,
     hermitian: bool,
     b: &mut Array2<T>,
@@ -435,7 +436,7 @@ pub(crate) fn sytrs<T: Scalar>(
 /// Reciprocal condition number estimate (1-norm) from the factorization and `‖A‖₁`.
 pub(crate) fn sycon<T: Scalar>(
     f: &Array2<T>,
-    ipiv: &[i32],
+    ipiv: &[BlasInt],
     uplo: Uplo,
     hermitian: bool,
     anorm: T::Real,
@@ -453,7 +454,7 @@ pub(crate) fn sycon<T: Scalar>(
     let a = col_major_slice(f);
     assert_buf(a, n, n, ld(n));
     let mut work = vec![T::zero(); 2 * n];
-    let mut iwork = vec![0i32; n];
+    let mut iwork = vec![0 as BlasInt; n];
     let mut rcond = zero;
     // SAFETY: a is n×n (asserted), ipiv has n validated entries, work has 2n and iwork n
     // elements: the documented sizes for the real (WORK 2n, IWORK n) and complex (WORK 2n)

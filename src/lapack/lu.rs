@@ -5,6 +5,7 @@ use std::os::raw::c_char;
 use ndarray::Array2;
 use num_complex::Complex;
 
+use super::BlasInt;
 use super::{assert_buf, check_illegal, lapack_int, lwork, rname, LapackScalar, Trans};
 use crate::error::{Error, Result};
 use crate::layout::{col_major_slice, col_major_slice_mut, ld};
@@ -15,35 +16,35 @@ macro_rules! lu_ffi {
         extern "C" {
             // SUBROUTINE xGETRF( M, N, A, LDA, IPIV, INFO )
             fn $getrf(
-                m: *const i32,
-                n: *const i32,
+                m: *const BlasInt,
+                n: *const BlasInt,
                 a: *mut $t,
-                lda: *const i32,
-                ipiv: *mut i32,
-                info: *mut i32,
+                lda: *const BlasInt,
+                ipiv: *mut BlasInt,
+                info: *mut BlasInt,
             );
             // SUBROUTINE xGETRS( TRANS, N, NRHS, A, LDA, IPIV, B, LDB, INFO )
             fn $getrs(
                 trans: *const c_char,
-                n: *const i32,
-                nrhs: *const i32,
+                n: *const BlasInt,
+                nrhs: *const BlasInt,
                 a: *const $t,
-                lda: *const i32,
-                ipiv: *const i32,
+                lda: *const BlasInt,
+                ipiv: *const BlasInt,
                 b: *mut $t,
-                ldb: *const i32,
-                info: *mut i32,
+                ldb: *const BlasInt,
+                info: *mut BlasInt,
                 trans_len: usize,
             );
             // SUBROUTINE xGETRI( N, A, LDA, IPIV, WORK, LWORK, INFO )
             fn $getri(
-                n: *const i32,
+                n: *const BlasInt,
                 a: *mut $t,
-                lda: *const i32,
-                ipiv: *const i32,
+                lda: *const BlasInt,
+                ipiv: *const BlasInt,
                 work: *mut $t,
-                lwork: *const i32,
-                info: *mut i32,
+                lwork: *const BlasInt,
+                info: *mut BlasInt,
             );
         }
     };
@@ -57,51 +58,51 @@ extern "C" {
     // SUBROUTINE DGECON( NORM, N, A, LDA, ANORM, RCOND, WORK, IWORK, INFO )  WORK(4N) IWORK(N)
     fn sgecon_(
         norm: *const c_char,
-        n: *const i32,
+        n: *const BlasInt,
         a: *const f32,
-        lda: *const i32,
+        lda: *const BlasInt,
         anorm: *const f32,
         rcond: *mut f32,
         work: *mut f32,
-        iwork: *mut i32,
-        info: *mut i32,
+        iwork: *mut BlasInt,
+        info: *mut BlasInt,
         norm_len: usize,
     );
     fn dgecon_(
         norm: *const c_char,
-        n: *const i32,
+        n: *const BlasInt,
         a: *const f64,
-        lda: *const i32,
+        lda: *const BlasInt,
         anorm: *const f64,
         rcond: *mut f64,
         work: *mut f64,
-        iwork: *mut i32,
-        info: *mut i32,
+        iwork: *mut BlasInt,
+        info: *mut BlasInt,
         norm_len: usize,
     );
     // SUBROUTINE ZGECON( NORM, N, A, LDA, ANORM, RCOND, WORK, RWORK, INFO )  WORK(2N) RWORK(2N)
     fn cgecon_(
         norm: *const c_char,
-        n: *const i32,
+        n: *const BlasInt,
         a: *const Complex<f32>,
-        lda: *const i32,
+        lda: *const BlasInt,
         anorm: *const f32,
         rcond: *mut f32,
         work: *mut Complex<f32>,
         rwork: *mut f32,
-        info: *mut i32,
+        info: *mut BlasInt,
         norm_len: usize,
     );
     fn zgecon_(
         norm: *const c_char,
-        n: *const i32,
+        n: *const BlasInt,
         a: *const Complex<f64>,
-        lda: *const i32,
+        lda: *const BlasInt,
         anorm: *const f64,
         rcond: *mut f64,
         work: *mut Complex<f64>,
         rwork: *mut f64,
-        info: *mut i32,
+        info: *mut BlasInt,
         norm_len: usize,
     );
 }
@@ -110,44 +111,50 @@ extern "C" {
 pub trait LuLapack: LapackScalar {
     /// # Safety
     /// `a` holds `lda·n` elements, `lda ≥ max(1, m)`, `ipiv` holds `min(m, n)`.
-    unsafe fn getrf(m: i32, n: i32, a: *mut Self, lda: i32, ipiv: *mut i32) -> i32;
+    unsafe fn getrf(
+        m: BlasInt,
+        n: BlasInt,
+        a: *mut Self,
+        lda: BlasInt,
+        ipiv: *mut BlasInt,
+    ) -> BlasInt;
     /// # Safety
     /// `a` is `lda×n` from getrf with `ipiv` (n entries), `b` holds `ldb·nrhs`, `ldb ≥ max(1, n)`.
     #[allow(clippy::too_many_arguments)]
     unsafe fn getrs(
         trans: c_char,
-        n: i32,
-        nrhs: i32,
+        n: BlasInt,
+        nrhs: BlasInt,
         a: *const Self,
-        lda: i32,
-        ipiv: *const i32,
+        lda: BlasInt,
+        ipiv: *const BlasInt,
         b: *mut Self,
-        ldb: i32,
-    ) -> i32;
+        ldb: BlasInt,
+    ) -> BlasInt;
     /// # Safety
     /// As getrs for `a`/`ipiv`; `work` holds `max(1, lwork)` elements (or lwork = -1).
     unsafe fn getri(
-        n: i32,
+        n: BlasInt,
         a: *mut Self,
-        lda: i32,
-        ipiv: *const i32,
+        lda: BlasInt,
+        ipiv: *const BlasInt,
         work: *mut Self,
-        lwork: i32,
-    ) -> i32;
+        lwork: BlasInt,
+    ) -> BlasInt;
     /// # Safety
     /// `a` as getrs; `work` holds 4n elements, `rwork` 2n, `iwork` n.
     #[allow(clippy::too_many_arguments)]
     unsafe fn gecon(
         norm: c_char,
-        n: i32,
+        n: BlasInt,
         a: *const Self,
-        lda: i32,
+        lda: BlasInt,
         anorm: Self::Real,
         rcond: &mut Self::Real,
         work: *mut Self,
         rwork: *mut Self::Real,
-        iwork: *mut i32,
-    ) -> i32;
+        iwork: *mut BlasInt,
+    ) -> BlasInt;
 }
 
 macro_rules! impl_lu {
@@ -161,19 +168,19 @@ macro_rules! impl_lu {
     };
     (@common $t:ty, $getrf:ident, $getrs:ident, $getri:ident) => {
         impl LuLapack for $t {
-            unsafe fn getrf(m: i32, n: i32, a: *mut Self, lda: i32, ipiv: *mut i32) -> i32 {
+            unsafe fn getrf(m: BlasInt, n: BlasInt, a: *mut Self, lda: BlasInt, ipiv: *mut BlasInt) -> BlasInt {
                 let mut info = 0;
                 // SAFETY: forwarded contract of `LuLapack::getrf`.
                 unsafe { $getrf(&m, &n, a, &lda, ipiv, &mut info) };
                 info
             }
-            unsafe fn getrs(trans: c_char, n: i32, nrhs: i32, a: *const Self, lda: i32, ipiv: *const i32, b: *mut Self, ldb: i32) -> i32 {
+            unsafe fn getrs(trans: c_char, n: BlasInt, nrhs: BlasInt, a: *const Self, lda: BlasInt, ipiv: *const BlasInt, b: *mut Self, ldb: BlasInt) -> BlasInt {
                 let mut info = 0;
                 // SAFETY: forwarded contract of `LuLapack::getrs`; 1 is the CHARACTER length.
                 unsafe { $getrs(&trans, &n, &nrhs, a, &lda, ipiv, b, &ldb, &mut info, 1) };
                 info
             }
-            unsafe fn getri(n: i32, a: *mut Self, lda: i32, ipiv: *const i32, work: *mut Self, lwork: i32) -> i32 {
+            unsafe fn getri(n: BlasInt, a: *mut Self, lda: BlasInt, ipiv: *const BlasInt, work: *mut Self, lwork: BlasInt) -> BlasInt {
                 let mut info = 0;
                 // SAFETY: forwarded contract of `LuLapack::getri`.
                 unsafe { $getri(&n, a, &lda, ipiv, work, &lwork, &mut info) };
@@ -185,9 +192,9 @@ macro_rules! impl_lu {
     (@gecon $t:ty, $gecon:ident, [$rw:ident, $iw:ident] => $pick:ident) => {
         impl GeconFfi for $t {
             unsafe fn gecon_ffi(
-                norm: c_char, n: i32, a: *const Self, lda: i32, anorm: Self::Real, rcond: &mut Self::Real,
-                work: *mut Self, $rw: *mut Self::Real, $iw: *mut i32,
-            ) -> i32 {
+                norm: c_char, n: BlasInt, a: *const Self, lda: BlasInt, anorm: Self::Real, rcond: &mut Self::Real,
+                work: *mut Self, $rw: *mut Self::Real, $iw: *mut BlasInt,
+            ) -> BlasInt {
                 let mut info = 0;
                 // SAFETY: forwarded contract of `LuLapack::gecon`; 1 is the CHARACTER length.
                 unsafe { $gecon(&norm, &n, a, &lda, &anorm, rcond, work, $pick, &mut info, 1) };
@@ -197,9 +204,9 @@ macro_rules! impl_lu {
     };
     (@gecon_fn $t:ty) => {
         unsafe fn gecon(
-            norm: c_char, n: i32, a: *const Self, lda: i32, anorm: Self::Real, rcond: &mut Self::Real,
-            work: *mut Self, rwork: *mut Self::Real, iwork: *mut i32,
-        ) -> i32 {
+            norm: c_char, n: BlasInt, a: *const Self, lda: BlasInt, anorm: Self::Real, rcond: &mut Self::Real,
+            work: *mut Self, rwork: *mut Self::Real, iwork: *mut BlasInt,
+        ) -> BlasInt {
             // SAFETY: forwarded contract of `LuLapack::gecon`.
             unsafe { <$t as GeconFfi>::gecon_ffi(norm, n, a, lda, anorm, rcond, work, rwork, iwork) }
         }
@@ -211,15 +218,15 @@ trait GeconFfi: LapackScalar {
     #[allow(clippy::too_many_arguments)]
     unsafe fn gecon_ffi(
         norm: c_char,
-        n: i32,
+        n: BlasInt,
         a: *const Self,
-        lda: i32,
+        lda: BlasInt,
         anorm: Self::Real,
         rcond: &mut Self::Real,
         work: *mut Self,
         rwork: *mut Self::Real,
-        iwork: *mut i32,
-    ) -> i32;
+        iwork: *mut BlasInt,
+    ) -> BlasInt;
 }
 
 impl_lu!(f32, sgetrf_, sgetrs_, sgetri_, sgecon_, real);
@@ -231,7 +238,7 @@ impl_lu!(Complex<f64>, zgetrf_, zgetrs_, zgetri_, zgecon_, complex);
 
 /// Outcome of ?getrf: 1-based pivots, and the first exactly zero pivot if any (INFO > 0).
 pub(crate) struct Getrf {
-    pub ipiv: Vec<i32>,
+    pub ipiv: Vec<BlasInt>,
     pub singular_at: Option<usize>,
 }
 
@@ -246,7 +253,7 @@ pub(crate) fn getrf<T: Scalar>(a: &mut Array2<T>) -> Result<Getrf> {
         });
     }
     let (mi, ni, ldi) = (lapack_int(m)?, lapack_int(n)?, lapack_int(ld(m))?);
-    let mut ipiv = vec![0i32; k];
+    let mut ipiv = vec![0 as BlasInt; k];
     let buf = col_major_slice_mut(a);
     assert_buf(buf, m, n, ld(m));
     let info = super::with_getrf_stack(m, n, || {
@@ -273,7 +280,7 @@ pub(crate) fn getrf<T: Scalar>(a: &mut Array2<T>) -> Result<Getrf> {
 /// Solves `op(A)·X = B` in place with the factors of [`getrf`]; `b` is F-order `n×nrhs`.
 pub(crate) fn getrs<T: Scalar>(
     lu: &Array2<T>,
-    ipiv: &[i32],
+    ipiv: &[BlasInt],
     trans: Trans,
     b: &mut Array2<T>,
 ) -> Result<()> {
@@ -313,7 +320,7 @@ pub(crate) fn getrs<T: Scalar>(
 }
 
 /// Overwrites the factors with `A⁻¹` (requires a nonsingular factorization).
-pub(crate) fn getri<T: Scalar>(lu: &mut Array2<T>, ipiv: &[i32]) -> Result<()> {
+pub(crate) fn getri<T: Scalar>(lu: &mut Array2<T>, ipiv: &[BlasInt]) -> Result<()> {
     let n = lu.nrows();
     if n == 0 {
         return Ok(());
@@ -367,7 +374,7 @@ pub(crate) fn gecon<T: Scalar>(lu: &Array2<T>, anorm: T::Real) -> Result<T::Real
     assert_buf(a, n, n, ld(n));
     let mut work = vec![T::zero(); 4 * n];
     let mut rwork = vec![zero; 2 * n];
-    let mut iwork = vec![0i32; n];
+    let mut iwork = vec![0 as BlasInt; n];
     let mut rcond = zero;
     // SAFETY: a is n×n (asserted), work has 4n, rwork 2n, iwork n elements: the documented
     // sizes for both the real (WORK 4n, IWORK n) and complex (WORK 2n, RWORK 2n) routine.

@@ -5,6 +5,7 @@ use std::os::raw::c_char;
 use ndarray::Array2;
 use num_complex::Complex;
 
+use super::BlasInt;
 use super::{assert_buf, lapack_int, LapackScalar, Uplo};
 use crate::error::Result;
 use crate::layout::{col_major_slice, ld};
@@ -14,37 +15,37 @@ extern "C" {
     // DOUBLE PRECISION FUNCTION DLANGE( NORM, M, N, A, LDA, WORK )   WORK(M) for 'I'
     fn slange_(
         norm: *const c_char,
-        m: *const i32,
-        n: *const i32,
+        m: *const BlasInt,
+        n: *const BlasInt,
         a: *const f32,
-        lda: *const i32,
+        lda: *const BlasInt,
         work: *mut f32,
         norm_len: usize,
     ) -> f32;
     fn dlange_(
         norm: *const c_char,
-        m: *const i32,
-        n: *const i32,
+        m: *const BlasInt,
+        n: *const BlasInt,
         a: *const f64,
-        lda: *const i32,
+        lda: *const BlasInt,
         work: *mut f64,
         norm_len: usize,
     ) -> f64;
     fn clange_(
         norm: *const c_char,
-        m: *const i32,
-        n: *const i32,
+        m: *const BlasInt,
+        n: *const BlasInt,
         a: *const Complex<f32>,
-        lda: *const i32,
+        lda: *const BlasInt,
         work: *mut f32,
         norm_len: usize,
     ) -> f32;
     fn zlange_(
         norm: *const c_char,
-        m: *const i32,
-        n: *const i32,
+        m: *const BlasInt,
+        n: *const BlasInt,
         a: *const Complex<f64>,
-        lda: *const i32,
+        lda: *const BlasInt,
         work: *mut f64,
         norm_len: usize,
     ) -> f64;
@@ -52,9 +53,9 @@ extern "C" {
     fn slansy_(
         norm: *const c_char,
         uplo: *const c_char,
-        n: *const i32,
+        n: *const BlasInt,
         a: *const f32,
-        lda: *const i32,
+        lda: *const BlasInt,
         work: *mut f32,
         nl: usize,
         ul: usize,
@@ -62,9 +63,9 @@ extern "C" {
     fn dlansy_(
         norm: *const c_char,
         uplo: *const c_char,
-        n: *const i32,
+        n: *const BlasInt,
         a: *const f64,
-        lda: *const i32,
+        lda: *const BlasInt,
         work: *mut f64,
         nl: usize,
         ul: usize,
@@ -72,9 +73,9 @@ extern "C" {
     fn clansy_(
         norm: *const c_char,
         uplo: *const c_char,
-        n: *const i32,
+        n: *const BlasInt,
         a: *const Complex<f32>,
-        lda: *const i32,
+        lda: *const BlasInt,
         work: *mut f32,
         nl: usize,
         ul: usize,
@@ -82,9 +83,9 @@ extern "C" {
     fn zlansy_(
         norm: *const c_char,
         uplo: *const c_char,
-        n: *const i32,
+        n: *const BlasInt,
         a: *const Complex<f64>,
-        lda: *const i32,
+        lda: *const BlasInt,
         work: *mut f64,
         nl: usize,
         ul: usize,
@@ -92,9 +93,9 @@ extern "C" {
     fn clanhe_(
         norm: *const c_char,
         uplo: *const c_char,
-        n: *const i32,
+        n: *const BlasInt,
         a: *const Complex<f32>,
-        lda: *const i32,
+        lda: *const BlasInt,
         work: *mut f32,
         nl: usize,
         ul: usize,
@@ -102,9 +103,9 @@ extern "C" {
     fn zlanhe_(
         norm: *const c_char,
         uplo: *const c_char,
-        n: *const i32,
+        n: *const BlasInt,
         a: *const Complex<f64>,
-        lda: *const i32,
+        lda: *const BlasInt,
         work: *mut f64,
         nl: usize,
         ul: usize,
@@ -117,10 +118,10 @@ pub trait NormLapack: LapackScalar {
     /// `a` holds `lda·n` elements with `lda ≥ max(1, m)`; `work` holds `max(1, m)` reals.
     unsafe fn lange(
         norm: c_char,
-        m: i32,
-        n: i32,
+        m: BlasInt,
+        n: BlasInt,
         a: *const Self,
-        lda: i32,
+        lda: BlasInt,
         work: *mut Self::Real,
     ) -> Self::Real;
     /// Symmetric (`Aᵀ = A`) norm from one triangle.
@@ -129,9 +130,9 @@ pub trait NormLapack: LapackScalar {
     unsafe fn lansy(
         norm: c_char,
         uplo: c_char,
-        n: i32,
+        n: BlasInt,
         a: *const Self,
-        lda: i32,
+        lda: BlasInt,
         work: *mut Self::Real,
     ) -> Self::Real;
     /// Hermitian (`Aᴴ = A`) norm from one triangle; the same as `lansy` for real types.
@@ -140,9 +141,9 @@ pub trait NormLapack: LapackScalar {
     unsafe fn lanhe(
         norm: c_char,
         uplo: c_char,
-        n: i32,
+        n: BlasInt,
         a: *const Self,
-        lda: i32,
+        lda: BlasInt,
         work: *mut Self::Real,
     ) -> Self::Real;
 }
@@ -152,10 +153,10 @@ macro_rules! impl_norm {
         impl NormLapack for $t {
             unsafe fn lange(
                 norm: c_char,
-                m: i32,
-                n: i32,
+                m: BlasInt,
+                n: BlasInt,
                 a: *const Self,
-                lda: i32,
+                lda: BlasInt,
                 work: *mut Self::Real,
             ) -> Self::Real {
                 // SAFETY: forwarded contract of `NormLapack::lange`.
@@ -164,9 +165,9 @@ macro_rules! impl_norm {
             unsafe fn lansy(
                 norm: c_char,
                 uplo: c_char,
-                n: i32,
+                n: BlasInt,
                 a: *const Self,
-                lda: i32,
+                lda: BlasInt,
                 work: *mut Self::Real,
             ) -> Self::Real {
                 // SAFETY: forwarded contract of `NormLapack::lansy`.
@@ -175,9 +176,9 @@ macro_rules! impl_norm {
             unsafe fn lanhe(
                 norm: c_char,
                 uplo: c_char,
-                n: i32,
+                n: BlasInt,
                 a: *const Self,
-                lda: i32,
+                lda: BlasInt,
                 work: *mut Self::Real,
             ) -> Self::Real {
                 // SAFETY: forwarded contract of `NormLapack::lanhe`.

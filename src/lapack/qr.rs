@@ -5,6 +5,7 @@ use std::os::raw::c_char;
 use ndarray::{Array2, ShapeBuilder};
 use num_complex::Complex;
 
+use super::BlasInt;
 use super::{assert_buf, check_illegal, lapack_int, lwork, rname, LapackScalar, Trans, Uplo};
 use crate::error::{Error, Result};
 use crate::layout::{col_major_slice, col_major_slice_mut, ld};
@@ -15,54 +16,54 @@ macro_rules! qr_ffi {
         extern "C" {
             // SUBROUTINE xGEQRF( M, N, A, LDA, TAU, WORK, LWORK, INFO )
             fn $geqrf(
-                m: *const i32,
-                n: *const i32,
+                m: *const BlasInt,
+                n: *const BlasInt,
                 a: *mut $t,
-                lda: *const i32,
+                lda: *const BlasInt,
                 tau: *mut $t,
                 work: *mut $t,
-                lwork: *const i32,
-                info: *mut i32,
+                lwork: *const BlasInt,
+                info: *mut BlasInt,
             );
             // SUBROUTINE xGEQRT( M, N, NB, A, LDA, T, LDT, WORK, INFO )   WORK(NB·N)
             fn $geqrt(
-                m: *const i32,
-                n: *const i32,
-                nb: *const i32,
+                m: *const BlasInt,
+                n: *const BlasInt,
+                nb: *const BlasInt,
                 a: *mut $t,
-                lda: *const i32,
+                lda: *const BlasInt,
                 t: *mut $t,
-                ldt: *const i32,
+                ldt: *const BlasInt,
                 work: *mut $t,
-                info: *mut i32,
+                info: *mut BlasInt,
             );
             // SUBROUTINE xORGQR( M, N, K, A, LDA, TAU, WORK, LWORK, INFO )   (xUNGQR complex)
             fn $orgqr(
-                m: *const i32,
-                n: *const i32,
-                k: *const i32,
+                m: *const BlasInt,
+                n: *const BlasInt,
+                k: *const BlasInt,
                 a: *mut $t,
-                lda: *const i32,
+                lda: *const BlasInt,
                 tau: *const $t,
                 work: *mut $t,
-                lwork: *const i32,
-                info: *mut i32,
+                lwork: *const BlasInt,
+                info: *mut BlasInt,
             );
             // SUBROUTINE xORMQR( SIDE, TRANS, M, N, K, A, LDA, TAU, C, LDC, WORK, LWORK, INFO )
             fn $ormqr(
                 side: *const c_char,
                 trans: *const c_char,
-                m: *const i32,
-                n: *const i32,
-                k: *const i32,
+                m: *const BlasInt,
+                n: *const BlasInt,
+                k: *const BlasInt,
                 a: *const $t,
-                lda: *const i32,
+                lda: *const BlasInt,
                 tau: *const $t,
                 c: *mut $t,
-                ldc: *const i32,
+                ldc: *const BlasInt,
                 work: *mut $t,
-                lwork: *const i32,
-                info: *mut i32,
+                lwork: *const BlasInt,
+                info: *mut BlasInt,
                 side_len: usize,
                 trans_len: usize,
             );
@@ -71,13 +72,13 @@ macro_rules! qr_ffi {
                 uplo: *const c_char,
                 trans: *const c_char,
                 diag: *const c_char,
-                n: *const i32,
-                nrhs: *const i32,
+                n: *const BlasInt,
+                nrhs: *const BlasInt,
                 a: *const $t,
-                lda: *const i32,
+                lda: *const BlasInt,
                 b: *mut $t,
-                ldb: *const i32,
-                info: *mut i32,
+                ldb: *const BlasInt,
+                info: *mut BlasInt,
                 uplo_len: usize,
                 trans_len: usize,
                 diag_len: usize,
@@ -95,15 +96,15 @@ macro_rules! real_ffi {
         extern "C" {
             // SUBROUTINE DGEQP3( M, N, A, LDA, JPVT, TAU, WORK, LWORK, INFO )   LWORK ≥ 3N+1
             fn $geqp3(
-                m: *const i32,
-                n: *const i32,
+                m: *const BlasInt,
+                n: *const BlasInt,
                 a: *mut $t,
-                lda: *const i32,
-                jpvt: *mut i32,
+                lda: *const BlasInt,
+                jpvt: *mut BlasInt,
                 tau: *mut $t,
                 work: *mut $t,
-                lwork: *const i32,
-                info: *mut i32,
+                lwork: *const BlasInt,
+                info: *mut BlasInt,
             );
             // SUBROUTINE DTRCON( NORM, UPLO, DIAG, N, A, LDA, RCOND, WORK, IWORK, INFO )
             // WORK(3N) IWORK(N)
@@ -111,13 +112,13 @@ macro_rules! real_ffi {
                 norm: *const c_char,
                 uplo: *const c_char,
                 diag: *const c_char,
-                n: *const i32,
+                n: *const BlasInt,
                 a: *const $t,
-                lda: *const i32,
+                lda: *const BlasInt,
                 rcond: *mut $t,
                 work: *mut $t,
-                iwork: *mut i32,
-                info: *mut i32,
+                iwork: *mut BlasInt,
+                info: *mut BlasInt,
                 norm_len: usize,
                 uplo_len: usize,
                 diag_len: usize,
@@ -134,16 +135,16 @@ macro_rules! complex_ffi {
             // SUBROUTINE ZGEQP3( M, N, A, LDA, JPVT, TAU, WORK, LWORK, RWORK, INFO )
             // LWORK ≥ N+1, RWORK(2N)
             fn $geqp3(
-                m: *const i32,
-                n: *const i32,
+                m: *const BlasInt,
+                n: *const BlasInt,
                 a: *mut $t,
-                lda: *const i32,
-                jpvt: *mut i32,
+                lda: *const BlasInt,
+                jpvt: *mut BlasInt,
                 tau: *mut $t,
                 work: *mut $t,
-                lwork: *const i32,
+                lwork: *const BlasInt,
                 rwork: *mut $r,
-                info: *mut i32,
+                info: *mut BlasInt,
             );
             // SUBROUTINE ZTRCON( NORM, UPLO, DIAG, N, A, LDA, RCOND, WORK, RWORK, INFO )
             // WORK(2N) RWORK(N)
@@ -151,13 +152,13 @@ macro_rules! complex_ffi {
                 norm: *const c_char,
                 uplo: *const c_char,
                 diag: *const c_char,
-                n: *const i32,
+                n: *const BlasInt,
                 a: *const $t,
-                lda: *const i32,
+                lda: *const BlasInt,
                 rcond: *mut $r,
                 work: *mut $t,
                 rwork: *mut $r,
-                info: *mut i32,
+                info: *mut BlasInt,
                 norm_len: usize,
                 uplo_len: usize,
                 diag_len: usize,
@@ -175,43 +176,43 @@ pub trait QrLapack: LapackScalar {
     /// `max(1, lwork)` (or `lwork = -1` for a query).
     #[allow(clippy::too_many_arguments)]
     unsafe fn geqrf(
-        m: i32,
-        n: i32,
+        m: BlasInt,
+        n: BlasInt,
         a: *mut Self,
-        lda: i32,
+        lda: BlasInt,
         tau: *mut Self,
         work: *mut Self,
-        lwork: i32,
-    ) -> i32;
+        lwork: BlasInt,
+    ) -> BlasInt;
     /// # Safety
     /// `a` holds `lda·n` elements with `lda ≥ max(1, m)`, `1 ≤ nb ≤ min(m, n)`, `t` holds
     /// `ldt·min(m, n)` with `ldt ≥ nb`, `work` holds `nb·n`.
     #[allow(clippy::too_many_arguments)]
     unsafe fn geqrt(
-        m: i32,
-        n: i32,
-        nb: i32,
+        m: BlasInt,
+        n: BlasInt,
+        nb: BlasInt,
         a: *mut Self,
-        lda: i32,
+        lda: BlasInt,
         t: *mut Self,
-        ldt: i32,
+        ldt: BlasInt,
         work: *mut Self,
-    ) -> i32;
+    ) -> BlasInt;
     /// ?orgqr for real types, ?ungqr for complex ones.
     /// # Safety
     /// `a` holds `lda·n` elements with `lda ≥ max(1, m)`, `m ≥ n ≥ k`, `tau` holds `k`, `work`
     /// holds `max(1, lwork)` (or `lwork = -1`).
     #[allow(clippy::too_many_arguments)]
     unsafe fn orgqr(
-        m: i32,
-        n: i32,
-        k: i32,
+        m: BlasInt,
+        n: BlasInt,
+        k: BlasInt,
         a: *mut Self,
-        lda: i32,
+        lda: BlasInt,
         tau: *const Self,
         work: *mut Self,
-        lwork: i32,
-    ) -> i32;
+        lwork: BlasInt,
+    ) -> BlasInt;
     /// ?ormqr for real types, ?unmqr for complex ones.
     /// # Safety
     /// For `side = 'L'`: `a` holds `lda·k` elements with `lda ≥ max(1, m)`, `k ≤ m`, `tau` holds
@@ -220,17 +221,17 @@ pub trait QrLapack: LapackScalar {
     unsafe fn ormqr(
         side: c_char,
         trans: c_char,
-        m: i32,
-        n: i32,
-        k: i32,
+        m: BlasInt,
+        n: BlasInt,
+        k: BlasInt,
         a: *const Self,
-        lda: i32,
+        lda: BlasInt,
         tau: *const Self,
         c: *mut Self,
-        ldc: i32,
+        ldc: BlasInt,
         work: *mut Self,
-        lwork: i32,
-    ) -> i32;
+        lwork: BlasInt,
+    ) -> BlasInt;
     /// # Safety
     /// `a` holds `lda·n` elements with `lda ≥ max(1, n)`, `b` holds `ldb·nrhs` with
     /// `ldb ≥ max(1, n)`.
@@ -239,28 +240,28 @@ pub trait QrLapack: LapackScalar {
         uplo: c_char,
         trans: c_char,
         diag: c_char,
-        n: i32,
-        nrhs: i32,
+        n: BlasInt,
+        nrhs: BlasInt,
         a: *const Self,
-        lda: i32,
+        lda: BlasInt,
         b: *mut Self,
-        ldb: i32,
-    ) -> i32;
+        ldb: BlasInt,
+    ) -> BlasInt;
     /// # Safety
     /// `a` as for geqrf, `jpvt` holds `n`, `tau` `min(m, n)`, `work` `max(1, lwork)` (or
     /// `lwork = -1`), `rwork` `2n` reals (read by the complex routine only).
     #[allow(clippy::too_many_arguments)]
     unsafe fn geqp3(
-        m: i32,
-        n: i32,
+        m: BlasInt,
+        n: BlasInt,
         a: *mut Self,
-        lda: i32,
-        jpvt: *mut i32,
+        lda: BlasInt,
+        jpvt: *mut BlasInt,
         tau: *mut Self,
         work: *mut Self,
-        lwork: i32,
+        lwork: BlasInt,
         rwork: *mut Self::Real,
-    ) -> i32;
+    ) -> BlasInt;
     /// # Safety
     /// `a` holds `lda·n` with `lda ≥ max(1, n)`; `work` holds `3n`, `rwork` `n`, `iwork` `n`.
     #[allow(clippy::too_many_arguments)]
@@ -268,14 +269,14 @@ pub trait QrLapack: LapackScalar {
         norm: c_char,
         uplo: c_char,
         diag: c_char,
-        n: i32,
+        n: BlasInt,
         a: *const Self,
-        lda: i32,
+        lda: BlasInt,
         rcond: &mut Self::Real,
         work: *mut Self,
         rwork: *mut Self::Real,
-        iwork: *mut i32,
-    ) -> i32;
+        iwork: *mut BlasInt,
+    ) -> BlasInt;
 }
 
 macro_rules! impl_qr {
@@ -283,18 +284,18 @@ macro_rules! impl_qr {
         impl QrLapack for $t {
             impl_qr!(@common $geqrf, $geqrt, $orgqr, $ormqr, $trtrs);
             unsafe fn geqp3(
-                m: i32, n: i32, a: *mut Self, lda: i32, jpvt: *mut i32, tau: *mut Self,
-                work: *mut Self, lwork: i32, _rwork: *mut Self::Real,
-            ) -> i32 {
+                m: BlasInt, n: BlasInt, a: *mut Self, lda: BlasInt, jpvt: *mut BlasInt, tau: *mut Self,
+                work: *mut Self, lwork: BlasInt, _rwork: *mut Self::Real,
+            ) -> BlasInt {
                 let mut info = 0;
                 // SAFETY: forwarded contract of `QrLapack::geqp3` (the real routine has no RWORK).
                 unsafe { $geqp3(&m, &n, a, &lda, jpvt, tau, work, &lwork, &mut info) };
                 info
             }
             unsafe fn trcon(
-                norm: c_char, uplo: c_char, diag: c_char, n: i32, a: *const Self, lda: i32,
-                rcond: &mut Self::Real, work: *mut Self, _rwork: *mut Self::Real, iwork: *mut i32,
-            ) -> i32 {
+                norm: c_char, uplo: c_char, diag: c_char, n: BlasInt, a: *const Self, lda: BlasInt,
+                rcond: &mut Self::Real, work: *mut Self, _rwork: *mut Self::Real, iwork: *mut BlasInt,
+            ) -> BlasInt {
                 let mut info = 0;
                 // SAFETY: forwarded contract of `QrLapack::trcon` (WORK 3n, IWORK n); 1 is the
                 // length of each CHARACTER argument.
@@ -307,18 +308,18 @@ macro_rules! impl_qr {
         impl QrLapack for $t {
             impl_qr!(@common $geqrf, $geqrt, $orgqr, $ormqr, $trtrs);
             unsafe fn geqp3(
-                m: i32, n: i32, a: *mut Self, lda: i32, jpvt: *mut i32, tau: *mut Self,
-                work: *mut Self, lwork: i32, rwork: *mut Self::Real,
-            ) -> i32 {
+                m: BlasInt, n: BlasInt, a: *mut Self, lda: BlasInt, jpvt: *mut BlasInt, tau: *mut Self,
+                work: *mut Self, lwork: BlasInt, rwork: *mut Self::Real,
+            ) -> BlasInt {
                 let mut info = 0;
                 // SAFETY: forwarded contract of `QrLapack::geqp3` (RWORK 2n).
                 unsafe { $geqp3(&m, &n, a, &lda, jpvt, tau, work, &lwork, rwork, &mut info) };
                 info
             }
             unsafe fn trcon(
-                norm: c_char, uplo: c_char, diag: c_char, n: i32, a: *const Self, lda: i32,
-                rcond: &mut Self::Real, work: *mut Self, rwork: *mut Self::Real, _iwork: *mut i32,
-            ) -> i32 {
+                norm: c_char, uplo: c_char, diag: c_char, n: BlasInt, a: *const Self, lda: BlasInt,
+                rcond: &mut Self::Real, work: *mut Self, rwork: *mut Self::Real, _iwork: *mut BlasInt,
+            ) -> BlasInt {
                 let mut info = 0;
                 // SAFETY: forwarded contract of `QrLapack::trcon` (WORK 2n, RWORK n); 1 is the
                 // length of each CHARACTER argument.
@@ -329,35 +330,35 @@ macro_rules! impl_qr {
     };
     (@common $geqrf:ident, $geqrt:ident, $orgqr:ident, $ormqr:ident, $trtrs:ident) => {
         unsafe fn geqrt(
-            m: i32, n: i32, nb: i32, a: *mut Self, lda: i32, t: *mut Self, ldt: i32,
+            m: BlasInt, n: BlasInt, nb: BlasInt, a: *mut Self, lda: BlasInt, t: *mut Self, ldt: BlasInt,
             work: *mut Self,
-        ) -> i32 {
+        ) -> BlasInt {
             let mut info = 0;
             // SAFETY: forwarded contract of `QrLapack::geqrt`.
             unsafe { $geqrt(&m, &n, &nb, a, &lda, t, &ldt, work, &mut info) };
             info
         }
         unsafe fn geqrf(
-            m: i32, n: i32, a: *mut Self, lda: i32, tau: *mut Self, work: *mut Self, lwork: i32,
-        ) -> i32 {
+            m: BlasInt, n: BlasInt, a: *mut Self, lda: BlasInt, tau: *mut Self, work: *mut Self, lwork: BlasInt,
+        ) -> BlasInt {
             let mut info = 0;
             // SAFETY: forwarded contract of `QrLapack::geqrf`.
             unsafe { $geqrf(&m, &n, a, &lda, tau, work, &lwork, &mut info) };
             info
         }
         unsafe fn orgqr(
-            m: i32, n: i32, k: i32, a: *mut Self, lda: i32, tau: *const Self, work: *mut Self,
-            lwork: i32,
-        ) -> i32 {
+            m: BlasInt, n: BlasInt, k: BlasInt, a: *mut Self, lda: BlasInt, tau: *const Self, work: *mut Self,
+            lwork: BlasInt,
+        ) -> BlasInt {
             let mut info = 0;
             // SAFETY: forwarded contract of `QrLapack::orgqr`.
             unsafe { $orgqr(&m, &n, &k, a, &lda, tau, work, &lwork, &mut info) };
             info
         }
         unsafe fn ormqr(
-            side: c_char, trans: c_char, m: i32, n: i32, k: i32, a: *const Self, lda: i32,
-            tau: *const Self, c: *mut Self, ldc: i32, work: *mut Self, lwork: i32,
-        ) -> i32 {
+            side: c_char, trans: c_char, m: BlasInt, n: BlasInt, k: BlasInt, a: *const Self, lda: BlasInt,
+            tau: *const Self, c: *mut Self, ldc: BlasInt, work: *mut Self, lwork: BlasInt,
+        ) -> BlasInt {
             let mut info = 0;
             // SAFETY: forwarded contract of `QrLapack::ormqr`; 1 is each CHARACTER length.
             unsafe {
@@ -366,9 +367,9 @@ macro_rules! impl_qr {
             info
         }
         unsafe fn trtrs(
-            uplo: c_char, trans: c_char, diag: c_char, n: i32, nrhs: i32, a: *const Self,
-            lda: i32, b: *mut Self, ldb: i32,
-        ) -> i32 {
+            uplo: c_char, trans: c_char, diag: c_char, n: BlasInt, nrhs: BlasInt, a: *const Self,
+            lda: BlasInt, b: *mut Self, ldb: BlasInt,
+        ) -> BlasInt {
             let mut info = 0;
             // SAFETY: forwarded contract of `QrLapack::trtrs`; 1 is each CHARACTER length.
             unsafe { $trtrs(&uplo, &trans, &diag, &n, &nrhs, a, &lda, b, &ldb, &mut info, 1, 1, 1) };
@@ -523,7 +524,7 @@ fn geqrt_tau<T: Scalar>(a: &mut Array2<T>) -> Result<Vec<T>> {
 
 /// QR with column pivoting of the F-order `a` in place (`A·P = Q·R`), every column free.
 /// Returns LAPACK's 1-based `jpvt` (column `j` of `A·P` is column `jpvt[j]` of `A`) and τ.
-pub(crate) fn geqp3<T: Scalar>(a: &mut Array2<T>) -> Result<(Vec<i32>, Vec<T>)> {
+pub(crate) fn geqp3<T: Scalar>(a: &mut Array2<T>) -> Result<(Vec<BlasInt>, Vec<T>)> {
     let (m, n) = a.dim();
     let k = m.min(n);
     if k == 0 {
@@ -532,7 +533,7 @@ pub(crate) fn geqp3<T: Scalar>(a: &mut Array2<T>) -> Result<(Vec<i32>, Vec<T>)> 
     let (mi, ni, ldi) = (lapack_int(m)?, lapack_int(n)?, lapack_int(ld(m))?);
     let buf = col_major_slice_mut(a);
     assert_buf(buf, m, n, ld(m));
-    let mut jpvt = vec![0i32; n];
+    let mut jpvt = vec![0 as BlasInt; n];
     let mut tau = vec![T::zero(); k];
     let mut rwork = vec![T::Real::from_f64(0.0); 2 * n];
     let routine = rname!(T, "geqp3");
@@ -852,7 +853,7 @@ fn trcon_raw<T: Scalar>(r: &Array2<T>, n: usize, uplo: Uplo) -> Result<T::Real> 
     assert_buf(rb, n, n, ldr);
     let mut work = vec![T::zero(); 3 * n];
     let mut rwork = vec![zero; n];
-    let mut iwork = vec![0i32; n];
+    let mut iwork = vec![0 as BlasInt; n];
     let mut rcond = zero;
     // SAFETY: rb holds an n×n block with ld ldr ≥ max(1, n) (asserted); work 3n, rwork n, iwork
     // n cover the real (WORK 3n, IWORK n) and complex (WORK 2n, RWORK n) requirements.

@@ -9,22 +9,23 @@ use std::os::raw::c_char;
 use ndarray::Array2;
 use num_complex::Complex;
 
+use super::BlasInt;
 use super::{assert_buf, check_illegal, lapack_int, lwork, rname, LapackScalar};
 use crate::error::{Error, Result};
 use crate::layout::{col_major_slice_mut, ld};
 use crate::scalar::Scalar;
 
 /// Fortran `LOGICAL FUNCTION SELECT(WR, WI)` of the real ?gees.
-type SelectReal<R> = Option<extern "C" fn(*const R, *const R) -> i32>;
+type SelectReal<R> = Option<extern "C" fn(*const R, *const R) -> BlasInt>;
 /// Fortran `LOGICAL FUNCTION SELECT(W)` of the complex ?gees.
-type SelectComplex<R> = Option<extern "C" fn(*const Complex<R>) -> i32>;
+type SelectComplex<R> = Option<extern "C" fn(*const Complex<R>) -> BlasInt>;
 
 /// The dummy SELECT passed with SORT = 'N' (LAPACK does not call it then): selects nothing.
-extern "C" fn select_none_real<R>(_wr: *const R, _wi: *const R) -> i32 {
+extern "C" fn select_none_real<R>(_wr: *const R, _wi: *const R) -> BlasInt {
     0
 }
 /// The complex counterpart of [`select_none_real`].
-extern "C" fn select_none_complex<R>(_w: *const Complex<R>) -> i32 {
+extern "C" fn select_none_complex<R>(_w: *const Complex<R>) -> BlasInt {
     0
 }
 
@@ -37,18 +38,18 @@ macro_rules! schur_ffi_real {
                 jobvs: *const c_char,
                 sort: *const c_char,
                 select: SelectReal<$t>,
-                n: *const i32,
+                n: *const BlasInt,
                 a: *mut $t,
-                lda: *const i32,
-                sdim: *mut i32,
+                lda: *const BlasInt,
+                sdim: *mut BlasInt,
                 wr: *mut $t,
                 wi: *mut $t,
                 vs: *mut $t,
-                ldvs: *const i32,
+                ldvs: *const BlasInt,
                 work: *mut $t,
-                lwork: *const i32,
-                bwork: *mut i32,
-                info: *mut i32,
+                lwork: *const BlasInt,
+                bwork: *mut BlasInt,
+                info: *mut BlasInt,
                 jobvs_len: usize,
                 sort_len: usize,
             );
@@ -57,22 +58,22 @@ macro_rules! schur_ffi_real {
             fn $trsen(
                 job: *const c_char,
                 compq: *const c_char,
-                select: *const i32,
-                n: *const i32,
+                select: *const BlasInt,
+                n: *const BlasInt,
                 t: *mut $t,
-                ldt: *const i32,
+                ldt: *const BlasInt,
                 q: *mut $t,
-                ldq: *const i32,
+                ldq: *const BlasInt,
                 wr: *mut $t,
                 wi: *mut $t,
-                m: *mut i32,
+                m: *mut BlasInt,
                 s: *mut $t,
                 sep: *mut $t,
                 work: *mut $t,
-                lwork: *const i32,
-                iwork: *mut i32,
-                liwork: *const i32,
-                info: *mut i32,
+                lwork: *const BlasInt,
+                iwork: *mut BlasInt,
+                liwork: *const BlasInt,
+                info: *mut BlasInt,
                 job_len: usize,
                 compq_len: usize,
             );
@@ -91,18 +92,18 @@ macro_rules! schur_ffi_complex {
                 jobvs: *const c_char,
                 sort: *const c_char,
                 select: SelectComplex<$r>,
-                n: *const i32,
+                n: *const BlasInt,
                 a: *mut Complex<$r>,
-                lda: *const i32,
-                sdim: *mut i32,
+                lda: *const BlasInt,
+                sdim: *mut BlasInt,
                 w: *mut Complex<$r>,
                 vs: *mut Complex<$r>,
-                ldvs: *const i32,
+                ldvs: *const BlasInt,
                 work: *mut Complex<$r>,
-                lwork: *const i32,
+                lwork: *const BlasInt,
                 rwork: *mut $r,
-                bwork: *mut i32,
-                info: *mut i32,
+                bwork: *mut BlasInt,
+                info: *mut BlasInt,
                 jobvs_len: usize,
                 sort_len: usize,
             );
@@ -111,19 +112,19 @@ macro_rules! schur_ffi_complex {
             fn $trsen(
                 job: *const c_char,
                 compq: *const c_char,
-                select: *const i32,
-                n: *const i32,
+                select: *const BlasInt,
+                n: *const BlasInt,
                 t: *mut Complex<$r>,
-                ldt: *const i32,
+                ldt: *const BlasInt,
                 q: *mut Complex<$r>,
-                ldq: *const i32,
+                ldq: *const BlasInt,
                 w: *mut Complex<$r>,
-                m: *mut i32,
+                m: *mut BlasInt,
                 s: *mut $r,
                 sep: *mut $r,
                 work: *mut Complex<$r>,
-                lwork: *const i32,
-                info: *mut i32,
+                lwork: *const BlasInt,
+                info: *mut BlasInt,
                 job_len: usize,
                 compq_len: usize,
             );
@@ -145,19 +146,19 @@ pub trait SchurLapack: LapackScalar {
     /// `work` holds `max(1, lwork)` elements (or lwork = -1 for a query).
     #[allow(clippy::too_many_arguments)]
     unsafe fn gees(
-        n: i32,
+        n: BlasInt,
         a: *mut Self,
-        lda: i32,
+        lda: BlasInt,
         wr: *mut Self::Real,
         wi: *mut Self::Real,
         w: *mut Self,
         vs: *mut Self,
-        ldvs: i32,
+        ldvs: BlasInt,
         work: *mut Self,
-        lwork: i32,
+        lwork: BlasInt,
         rwork: *mut Self::Real,
-        bwork: *mut i32,
-    ) -> i32;
+        bwork: *mut BlasInt,
+    ) -> BlasInt;
 
     /// ?trsen with JOB = 'N', COMPQ = 'V': reorders the Schur form so that the selected
     /// eigenvalues lead; `m` receives the dimension of the selected invariant subspace.
@@ -168,40 +169,40 @@ pub trait SchurLapack: LapackScalar {
     /// `max(1, lwork)` elements and `iwork` `max(1, liwork)` (or a query with -1).
     #[allow(clippy::too_many_arguments)]
     unsafe fn trsen(
-        select: *const i32,
-        n: i32,
+        select: *const BlasInt,
+        n: BlasInt,
         t: *mut Self,
-        ldt: i32,
+        ldt: BlasInt,
         q: *mut Self,
-        ldq: i32,
+        ldq: BlasInt,
         wr: *mut Self::Real,
         wi: *mut Self::Real,
         w: *mut Self,
-        m: &mut i32,
+        m: &mut BlasInt,
         work: *mut Self,
-        lwork: i32,
-        iwork: *mut i32,
-        liwork: i32,
-    ) -> i32;
+        lwork: BlasInt,
+        iwork: *mut BlasInt,
+        liwork: BlasInt,
+    ) -> BlasInt;
 }
 
 macro_rules! impl_schur_real {
     ($t:ty, $gees:ident, $trsen:ident) => {
         impl SchurLapack for $t {
             unsafe fn gees(
-                n: i32,
+                n: BlasInt,
                 a: *mut Self,
-                lda: i32,
+                lda: BlasInt,
                 wr: *mut Self::Real,
                 wi: *mut Self::Real,
                 _w: *mut Self,
                 vs: *mut Self,
-                ldvs: i32,
+                ldvs: BlasInt,
                 work: *mut Self,
-                lwork: i32,
+                lwork: BlasInt,
                 _rwork: *mut Self::Real,
-                bwork: *mut i32,
-            ) -> i32 {
+                bwork: *mut BlasInt,
+            ) -> BlasInt {
                 let mut info = 0;
                 let mut sdim = 0;
                 let (jobvs, sort) = (b'V' as c_char, b'N' as c_char);
@@ -231,21 +232,21 @@ macro_rules! impl_schur_real {
                 info
             }
             unsafe fn trsen(
-                select: *const i32,
-                n: i32,
+                select: *const BlasInt,
+                n: BlasInt,
                 t: *mut Self,
-                ldt: i32,
+                ldt: BlasInt,
                 q: *mut Self,
-                ldq: i32,
+                ldq: BlasInt,
                 wr: *mut Self::Real,
                 wi: *mut Self::Real,
                 _w: *mut Self,
-                m: &mut i32,
+                m: &mut BlasInt,
                 work: *mut Self,
-                lwork: i32,
-                iwork: *mut i32,
-                liwork: i32,
-            ) -> i32 {
+                lwork: BlasInt,
+                iwork: *mut BlasInt,
+                liwork: BlasInt,
+            ) -> BlasInt {
                 let mut info = 0;
                 let (mut s, mut sep) = (0.0, 0.0);
                 let (job, compq) = (b'N' as c_char, b'V' as c_char);
@@ -270,19 +271,19 @@ macro_rules! impl_schur_complex {
     ($r:ty, $gees:ident, $trsen:ident) => {
         impl SchurLapack for Complex<$r> {
             unsafe fn gees(
-                n: i32,
+                n: BlasInt,
                 a: *mut Self,
-                lda: i32,
+                lda: BlasInt,
                 _wr: *mut Self::Real,
                 _wi: *mut Self::Real,
                 w: *mut Self,
                 vs: *mut Self,
-                ldvs: i32,
+                ldvs: BlasInt,
                 work: *mut Self,
-                lwork: i32,
+                lwork: BlasInt,
                 rwork: *mut Self::Real,
-                bwork: *mut i32,
-            ) -> i32 {
+                bwork: *mut BlasInt,
+            ) -> BlasInt {
                 let mut info = 0;
                 let mut sdim = 0;
                 let (jobvs, sort) = (b'V' as c_char, b'N' as c_char);
@@ -312,21 +313,21 @@ macro_rules! impl_schur_complex {
                 info
             }
             unsafe fn trsen(
-                select: *const i32,
-                n: i32,
+                select: *const BlasInt,
+                n: BlasInt,
                 t: *mut Self,
-                ldt: i32,
+                ldt: BlasInt,
                 q: *mut Self,
-                ldq: i32,
+                ldq: BlasInt,
                 _wr: *mut Self::Real,
                 _wi: *mut Self::Real,
                 w: *mut Self,
-                m: &mut i32,
+                m: &mut BlasInt,
                 work: *mut Self,
-                lwork: i32,
-                _iwork: *mut i32,
-                _liwork: i32,
-            ) -> i32 {
+                lwork: BlasInt,
+                _iwork: *mut BlasInt,
+                _liwork: BlasInt,
+            ) -> BlasInt {
                 let mut info = 0;
                 let (mut s, mut sep): ($r, $r) = (0.0, 0.0);
                 let (job, compq) = (b'N' as c_char, b'V' as c_char);
@@ -392,7 +393,7 @@ pub(crate) fn gees<T: Scalar>(a: &mut Array2<T>) -> Result<Gees<T>> {
     let mut wi = vec![zero; nw];
     let mut w = vec![T::zero(); if T::IS_COMPLEX { n } else { 1 }];
     let mut rwork = vec![zero; n];
-    let mut bwork = vec![0i32; n];
+    let mut bwork = vec![0 as BlasInt; n];
     let routine = rname!(T, "gees");
     let buf = col_major_slice_mut(a);
     assert_buf(buf, n, n, ld(n));
@@ -469,7 +470,7 @@ pub(crate) fn gees<T: Scalar>(a: &mut Array2<T>) -> Result<Gees<T>> {
 pub(crate) fn trsen<T: Scalar>(
     t: &mut Array2<T>,
     z: &mut Array2<T>,
-    select: &[i32],
+    select: &[BlasInt],
 ) -> Result<(Vec<Complex<T::Real>>, usize)> {
     let n = t.nrows();
     assert_eq!(select.len(), n);
@@ -488,9 +489,9 @@ pub(crate) fn trsen<T: Scalar>(
     assert_buf(tb, n, n, ld(n));
     let zb = col_major_slice_mut(z);
     assert_buf(zb, n, n, ld(n));
-    let mut m = 0i32;
+    let mut m = 0 as BlasInt;
     let mut q = [T::zero()];
-    let mut iq = [0i32];
+    let mut iq = [0 as BlasInt];
     // SAFETY: workspace query (lwork = liwork = -1): LAPACK writes the optimal sizes to q[0]
     // and iq[0] only; select holds n LOGICALs, tb and zb are n×n with ld max(1, n) (asserted).
     let info = unsafe {
@@ -517,7 +518,7 @@ pub(crate) fn trsen<T: Scalar>(
     let lw = lwork(q[0], min)?;
     let liw = super::size_i64(i64::from(iq[0]).max(1))?;
     let mut work = crate::layout::padded_vec::<T>(lw, n);
-    let mut iwork = vec![0i32; liw];
+    let mut iwork = vec![0 as BlasInt; liw];
     // SAFETY: select holds n LOGICALs; tb, zb are n×n with ld max(1, n) (asserted); wr, wi hold
     // n reals for the real routine and w holds n for the complex one; work holds lw and iwork
     // liw elements, both at least the documented minimum. No two buffers alias.

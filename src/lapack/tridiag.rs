@@ -5,6 +5,7 @@ use std::os::raw::c_char;
 use ndarray::Array2;
 use num_complex::Complex;
 
+use super::BlasInt;
 use super::{assert_buf, check_illegal, lapack_int, rname, LapackScalar, Trans};
 use crate::error::{Error, Result};
 use crate::layout::col_major_slice_mut;
@@ -15,27 +16,27 @@ macro_rules! gt_ffi {
         extern "C" {
             // SUBROUTINE xGTTRF( N, DL, D, DU, DU2, IPIV, INFO )
             fn $gttrf(
-                n: *const i32,
+                n: *const BlasInt,
                 dl: *mut $t,
                 d: *mut $t,
                 du: *mut $t,
                 du2: *mut $t,
-                ipiv: *mut i32,
-                info: *mut i32,
+                ipiv: *mut BlasInt,
+                info: *mut BlasInt,
             );
             // SUBROUTINE xGTTRS( TRANS, N, NRHS, DL, D, DU, DU2, IPIV, B, LDB, INFO )
             fn $gttrs(
                 trans: *const c_char,
-                n: *const i32,
-                nrhs: *const i32,
+                n: *const BlasInt,
+                nrhs: *const BlasInt,
                 dl: *const $t,
                 d: *const $t,
                 du: *const $t,
                 du2: *const $t,
-                ipiv: *const i32,
+                ipiv: *const BlasInt,
                 b: *mut $t,
-                ldb: *const i32,
-                info: *mut i32,
+                ldb: *const BlasInt,
+                info: *mut BlasInt,
                 trans_len: usize,
             );
         }
@@ -51,61 +52,61 @@ extern "C" {
     // WORK(2N), IWORK(N)
     fn sgtcon_(
         norm: *const c_char,
-        n: *const i32,
+        n: *const BlasInt,
         dl: *const f32,
         d: *const f32,
         du: *const f32,
         du2: *const f32,
-        ipiv: *const i32,
+        ipiv: *const BlasInt,
         anorm: *const f32,
         rcond: *mut f32,
         work: *mut f32,
-        iwork: *mut i32,
-        info: *mut i32,
+        iwork: *mut BlasInt,
+        info: *mut BlasInt,
         norm_len: usize,
     );
     fn dgtcon_(
         norm: *const c_char,
-        n: *const i32,
+        n: *const BlasInt,
         dl: *const f64,
         d: *const f64,
         du: *const f64,
         du2: *const f64,
-        ipiv: *const i32,
+        ipiv: *const BlasInt,
         anorm: *const f64,
         rcond: *mut f64,
         work: *mut f64,
-        iwork: *mut i32,
-        info: *mut i32,
+        iwork: *mut BlasInt,
+        info: *mut BlasInt,
         norm_len: usize,
     );
     // SUBROUTINE ZGTCON( NORM, N, DL, D, DU, DU2, IPIV, ANORM, RCOND, WORK, INFO )  WORK(2N)
     fn cgtcon_(
         norm: *const c_char,
-        n: *const i32,
+        n: *const BlasInt,
         dl: *const Complex<f32>,
         d: *const Complex<f32>,
         du: *const Complex<f32>,
         du2: *const Complex<f32>,
-        ipiv: *const i32,
+        ipiv: *const BlasInt,
         anorm: *const f32,
         rcond: *mut f32,
         work: *mut Complex<f32>,
-        info: *mut i32,
+        info: *mut BlasInt,
         norm_len: usize,
     );
     fn zgtcon_(
         norm: *const c_char,
-        n: *const i32,
+        n: *const BlasInt,
         dl: *const Complex<f64>,
         d: *const Complex<f64>,
         du: *const Complex<f64>,
         du2: *const Complex<f64>,
-        ipiv: *const i32,
+        ipiv: *const BlasInt,
         anorm: *const f64,
         rcond: *mut f64,
         work: *mut Complex<f64>,
-        info: *mut i32,
+        info: *mut BlasInt,
         norm_len: usize,
     );
 }
@@ -116,43 +117,43 @@ pub trait TridiagLapack: LapackScalar {
     /// `dl` and `du` hold `n − 1` elements (at least 1 allocated), `d` and `ipiv` hold `n`,
     /// `du2` holds `n − 2` (at least 1 allocated).
     unsafe fn gttrf(
-        n: i32,
+        n: BlasInt,
         dl: *mut Self,
         d: *mut Self,
         du: *mut Self,
         du2: *mut Self,
-        ipiv: *mut i32,
-    ) -> i32;
+        ipiv: *mut BlasInt,
+    ) -> BlasInt;
     /// # Safety
     /// The factors as from `gttrf` of order `n`; `b` holds `ldb·nrhs`, `ldb ≥ max(1, n)`.
     #[allow(clippy::too_many_arguments)]
     unsafe fn gttrs(
         trans: c_char,
-        n: i32,
-        nrhs: i32,
+        n: BlasInt,
+        nrhs: BlasInt,
         dl: *const Self,
         d: *const Self,
         du: *const Self,
         du2: *const Self,
-        ipiv: *const i32,
+        ipiv: *const BlasInt,
         b: *mut Self,
-        ldb: i32,
-    ) -> i32;
+        ldb: BlasInt,
+    ) -> BlasInt;
     /// # Safety
     /// The factors as from `gttrf` of order `n`; `work` holds `2n`, `iwork` `n` elements.
     #[allow(clippy::too_many_arguments)]
     unsafe fn gtcon(
-        n: i32,
+        n: BlasInt,
         dl: *const Self,
         d: *const Self,
         du: *const Self,
         du2: *const Self,
-        ipiv: *const i32,
+        ipiv: *const BlasInt,
         anorm: Self::Real,
         rcond: &mut Self::Real,
         work: *mut Self,
-        iwork: *mut i32,
-    ) -> i32;
+        iwork: *mut BlasInt,
+    ) -> BlasInt;
 }
 
 macro_rules! impl_gt {
@@ -167,16 +168,16 @@ macro_rules! impl_gt {
     };
     ($t:ty, $gttrf:ident, $gttrs:ident, $gtcon:ident, $kind:ident) => {
         impl TridiagLapack for $t {
-            unsafe fn gttrf(n: i32, dl: *mut Self, d: *mut Self, du: *mut Self, du2: *mut Self, ipiv: *mut i32) -> i32 {
+            unsafe fn gttrf(n: BlasInt, dl: *mut Self, d: *mut Self, du: *mut Self, du2: *mut Self, ipiv: *mut BlasInt) -> BlasInt {
                 let mut info = 0;
                 // SAFETY: forwarded contract of `TridiagLapack::gttrf`.
                 unsafe { $gttrf(&n, dl, d, du, du2, ipiv, &mut info) };
                 info
             }
             unsafe fn gttrs(
-                trans: c_char, n: i32, nrhs: i32, dl: *const Self, d: *const Self, du: *const Self,
-                du2: *const Self, ipiv: *const i32, b: *mut Self, ldb: i32,
-            ) -> i32 {
+                trans: c_char, n: BlasInt, nrhs: BlasInt, dl: *const Self, d: *const Self, du: *const Self,
+                du2: *const Self, ipiv: *const BlasInt, b: *mut Self, ldb: BlasInt,
+            ) -> BlasInt {
                 let mut info = 0;
                 // SAFETY: forwarded contract of `TridiagLapack::gttrs`; 1 is the CHARACTER length.
                 unsafe { $gttrs(&trans, &n, &nrhs, dl, d, du, du2, ipiv, b, &ldb, &mut info, 1) };
@@ -184,10 +185,10 @@ macro_rules! impl_gt {
             }
             #[allow(unused_variables)]
             unsafe fn gtcon(
-                n: i32, dl: *const Self, d: *const Self, du: *const Self, du2: *const Self,
-                ipiv: *const i32, anorm: Self::Real, rcond: &mut Self::Real, work: *mut Self,
-                iwork: *mut i32,
-            ) -> i32 {
+                n: BlasInt, dl: *const Self, d: *const Self, du: *const Self, du2: *const Self,
+                ipiv: *const BlasInt, anorm: Self::Real, rcond: &mut Self::Real, work: *mut Self,
+                iwork: *mut BlasInt,
+            ) -> BlasInt {
                 let mut info = 0;
                 let norm = b'1' as c_char;
                 impl_gt!(@con $kind, $gtcon, norm, n, dl, d, du, du2, ipiv, anorm, rcond, work, iwork, info);
@@ -215,7 +216,7 @@ pub(crate) struct Gttrf<T> {
     /// Second superdiagonal of U (`n − 2`; one slot allocated when `n ≤ 2`).
     pub du2: Vec<T>,
     /// 1-based row interchanges.
-    pub ipiv: Vec<i32>,
+    pub ipiv: Vec<BlasInt>,
     /// First exactly zero diagonal entry of U (1-based), if any.
     pub singular_at: Option<usize>,
 }
@@ -333,7 +334,7 @@ pub(crate) fn gtcon<T: Scalar>(f: &Gttrf<T>, anorm: T::Real) -> Result<T::Real> 
     }
     let ni = lapack_int(n)?;
     let mut work = vec![T::zero(); 2 * n];
-    let mut iwork = vec![0i32; n];
+    let mut iwork = vec![0 as BlasInt; n];
     let mut rcond = zero;
     assert!(f.ipiv.len() == n && f.dl.len() >= n - 1 && f.du2.len() >= n.saturating_sub(2));
     // SAFETY: the factors come from `gttrf` of order n (lengths asserted), work has 2n and
