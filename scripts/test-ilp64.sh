@@ -13,7 +13,7 @@ if ! ldconfig -p | grep -q 'libopenblas64\.so '; then
 fi
 features=(--no-default-features --features openblas64-system,xerbla,sparse)
 export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
-cargo nextest run "${features[@]}" --no-fail-fast
+bash scripts/test.sh "${features[@]}"
 avail_kb=$(awk '/MemAvailable/ {print $2}' /proc/meminfo)
 if [ "$avail_kb" -lt $((10 * 1024 * 1024)) ]; then
     echo "test-ilp64.sh: skipped the lda·n > 2³¹ QR: $((avail_kb / 1024)) MiB available, 10 GiB needed"
