@@ -472,7 +472,7 @@ impl<R: RealScalar> Completion<R> {
     /// let obs = Observations::from_triplets(2, 2, &[(0, 0, 1.0f64), (1, 1, 2.0)])?;
     /// let a = Completion::als(1).seed(5).fit(&obs)?;
     /// let b = Completion::als(1).seed(5).fit(&obs)?;
-    /// assert_eq!(a.completed(), b.completed());
+    /// assert_eq!(a.completed(), b.completed()); // exact: same seed, same code path, one process
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn seed(mut self, seed: u64) -> Self {
@@ -900,7 +900,7 @@ impl<R: RealScalar> CompletionModel<R> {
     /// ```
     /// # use ndfactor::completion::{Completion, Observations};
     /// let m = Completion::als(1).fit(&Observations::from_triplets(2, 2, &[(0, 0, 1.0f64)])?)?;
-    /// assert_eq!(m.completed()[(1, 1)], m.predict(1, 1)?);
+    /// assert_eq!(m.completed()[(1, 1)], m.predict(1, 1)?); // exact: rank 1, one product
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn completed(&self) -> Array2<R> {

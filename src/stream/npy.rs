@@ -163,7 +163,7 @@ impl<T: Scalar + ViewElement> NpyFile<T> {
     /// let path = dir.path().join("a.npy");
     /// ndarray_npy::write_npy(&path, &ndarray::Array2::<f64>::eye(3)).unwrap();
     /// let f = NpyFile::<f64>::open(&path)?;
-    /// assert_eq!(f.view()?[(1, 1)], 1.0);
+    /// assert_eq!(f.view()?[(1, 1)], 1.0); // exact: the stored value, mapped
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn view(&self) -> Result<ArrayView2<'_, T>> {
@@ -259,7 +259,7 @@ impl<T: Scalar + ViewElement> RowBlockSource<T> for NpyFile<T> {
 /// assert_eq!(s.shape(), (3, 2));
 /// let mut firsts = Vec::new();
 /// s.for_each_block(8, &mut |r0, b| { firsts.push((r0, b[(0, 0)])); Ok(()) })?;
-/// assert_eq!(firsts, vec![(0, 1.0), (1, 3.0)]);
+/// assert_eq!(firsts, vec![(0, 1.0), (1, 3.0)]); // exact: stored values
 /// # Ok::<(), ndfactor::Error>(())
 /// ```
 #[derive(Debug)]

@@ -49,7 +49,7 @@ impl StreamProgress {
     /// use ndfactor::stream::StreamProgress;
     /// let p = StreamProgress { pass: 1, passes: 3, rows_done: 500, rows: 1000,
     ///                          elapsed: std::time::Duration::from_secs(2) };
-    /// assert_eq!(p.rows_per_second(), 250.0);
+    /// assert_eq!(p.rows_per_second(), 250.0); // exact: 500 / 2 in binary floating point
     /// ```
     pub fn rows_per_second(&self) -> f64 {
         let t = self.elapsed.as_secs_f64();
