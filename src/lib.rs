@@ -176,6 +176,7 @@ mod lapack;
 pub mod layout;
 pub mod lowrank;
 pub mod matfun;
+mod random;
 mod scalar;
 pub mod sparse;
 pub mod stream;

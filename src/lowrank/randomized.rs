@@ -6,7 +6,7 @@ use super::{scaled_cols, EckartYoung, TruncatedSvd};
 use crate::error::{Error, Result};
 use crate::layout::{check_dims, check_finite, to_col_major};
 use crate::scalar::{RealScalar, Scalar};
-use crate::{testing, verify, Qr, Svd};
+use crate::{random, verify, Qr, Svd};
 
 /// Randomized truncated SVD (Halko–Martinsson–Tropp 2011, Algorithms 4.4 and 5.1).
 ///
@@ -88,6 +88,9 @@ impl RandomizedSvd {
     }
 
     /// Seed of the Gaussian test matrix (same seed, same thread count: bitwise same result).
+    ///
+    /// The seed drives [`SeededRng`](crate::testing::SeededRng) (ChaCha8), so a seed gives the
+    /// same random numbers on every platform and across upgrades of `rand`.
     ///
     /// ```
     /// # use ndfactor::RandomizedSvd;
@@ -228,7 +231,7 @@ impl RandomizedSvd {
         // the conjugate, so only they pay for a copy of Aᴴ.
         let ah_copy = T::IS_COMPLEX.then(|| a.t().mapv(|x| x.conj()));
         let ah = ah_copy.as_ref().map_or_else(|| a.t(), |c| c.view());
-        let omega: Array2<T> = testing::gaussian(n, l, &mut testing::rng(self.seed));
+        let omega: Array2<T> = random::gaussian(n, l, &mut random::rng(self.seed));
         let steps = q + 4;
         let mut step = 0;
         let mut report = |stage| {

@@ -116,6 +116,9 @@ impl StreamedPca {
 
     /// Seed of the Gaussian test matrix.
     ///
+    /// The seed drives [`SeededRng`](crate::testing::SeededRng) (ChaCha8), so a seed gives the
+    /// same random numbers on every platform and across upgrades of `rand`.
+    ///
     /// ```
     /// # use ndfactor::stream::StreamedPca;
     /// let x = ndfactor::testing::gaussian::<f64>(10, 4, &mut ndfactor::testing::rng(0));

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::layout::{check_dims, max_component};
 use crate::lowrank::{lu_basis, scaled_cols, EckartYoung, TruncatedSvd};
 use crate::scalar::{RealScalar, Scalar};
-use crate::{testing, verify};
+use crate::{random, verify};
 
 /// Progress of a streamed algorithm, reported after every block.
 ///
@@ -164,6 +164,9 @@ impl StreamedRandomizedSvd {
     /// Seed of `Ω` (the in-core [`RandomizedSvd`](crate::RandomizedSvd) with the same seed draws
     /// the same `Ω`).
     ///
+    /// The seed drives [`SeededRng`](crate::testing::SeededRng) (ChaCha8), so a seed gives the
+    /// same random numbers on every platform and across upgrades of `rand`.
+    ///
     /// ```
     /// # use ndfactor::stream::StreamedRandomizedSvd;
     /// let a = ndfactor::testing::gaussian::<f64>(9, 5, &mut ndfactor::testing::rng(0));
@@ -299,7 +302,7 @@ impl StreamedRandomizedSvd {
         let omega: Array2<T> = if k == 0 {
             Array2::zeros((n, 0))
         } else {
-            testing::gaussian(n, l, &mut testing::rng(self.seed))
+            random::gaussian(n, l, &mut random::rng(self.seed))
         };
         // Pass 1: finiteness, max |a_ij|, ‖A‖_F and Y = A·Ω, unscaled.
         let mut y = Array2::<T>::zeros((m, l));
