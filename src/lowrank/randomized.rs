@@ -2,7 +2,7 @@
 
 use ndarray::{s, Array1, Array2, ArrayBase, Data, Ix2};
 
-use super::{scaled_cols, EckartYoung, TruncatedSvd};
+use super::{scaled_cols, EckartYoung, ErrorSource, TruncatedSvd};
 use crate::error::{Error, Result};
 use crate::layout::{check_dims, check_finite, to_col_major};
 use crate::scalar::{RealScalar, Scalar};
@@ -180,6 +180,7 @@ impl RandomizedSvd {
                 stored_values: 0,
                 dense_values: m * n,
                 estimated: true,
+                error_source: ErrorSource::Formula,
             };
             return Ok(TruncatedSvd::from_parts(
                 Array2::zeros((m, 0)),
@@ -301,6 +302,7 @@ impl RandomizedSvd {
             stored_values: (m + n + 1) * k,
             dense_values: m * n,
             estimated: true,
+            error_source: ErrorSource::Formula,
         };
         report(RandomizedSvdStage::ErrorReport);
         Ok(TruncatedSvd::from_parts(u, sk, vt, rep))

@@ -11,7 +11,7 @@ use crate::decomp::qr::Qr;
 use crate::decomp::svd::Svd;
 use crate::error::{Error, Result};
 use crate::layout::{check_dims, max_component};
-use crate::lowrank::{lu_basis, scaled_cols, EckartYoung, TruncatedSvd};
+use crate::lowrank::{lu_basis, scaled_cols, EckartYoung, ErrorSource, TruncatedSvd};
 use crate::scalar::{RealScalar, Scalar};
 use crate::{testing, verify};
 
@@ -365,6 +365,7 @@ impl StreamedRandomizedSvd {
                 stored_values: 0,
                 dense_values: m * n,
                 estimated: true,
+                error_source: ErrorSource::Formula,
             };
             return Ok(TruncatedSvd::from_parts(
                 Array2::zeros((m, 0)),
@@ -476,6 +477,7 @@ impl StreamedRandomizedSvd {
             stored_values: (m + n + 1) * k,
             dense_values: m * n,
             estimated: true,
+            error_source: ErrorSource::Formula,
         };
         Ok(TruncatedSvd::from_parts(u, sk, vt, rep))
     }
