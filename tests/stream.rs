@@ -657,3 +657,89 @@ fn stream_single_pass_bad_input() {
         Err(Error::NumericalBreakdown { .. })
     ));
 }
+
+/// The a-posteriori estimate (Halko, Martinsson and Tropp 2011, §4.3): on several seeds the
+/// stated bounds hold (each fails with probability 10⁻ʳ): ‖A − UΣVᴴ‖₂ ≤ spectral_bound and
+/// σ_{l+1}(A) ≤ ‖A − QQᴴA‖₂ ≤ range_bound (Q has l columns); the Frobenius estimate is within
+/// a factor 3 of the true residual (an unbiased χ²-type estimate from r = 10 vectors); no extra
+/// pass is taken even when the exact formula cancels, where the estimate replaces it.
+fn check_estimate<T: Scalar>() {
+    use ndfactor::ErrorSource;
+    let (m, n, k, p, q) = (50, 16, 3, 4, 1);
+    let eps = T::eps().to_f64();
+    // nu = 1e-2: the formula is accurate; nu tiny: 1 − Σσ̃²/‖A‖² < √ε, the formula cancels.
+    for nu in [1e-2, 1e3 * eps] {
+        for seed in 0..6 {
+            let a = low_rank_plus_noise::<T>(m, n, k, nu, 100 + seed);
+            let exact = ndfactor::Svd::values(&a).unwrap();
+            let fro = ndfactor::verify::norm_fro(&a).to_f64();
+            let round = 10.0 * ((m + n) * (k + p)) as f64 * eps * fro;
+            let mut passes = 0;
+            let t = StreamedRandomizedSvd::new(k)
+                .oversamples(p)
+                .power_iterations(q)
+                .seed(seed)
+                .block_rows(7)
+                .error_estimate(10)
+                .compute_with_progress(&mut a.view(), |pr| passes = pr.passes)
+                .unwrap();
+            assert_eq!(passes, 2 * q + 2, "no residual pass");
+            let g = &a - &t.to_dense();
+            let rep = t.report();
+            let ErrorSource::Estimate {
+                vectors,
+                range_bound,
+                spectral_bound,
+                failure_probability,
+            } = rep.error_source
+            else {
+                panic!("estimate asked for, got {:?}", rep.error_source)
+            };
+            assert_eq!(vectors, 10);
+            assert!(failure_probability.to_f64() <= 1e-10 * (1.0 + eps));
+            let e2 = spectral_norm(&g);
+            assert!(
+                spectral_bound.to_f64() + round >= e2,
+                "{} seed {seed}: ‖A − UΣVᴴ‖₂ = {e2:e} > bound {:e}",
+                T::NAME,
+                spectral_bound.to_f64()
+            );
+            let sl1 = exact[k + p].to_f64();
+            assert!(
+                range_bound.to_f64() + round >= sl1,
+                "range bound below σ_(l+1)"
+            );
+            let ef = ndfactor::verify::norm_fro(&g).to_f64();
+            let fe = rep.frobenius_error.to_f64();
+            assert!(
+                fe <= 3.0 * ef + round && ef <= 3.0 * fe + round,
+                "{} nu={nu:e} seed {seed}: estimate {fe:e} vs residual {ef:e}",
+                T::NAME
+            );
+        }
+    }
+    // Without the opt-out the report names its source: the formula, or the measured residual.
+    let a = low_rank_plus_noise::<T>(m, n, k, 1e-2, 7);
+    let b = StreamedRandomizedSvd::new(k)
+        .oversamples(p)
+        .power_iterations(q);
+    assert_eq!(
+        b.compute(&mut a.view()).unwrap().report().error_source,
+        ErrorSource::Formula
+    );
+    assert_eq!(
+        b.exact_error(true)
+            .compute(&mut a.view())
+            .unwrap()
+            .report()
+            .error_source,
+        ErrorSource::Residual
+    );
+}
+
+#[test]
+fn stream_rsvd_error_estimate_bounds_residual() {
+    check_estimate::<f64>();
+    check_estimate::<f32>();
+    check_estimate::<c64>();
+}

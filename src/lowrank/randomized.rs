@@ -277,6 +277,7 @@ impl RandomizedSvd {
         // The largest entry of the working matrix is known from the scan: one pass, not two.
         let amax_work = crate::decomp::lu::scale_pow2(T::from_real(amax_real), -e).re();
         let fa = verify::norm_fro_with_max(&a, amax_work);
+        let mut source = ErrorSource::Formula;
         let (frob, rel) = if fa == zero {
             (zero, zero)
         } else {
@@ -286,6 +287,7 @@ impl RandomizedSvd {
             });
             let diff = T::Real::from_f64(1.0) - kept;
             if diff < T::eps().sqrt() {
+                source = ErrorSource::Residual;
                 let r = &a - &scaled_cols(&u, &sk_scaled).dot(&vt);
                 let e = verify::norm_fro(&r);
                 (e, e / fa)
@@ -302,7 +304,7 @@ impl RandomizedSvd {
             stored_values: (m + n + 1) * k,
             dense_values: m * n,
             estimated: true,
-            error_source: ErrorSource::Formula,
+            error_source: source,
         };
         report(RandomizedSvdStage::ErrorReport);
         Ok(TruncatedSvd::from_parts(u, sk, vt, rep))
