@@ -743,3 +743,119 @@ fn stream_rsvd_error_estimate_bounds_residual() {
     check_estimate::<f32>();
     check_estimate::<c64>();
 }
+
+/// TSQR with Q written to a file: LAPACK's ratios ‖I − QᴴQ‖/(m·ε) and ‖A − QR‖/(‖A‖·m·ε)
+/// below verify::LIN_THRESHOLD, for well-conditioned and (κ = 10⁸ in f64, 10³ in f32)
+/// ill-conditioned matrices, block sizes 1, 7 (ragged: 45 = 6·7 + 3) and larger than m.
+fn check_tsqr_q<T>() -> f64
+where
+    T: Scalar + WritableElement + ndarray_npy::ViewElement + ndarray_npy::ReadableElement,
+{
+    use ndfactor::stream::tsqr;
+    use ndfactor::verify;
+    let (m, n) = (45, 6);
+    let dir = tempfile::tempdir().unwrap();
+    let big_kappa = if T::eps().to_f64() > 1e-10 { 1e3 } else { 1e8 };
+    let mut worst = 0.0f64;
+    for kappa in [1.0, big_kappa] {
+        let sv: Vec<T::Real> = (0..n)
+            .map(|i| T::Real::from_f64(kappa.powf(-(i as f64) / (n - 1) as f64)))
+            .collect();
+        let a = testing::with_singular_values::<T>(m, n, &sv, &mut testing::rng(51));
+        let pf = write(dir.path(), "a.npy", &fortran(&a));
+        for h in [1, 7, 1000] {
+            let qp = dir.path().join(format!("q{h}.npy"));
+            for src in 0..2 {
+                let r = if src == 0 {
+                    tsqr(&mut a.view(), h, Some(&qp)).unwrap()
+                } else {
+                    tsqr(&mut NpyFile::<T>::open(&pf).unwrap(), h, Some(&qp)).unwrap()
+                };
+                let q: Array2<T> = ndarray_npy::read_npy(&qp).unwrap();
+                assert_eq!((q.dim(), r.dim()), ((m, n), (n, n)));
+                for i in 0..n {
+                    for j in 0..i {
+                        assert_eq!(r[(i, j)], T::zero(), "upper triangular by construction");
+                    }
+                }
+                let o = verify::orthogonality_ratio(&q).to_f64();
+                let res = verify::qr_ratio(&a, &q, &r).to_f64();
+                worst = worst.max(o).max(res);
+                assert!(
+                    o < verify::LIN_THRESHOLD && res < verify::LIN_THRESHOLD,
+                    "{} κ={kappa:e} h={h}: orthogonality {o}, residual {res}",
+                    T::NAME
+                );
+            }
+        }
+    }
+    worst
+}
+
+#[test]
+fn stream_tsqr_q_file() {
+    let w = [
+        check_tsqr_q::<f64>(),
+        check_tsqr_q::<f32>(),
+        check_tsqr_q::<c64>(),
+    ];
+    println!("largest TSQR-Q ratios (f64, f32, c64): {w:?}");
+}
+
+/// A stream failing while Q is written leaves neither the target nor the temporary file; other
+/// bad input gets typed errors.
+#[test]
+fn stream_tsqr_q_bad_input() {
+    use ndfactor::stream::tsqr;
+    let dir = tempfile::tempdir().unwrap();
+    let a: Array2<f64> = testing::gaussian(20, 3, &mut testing::rng(52));
+    let qp = dir.path().join("q.npy");
+    // Passes 1 and 2 succeed, pass 3 (the one writing Q) fails at row 10.
+    let mut calls = 0;
+    let mut failing = FnSource::new(20, 3, |r0, rows| {
+        if r0 == 0 {
+            calls += 1;
+        }
+        if calls == 3 && r0 >= 10 {
+            return Err(Error::Io {
+                path: "decoder".into(),
+                operation: "decode rows",
+                reason: "simulated failure".into(),
+            });
+        }
+        Ok(a.slice(s![r0..r0 + rows, ..]).to_owned())
+    });
+    assert!(matches!(
+        tsqr(&mut failing, 4, Some(&qp)),
+        Err(Error::Io { .. })
+    ));
+    assert!(!qp.exists(), "no Q file after a failed stream");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no partial file left"
+    );
+    // Output directory that does not exist.
+    assert!(matches!(
+        tsqr(&mut a.view(), 4, Some(&dir.path().join("missing/q.npy"))),
+        Err(Error::Io { .. })
+    ));
+    // Rank deficient: a zero column.
+    let mut d = a.clone();
+    d.column_mut(1).fill(0.0);
+    assert!(matches!(
+        tsqr(&mut d.view(), 4, Some(&qp)),
+        Err(Error::Singular { .. })
+    ));
+    assert!(!qp.exists());
+    // Wide.
+    assert!(matches!(
+        tsqr(&mut a.t(), 4, Some(&qp)),
+        Err(Error::InvalidArgument { .. })
+    ));
+    // exact: without a path tsqr is tsqr_r, the same computation on the same blocks.
+    assert_eq!(
+        tsqr(&mut a.view(), 4, None).unwrap(),
+        ndfactor::stream::tsqr_r(&mut a.view(), 4).unwrap()
+    );
+}

@@ -37,7 +37,7 @@ pub use npy::{NpyFile, NpyShards};
 pub use pca::StreamedPca;
 pub use rsvd::{StreamProgress, StreamedRandomizedSvd};
 pub use sketch::SinglePassSvd;
-pub use tsqr::{tall_skinny_svd, tsqr_r};
+pub use tsqr::{tall_skinny_svd, tsqr, tsqr_r};
 
 use ndarray::{s, Array2, ArrayBase, ArrayView2, Data, Ix2};
 
