@@ -859,3 +859,61 @@ fn stream_tsqr_q_bad_input() {
         ndfactor::stream::tsqr_r(&mut a.view(), 4).unwrap()
     );
 }
+
+/// A file rewritten between two passes of an algorithm (after pass 1, from the progress
+/// callback), with the same length so that only the other checks can see it: (a) in place with
+/// a different modification time; (b) replaced by another file renamed over it, its
+/// modification time set back to the original's (what `cp -p` or `rsync -t` would do), seen by
+/// the inode. Timestamps are set explicitly, so neither case depends on the clock's granularity.
+#[test]
+fn stream_file_changed_between_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let a: Array2<f64> = testing::gaussian(30, 6, &mut testing::rng(61));
+    let p = write(dir.path(), "a.npy", &a);
+    let t0 = std::fs::metadata(&p).unwrap().modified().unwrap();
+    for case in ["in place", "renamed over"] {
+        write_npy(&p, &a).unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&p)
+            .unwrap()
+            .set_modified(t0)
+            .unwrap();
+        let mut f = NpyFile::<f64>::open(&p).unwrap();
+        let len = std::fs::metadata(&p).unwrap().len();
+        let mut rewritten = false;
+        let r = StreamedRandomizedSvd::new(2)
+            .power_iterations(1)
+            .block_rows(7)
+            .compute_with_progress(&mut f, |pr| {
+                if pr.pass == 1 && pr.rows_done == pr.rows && !rewritten {
+                    rewritten = true;
+                    let b = a.mapv(|x| -x);
+                    let (target, mtime) = if case == "in place" {
+                        (p.clone(), t0 + std::time::Duration::from_secs(10))
+                    } else {
+                        (dir.path().join("b.npy"), t0)
+                    };
+                    write_npy(&target, &b).unwrap();
+                    std::fs::File::options()
+                        .write(true)
+                        .open(&target)
+                        .unwrap()
+                        .set_modified(mtime)
+                        .unwrap();
+                    if target != p {
+                        std::fs::rename(&target, &p).unwrap();
+                    }
+                    assert_eq!(std::fs::metadata(&p).unwrap().len(), len, "same length");
+                }
+            });
+        assert!(rewritten);
+        match r {
+            Err(Error::SourceChanged { path, reason }) => {
+                assert_eq!(path, p.display().to_string());
+                println!("{case}: {reason}");
+            }
+            other => panic!("{case}: expected SourceChanged, got {other:?}"),
+        }
+    }
+}

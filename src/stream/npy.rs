@@ -25,9 +25,12 @@ use crate::scalar::Scalar;
 ///   dimension `m`. A pass still touches every page once, but in `n` interleaved streams; use
 ///   blocks of a few thousand rows (`h·8` bytes per run ≥ a few pages) to keep reads sequential.
 ///
-/// The file's length and modification time are recorded when it is opened and checked again at
-/// the start of every pass ([`Error::SourceChanged`]). Do not modify a file while it is read: a
-/// file truncated during a pass makes the reads fault.
+/// The file's length and modification time (on Unix also its inode and status-change time) are
+/// recorded when it is opened and checked again at the start of every pass
+/// ([`Error::SourceChanged`]). Timestamps have the file system's granularity (often a clock
+/// tick of a few milliseconds): a rewrite of the same length within the same tick as the open
+/// is not seen. Do not modify a file while it is read: a file truncated during a pass makes the
+/// reads fault.
 ///
 /// ```
 /// use ndarray::array;
@@ -49,6 +52,7 @@ pub struct NpyFile<T> {
     fortran: bool,
     len: u64,
     modified: Option<SystemTime>,
+    identity: FileIdentity,
     _elem: PhantomData<T>,
 }
 
@@ -102,9 +106,26 @@ fn map_view_error<T: Scalar>(path: &Path, e: ViewNpyError) -> Error {
     }
 }
 
-fn stamp(path: &Path) -> Result<(u64, Option<SystemTime>)> {
+/// What identifies a file's content beyond its length and modification time: on Unix the
+/// device and inode (a file replaced by another, e.g. renamed over it) and the status-change
+/// time `ctime`, which every write updates and which, unlike `mtime`, cannot be set back by
+/// tools that preserve timestamps (`cp -p`, `rsync -t`, `touch -d`).
+#[cfg(unix)]
+type FileIdentity = (u64, u64, i64, i64);
+#[cfg(not(unix))]
+type FileIdentity = ();
+
+#[cfg(unix)]
+fn identity(md: &std::fs::Metadata) -> FileIdentity {
+    use std::os::unix::fs::MetadataExt;
+    (md.dev(), md.ino(), md.ctime(), md.ctime_nsec())
+}
+#[cfg(not(unix))]
+fn identity(_: &std::fs::Metadata) -> FileIdentity {}
+
+fn stamp(path: &Path) -> Result<(u64, Option<SystemTime>, FileIdentity)> {
     let md = std::fs::metadata(path).map_err(|e| io_error(path, "read metadata", e))?;
-    Ok((md.len(), md.modified().ok()))
+    Ok((md.len(), md.modified().ok(), identity(&md)))
 }
 
 impl<T: Scalar + ViewElement> NpyFile<T> {
@@ -126,7 +147,7 @@ impl<T: Scalar + ViewElement> NpyFile<T> {
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         let file = File::open(path).map_err(|e| io_error(path, "open", e))?;
-        let (len, modified) = stamp(path)?;
+        let (len, modified, identity) = stamp(path)?;
         if len == 0 {
             return Err(Error::NpyHeader {
                 path: path.display().to_string(),
@@ -148,6 +169,7 @@ impl<T: Scalar + ViewElement> NpyFile<T> {
             fortran,
             len,
             modified,
+            identity,
             _elem: PhantomData,
         })
     }
@@ -217,7 +239,7 @@ impl<T: Scalar + ViewElement> NpyFile<T> {
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn check_unchanged(&self) -> Result<()> {
-        let (len, modified) = stamp(&self.path)?;
+        let (len, modified, identity) = stamp(&self.path)?;
         let changed = |reason: String| Error::SourceChanged {
             path: self.path.display().to_string(),
             reason,
@@ -227,6 +249,12 @@ impl<T: Scalar + ViewElement> NpyFile<T> {
         }
         if modified != self.modified {
             return Err(changed("modification time differs".into()));
+        }
+        #[allow(clippy::unit_cmp)] // `()` off Unix: nothing more to compare there
+        if identity != self.identity {
+            return Err(changed(
+                "replaced or rewritten (inode or status-change time differs)".into(),
+            ));
         }
         Ok(())
     }
