@@ -33,7 +33,7 @@ mod rsvd;
 mod sketch;
 mod tsqr;
 
-pub use npy::{NpyFile, NpyShards};
+pub use npy::{NpyFile, NpyRowWriter, NpyShards};
 pub use pca::StreamedPca;
 pub use rsvd::{StreamProgress, StreamedRandomizedSvd};
 pub use sketch::SinglePassSvd;

@@ -1,14 +1,12 @@
 //! TSQR: the `R` of a tall matrix in one pass (and `Q` written to a file in two more), and the
 //! SVD from it.
 
-use std::fs::File;
-use std::io::{BufWriter, Seek, SeekFrom};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use ndarray::{concatenate, Array1, Array2, ArrayView2, Axis};
 use ndarray_npy::WritableElement;
 
-use super::{check_block_finite, RowBlockSource};
+use super::{check_block_finite, NpyRowWriter, RowBlockSource};
 use crate::decomp::qr::Qr;
 use crate::decomp::svd::Svd;
 use crate::decomp::triangular::TriangularSolve;
@@ -108,100 +106,6 @@ fn right_solve<T: Scalar>(b: ArrayView2<'_, T>, r: &Array2<T>) -> Result<Array2<
     Ok(xt.t().as_standard_layout().into_owned())
 }
 
-/// A `.npy` file written row block by row block under a temporary name in the target's
-/// directory and renamed to the target only by [`finish`](Self::finish): an interrupted or
-/// failed stream leaves no file that looks complete (the temporary file is removed on drop).
-struct NpyRowWriter<T> {
-    tmp: PathBuf,
-    target: PathBuf,
-    out: Option<BufWriter<File>>,
-    rows: usize,
-    shape: (usize, usize),
-    _elem: std::marker::PhantomData<T>,
-}
-
-impl<T: Scalar + WritableElement> NpyRowWriter<T> {
-    fn create(target: &Path, shape: (usize, usize)) -> Result<Self> {
-        let io = |path: &Path, operation, e: std::io::Error| Error::Io {
-            path: path.display().to_string(),
-            operation,
-            reason: e.to_string(),
-        };
-        let name = target.file_name().ok_or_else(|| Error::Io {
-            path: target.display().to_string(),
-            operation: "create output file",
-            reason: "the path has no file name".into(),
-        })?;
-        let mut tmp_name = std::ffi::OsString::from(".");
-        tmp_name.push(name);
-        tmp_name.push(format!(".partial-{}", std::process::id()));
-        let tmp = target.with_file_name(tmp_name);
-        let file = File::create(&tmp).map_err(|e| io(&tmp, "create output file", e))?;
-        // The header (and the file's full length) by ndarray-npy's writer; then the data,
-        // C order, from the first byte after the header.
-        ndarray_npy::write_zeroed_npy::<T, _>(&file, shape).map_err(|e| Error::Io {
-            path: tmp.display().to_string(),
-            operation: "write .npy header",
-            reason: e.to_string(),
-        })?;
-        let mut file = file;
-        let len = file
-            .metadata()
-            .map_err(|e| io(&tmp, "read metadata", e))?
-            .len();
-        let data = (shape.0 * shape.1 * std::mem::size_of::<T>()) as u64;
-        file.seek(SeekFrom::Start(len - data))
-            .map_err(|e| io(&tmp, "seek", e))?;
-        Ok(NpyRowWriter {
-            tmp,
-            target: target.to_path_buf(),
-            out: Some(BufWriter::new(file)),
-            rows: 0,
-            shape,
-            _elem: std::marker::PhantomData,
-        })
-    }
-
-    fn write_rows(&mut self, block: &Array2<T>) -> Result<()> {
-        let slice = block.as_slice().expect("standard layout");
-        let out = self.out.as_mut().expect("not finished");
-        T::write_slice(slice, out).map_err(|e| Error::Io {
-            path: self.tmp.display().to_string(),
-            operation: "write rows",
-            reason: e.to_string(),
-        })?;
-        self.rows += block.nrows();
-        Ok(())
-    }
-
-    fn finish(mut self) -> Result<()> {
-        let io = |path: &Path, operation, e: std::io::Error| Error::Io {
-            path: path.display().to_string(),
-            operation,
-            reason: e.to_string(),
-        };
-        debug_assert_eq!(self.rows, self.shape.0);
-        let out = self.out.take().expect("not finished");
-        let file = out
-            .into_inner()
-            .map_err(|e| io(&self.tmp, "write rows", e.into_error()))?;
-        file.sync_all().map_err(|e| io(&self.tmp, "sync", e))?;
-        drop(file);
-        std::fs::rename(&self.tmp, &self.target)
-            .map_err(|e| io(&self.target, "rename into place", e))
-    }
-}
-
-impl<T> Drop for NpyRowWriter<T> {
-    fn drop(&mut self) {
-        // Still open: the stream failed before `finish`. A failure to remove leaves only the
-        // hidden `.partial-` file, never the target.
-        if self.out.take().is_some() {
-            let _ = std::fs::remove_file(&self.tmp);
-        }
-    }
-}
-
 /// TSQR `A = Q·R` of a tall matrix read in row blocks: returns `R` ([`tsqr_r`]: `n×n`, real
 /// non-negative diagonal) and, when `q_path` is given, writes `Q` (`m×n`, orthonormal
 /// columns, C order) to that `.npy` file block by block.
@@ -284,15 +188,8 @@ where
         if !finite(&q) {
             return Err(breakdown());
         }
-        w.write_rows(&q)
+        w.write_rows(q.view())
     })?;
-    if w.rows != m {
-        return Err(Error::DimensionMismatch {
-            operation: "row-block source: rows in a pass",
-            expected: m,
-            found: w.rows,
-        });
-    }
     w.finish()?;
     Ok(r2.dot(&r1))
 }
