@@ -4,7 +4,7 @@
 //!
 //! ```sh
 //! cargo run --release --example stream_gen -- big.npy --rows 3200000 --cols 1000 \
-//!     [--rank 50] [--decay 0.95] [--noise 1e-3] [--dtype f64|f32] [--seed 0] [--block-rows 8192]
+//!     [--rank 50] [--decay 0.95] [--noise 1e-5] [--dtype f64|f32] [--seed 0] [--block-rows 8192]
 //! ```
 //!
 //! The matrix is `A = U·diag(σ)·Vᵀ + ν·G`, `σⱼ = decayʲ` (`j = 0..r`), with
@@ -16,7 +16,9 @@
 //!
 //! So the signal's singular values are exactly `σⱼ`; with noise, Weyl's inequality puts the
 //! singular values of `A` within `ν·‖G‖₂ ≈ ν·(√m + √n)` of them, and the optimal rank-`k`
-//! Frobenius error for `k ≥ r` is `≈ ν·√((m − k)(n − k))`. The spectrum is written next to the
+//! Frobenius error for `k ≥ r` is `≈ ν·√((m − k)(n − k))`. Keep `ν·(√m + √n)` below the smallest
+//! `σⱼ` of interest (the default `ν = 1e-5` does up to `m ≈ 10⁷` with `σ₄₉ = 0.95⁴⁹ ≈ 0.08`), or
+//! the signal sinks into the noise. The spectrum is written next to the
 //! file as `<name>.spectrum.npy` (f64). The output is written under a temporary name and
 //! renamed when complete.
 
@@ -58,7 +60,7 @@ fn parse() -> AnyResult<Opts> {
         n: 0,
         r: 50,
         decay: 0.95,
-        noise: 1e-3,
+        noise: 1e-5,
         dtype: "f64".into(),
         seed: 0,
         block_rows: 8192,
