@@ -207,7 +207,7 @@ pub use lowrank::{
     pinv_hermitian, pinv_with, range, rank, rank_with, row_space, CondNorm, EckartYoung, FittedPca,
     LowRank, Lstsq, Pca, PcaSolver, RandomizedSvd, Rank, Scaling, TruncatedSvd,
 };
-pub use lowrank::{RandomizedSvdProgress, RandomizedSvdStage};
+pub use lowrank::{ErrorSource, RandomizedSvdProgress, RandomizedSvdStage};
 pub use matfun::{expm, logm, sqrtm};
 pub use scalar::{c32, c64, RealScalar, Scalar};
 pub use sparse::{LinearOperator, PartialSvd, Svds, SvdsMethod};

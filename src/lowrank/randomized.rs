@@ -2,7 +2,7 @@
 
 use ndarray::{s, Array1, Array2, ArrayBase, Data, Ix2};
 
-use super::{scaled_cols, EckartYoung, TruncatedSvd};
+use super::{scaled_cols, EckartYoung, ErrorSource, TruncatedSvd};
 use crate::error::{Error, Result};
 use crate::layout::{check_dims, check_finite, to_col_major};
 use crate::scalar::{RealScalar, Scalar};
@@ -183,6 +183,7 @@ impl RandomizedSvd {
                 stored_values: 0,
                 dense_values: m * n,
                 estimated: true,
+                error_source: ErrorSource::Formula,
             };
             return Ok(TruncatedSvd::from_parts(
                 Array2::zeros((m, 0)),
@@ -279,6 +280,7 @@ impl RandomizedSvd {
         // The largest entry of the working matrix is known from the scan: one pass, not two.
         let amax_work = crate::decomp::lu::scale_pow2(T::from_real(amax_real), -e).re();
         let fa = verify::norm_fro_with_max(&a, amax_work);
+        let mut source = ErrorSource::Formula;
         let (frob, rel) = if fa == zero {
             (zero, zero)
         } else {
@@ -288,6 +290,7 @@ impl RandomizedSvd {
             });
             let diff = T::Real::from_f64(1.0) - kept;
             if diff < T::eps().sqrt() {
+                source = ErrorSource::Residual;
                 let r = &a - &scaled_cols(&u, &sk_scaled).dot(&vt);
                 let e = verify::norm_fro(&r);
                 (e, e / fa)
@@ -304,6 +307,7 @@ impl RandomizedSvd {
             stored_values: (m + n + 1) * k,
             dense_values: m * n,
             estimated: true,
+            error_source: source,
         };
         report(RandomizedSvdStage::ErrorReport);
         Ok(TruncatedSvd::from_parts(u, sk, vt, rep))
