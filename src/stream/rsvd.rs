@@ -455,10 +455,10 @@ impl StreamedRandomizedSvd {
         } else {
             self.error_vectors.unwrap_or(0)
         };
-        let omega_t: Array2<T> = testing::gaussian(
+        let omega_t: Array2<T> = random::gaussian(
             n,
             rt,
-            &mut testing::rng(self.seed.wrapping_add(0x9E37_79B9_7F4A_7C15)),
+            &mut random::rng(self.seed.wrapping_add(0x9E37_79B9_7F4A_7C15)),
         );
         let mut yt = Array2::<T>::zeros((m, rt));
         // B = Qᴴ·A (and A·Ω_t), one pass.

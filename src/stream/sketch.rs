@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::layout::check_dims;
 use crate::lowrank::{scaled_cols, EckartYoung, ErrorSource, TruncatedSvd};
 use crate::scalar::{RealScalar, Scalar};
-use crate::{testing, verify};
+use crate::{random, verify};
 
 /// `10·√(2/π)`: Halko, Martinsson and Tropp's factor (2011, eq. 4.3) for `α = 10`.
 const HMT_FACTOR: f64 = 10.0 * 0.797_884_560_802_865_4;
@@ -278,9 +278,9 @@ impl SinglePassSvd {
         };
         check_dims(m, k + rt)?;
         check_dims(l, n)?;
-        let mut rng = testing::rng(self.seed);
-        let omega: Array2<T> = testing::gaussian(n, k, &mut rng);
-        let omega_t: Array2<T> = testing::gaussian(n, rt, &mut rng);
+        let mut rng = random::rng(self.seed);
+        let omega: Array2<T> = random::gaussian(n, k, &mut rng);
+        let omega_t: Array2<T> = random::gaussian(n, rt, &mut rng);
         let psi_start = rng.clone();
         let mut y = Array2::<T>::zeros((m, k));
         let mut yt = Array2::<T>::zeros((m, rt));
@@ -315,7 +315,7 @@ impl SinglePassSvd {
                     &mut yt.slice_mut(s![r0..r0 + h, ..]),
                 );
                 // Ψ[:, r0..r0 + h]ᵀ, drawn in row order.
-                let psi: Array2<T> = testing::gaussian(h, l, &mut rng);
+                let psi: Array2<T> = random::gaussian(h, l, &mut rng);
                 general_mat_mul(T::one(), &psi.t(), &b, T::one(), &mut w);
             }
             done += h;
@@ -370,7 +370,7 @@ impl SinglePassSvd {
         let mut r0 = 0;
         while r0 < m {
             let h = chunk.min(m - r0);
-            let psi: Array2<T> = testing::gaussian(h, l, &mut psi_rng);
+            let psi: Array2<T> = random::gaussian(h, l, &mut psi_rng);
             general_mat_mul(
                 T::one(),
                 &psi.t(),
