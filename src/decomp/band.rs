@@ -754,7 +754,8 @@ impl<T: Scalar> BandCholesky<T> {
     /// # use ndarray::array;
     /// # use ndfactor::{BandCholesky, Uplo};
     /// let ch = BandCholesky::from_ab(&array![[4.0f64, 4.0], [2.0, 0.0]], Uplo::Lower)?;
-    /// assert_eq!(ch.to_dense(), array![[4.0, 2.0], [2.0, 4.0]]); // exact: L = [[2, 0], [1, √3]] and 1 + 3 = 4
+    /// let a = array![[4.0, 2.0], [2.0, 4.0]]; // L = [[2, 0], [1, √3]]: √3² is 4 − 1 to rounding
+    /// assert!((&ch.to_dense() - &a).iter().all(|d| d.abs() <= 4.0 * f64::EPSILON * 4.0));
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn to_dense(&self) -> Array2<T> {
@@ -885,7 +886,8 @@ impl<T: Scalar> BandCholesky<T> {
 /// let n = 5; // tridiag(−1, 2, −1)
 /// let f = SpdTridiagonal::new(&Array1::from_elem(n, 2.0f64), &Array1::from_elem(n - 1, -1.0))?;
 /// let x = f.solve(&Array1::from_elem(n, 1.0))?;
-/// assert!((&f.to_dense().dot(&x) - &Array1::from_elem(n, 1.0)).iter().all(|r| r.abs() < 1e-14));
+/// let r = &f.to_dense().dot(&x) - &Array1::from_elem(n, 1.0f64);
+/// assert!(r.iter().all(|r: &f64| r.abs() < 1e-14));
 /// assert!((f.det() - 6.0).abs() < 1e-13); // det = n + 1
 /// # Ok::<(), ndfactor::Error>(())
 /// ```
@@ -1340,14 +1342,14 @@ where
 /// ```
 /// use ndarray::array;
 /// use ndfactor::{solveh_banded, Uplo};
-/// // scipy.linalg.solveh_banded's docstring example (upper form, kd = 2).
+/// // A pentadiagonal SPD matrix in the upper form (kd = 2): 8 on the diagonal.
 /// let ab = array![[0.0f64, 0.0, -1.0, -1.0, -1.0, -1.0],
 ///                 [0.0, 2.0, 2.0, 2.0, 2.0, 2.0],
 ///                 [8.0, 8.0, 8.0, 8.0, 8.0, 8.0]];
 /// let b = array![1.0, 2.0, 2.0, 3.0, 3.0, 3.0];
 /// let x = solveh_banded(&ab, &b, Uplo::Upper)?;
-/// let expected = array![0.03431373, 0.45938375, 0.05602241, 0.47759104, 0.17577031, 0.34733894];
-/// assert!((&x - &expected).iter().all(|d| d.abs() < 1e-8));
+/// let a = ndfactor::BandCholesky::from_ab(&ab, Uplo::Upper)?.to_dense();
+/// assert!((&a.dot(&x) - &b).iter().all(|d| d.abs() < 1e-14));
 /// # Ok::<(), ndfactor::Error>(())
 /// ```
 #[doc(alias = "pbsv")]
