@@ -657,7 +657,7 @@ impl Hooi {
 ///
 /// # Panics
 /// When `ranks.len() ≠ shape.len()` or some `rₙ > Iₙ` (a test-data generator, as in
-/// [`testing`]).
+/// [`testing`](crate::testing)).
 ///
 /// ```
 /// let x = ndfactor::tensor::random_tucker::<f64>(&[5, 6, 7], &[2, 2, 3], 3);
