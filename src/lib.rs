@@ -203,6 +203,7 @@ pub use decomp::shifted::ShiftedCholesky;
 pub use decomp::svd::Svd;
 pub use decomp::triangular::{solve_triangular, TriangularSolve};
 pub use decomp::tridiag::TridiagonalLu;
+pub use decomp::updates::QrFactors;
 pub use decomp::{Rhs, Solve};
 pub use error::{Error, Result};
 pub use ext::LinalgExt;

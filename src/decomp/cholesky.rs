@@ -53,10 +53,11 @@ use crate::scalar::{RealScalar, Scalar};
 #[derive(Debug, Clone)]
 pub struct Cholesky<T: Scalar> {
     /// The factor in triangle `uplo` of an F-order array; the other strict triangle is zero.
-    factor: Array2<T>,
-    uplo: Uplo,
-    /// ‖A‖₁ of the input (from the triangle read), for ?pocon.
-    anorm: T::Real,
+    pub(super) factor: Array2<T>,
+    pub(super) uplo: Uplo,
+    /// ‖A‖₁ of the input (from the triangle read), for ?pocon; after rank-1 updates an upper
+    /// bound of the current matrix's norm (see `decomp::updates`).
+    pub(super) anorm: T::Real,
 }
 
 impl<T: Scalar> Cholesky<T> {
@@ -288,7 +289,10 @@ impl<T: Scalar> Cholesky<T> {
         pocon(&self.factor, self.uplo, self.anorm).unwrap_or_else(|_| T::Real::nan())
     }
 
-    /// ‖A‖₁ of the factored matrix, recorded before factoring.
+    /// ‖A‖₁ of the factored matrix, recorded before factoring. After
+    /// [`update`](Cholesky::update) or [`downdate`](Cholesky::downdate) it is the upper bound
+    /// `‖A‖₁ + ‖x‖₁·‖x‖∞` per update (the exact norm would cost O(n³)), so [`rcond`](Cholesky::rcond)
+    /// then errs on the side of a smaller (more cautious) estimate.
     ///
     /// ```
     /// # use ndarray::array;

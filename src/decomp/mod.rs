@@ -25,6 +25,7 @@
 //! | [`BandLu`](crate::BandLu) | `P·A = L·U`, `A` banded (`kl`, `ku`) | ?gbtrf (+gbtrs gbcon) | ≈ 2n·kl·(kl + ku + 1) |
 //! | [`BandCholesky`](crate::BandCholesky) | `A = L·Lᴴ`, `A` HPD banded (`kd`) | ?pbtrf (+pbtrs pbcon) | ≈ n·kd² |
 //! | [`SpdTridiagonal`](crate::SpdTridiagonal) | `A = L·D·Lᴴ`, `A` HPD tridiagonal | ?pttrf (+pttrs ptcon) | ≈ 4n |
+//! | [`QrFactors`](crate::QrFactors) | `A = Q·R` with explicit full `Q`, updated in O(m² + mn) by Givens rotations (insert/delete a row or column, `A + u·vᴴ`); [`Cholesky::update`](crate::Cholesky::update)/[`downdate`](crate::Cholesky::downdate) give `A ± x·xᴴ` in O(n²) | ?geqrf + ?orgqr once, then Rust rotations | O(m² + mn) per update |
 //! | [`SymmetricEigen`](crate::SymmetricEigen) | `A = V·Λ·Vᴴ`, `A = Aᴴ` | ?syevd/?heevd, ?syevr/?heevr | ≈ 9n³ (4n³/3 values only) |
 
 use ndarray::{Array, Array1, Array2, ArrayBase, Data, Dimension, Ix1, Ix2, ShapeBuilder};
@@ -45,6 +46,7 @@ pub mod shifted;
 pub mod svd;
 pub mod triangular;
 pub mod tridiag;
+pub mod updates;
 
 mod private {
     pub trait Sealed {}
