@@ -64,21 +64,20 @@ fn cholesky_chain<T: Scalar>() {
                 let ctx = || format!("{} n={n} {uplo:?} step={step}", T::NAME);
                 // Two updates, then one downdate of the oldest vector still added.
                 let down = step % 3 == 2 && !added.is_empty();
-                let (x, threshold) = if down {
+                let threshold = if down {
                     let x = added.remove(0);
                     let margin = downdate_margin(&ch, &x);
                     assert!(margin > real::<T>(0.0), "{}", ctx());
                     a = &a - &outer(&x, &x);
                     ch.downdate(&x).unwrap_or_else(|e| panic!("{}: {e}", ctx()));
-                    (x, verify::LIN_THRESHOLD / margin.to_f64())
+                    verify::LIN_THRESHOLD / margin.to_f64()
                 } else {
                     let x = vector::<T>(n, &mut rng).mapv(|v| v.scale(real::<T>(0.7)));
                     a = &a + &outer(&x, &x);
                     ch.update(&x).unwrap();
-                    added.push(x.clone());
-                    (x, verify::LIN_THRESHOLD)
+                    added.push(x);
+                    verify::LIN_THRESHOLD
                 };
-                let _ = x;
                 check_ratio(
                     &format!(
                         "cholesky/{} {}",
@@ -511,3 +510,81 @@ fn qr_errors<T: Scalar>() {
     );
 }
 per_scalar!(qr_update_errors, qr_errors);
+
+/// Adversarial Cholesky inputs: condition √(0.1/ε) and 0.1/ε (LAPACK's types), and matrices
+/// scaled near underflow and overflow with update vectors scaled by the square root of the
+/// scale. Updates stay below the threshold; each downdate (of the vector just added) below the
+/// threshold times its conditioning 1/(1 − ‖p‖²).
+fn cholesky_adversarial<T: Scalar>() {
+    let mut rng = testing::rng(0x00d4_7e08);
+    let eps = T::eps();
+    let small = testing::small_scale::<T::Real>();
+    for &n in &[2usize, 9, 40] {
+        for (ci, cond) in [(real::<T>(0.1) / eps).sqrt(), real::<T>(0.1) / eps]
+            .into_iter()
+            .enumerate()
+        {
+            for scale in [real::<T>(1.0), small, real::<T>(1.0) / small] {
+                let base: Array2<T> = testing::random_spd::<T>(n, cond, &mut rng);
+                let a = base.mapv(|x| x.scale(scale));
+                let ctx = || format!("{} n={n} cond#{ci} scale={scale:e}", T::NAME);
+                let mut ch = match Cholesky::new(&a) {
+                    Ok(c) => c,
+                    // cond 0.1/ε is at the edge of numerical positive definiteness.
+                    Err(Error::NotPositiveDefinite { .. }) if ci == 1 => continue,
+                    Err(e) => panic!("{}: {e}", ctx()),
+                };
+                let x = vector::<T>(n, &mut rng).mapv(|v| v.scale(scale.sqrt()));
+                let a2 = &a + &outer(&x, &x);
+                ch.update(&x).unwrap();
+                check_ratio(
+                    &format!("cholesky/adversarial update {}", T::NAME),
+                    verify::cholesky_ratio(&a2, &ch),
+                    verify::LIN_THRESHOLD,
+                    &ctx,
+                );
+                let margin = downdate_margin(&ch, &x);
+                match ch.downdate(&x) {
+                    Ok(()) => check_ratio(
+                        &format!("cholesky/adversarial downdate (×margin) {}", T::NAME),
+                        verify::cholesky_ratio(&a, &ch).to_f64() * margin.to_f64(),
+                        verify::LIN_THRESHOLD,
+                        &ctx,
+                    ),
+                    // Removing x again from a matrix with condition 0.1/ε: 1 − ‖p‖² is then of
+                    // the order of the rounding, and refusing is the right answer.
+                    Err(Error::NotPositiveDefinite { .. })
+                        if ci == 1 && margin.to_f64() < 1e3 * eps.to_f64() * n as f64 => {}
+                    Err(e) => panic!("{}: {e} (margin {margin:e})", ctx()),
+                }
+            }
+        }
+    }
+}
+per_scalar!(cholesky_adversarial_updates, cholesky_adversarial);
+
+/// A long chain: 400 operations (rank-1 updates interleaved with row and column insertions and
+/// deletions) on a 30×10 start. The ratios after the last step stay below the threshold: the
+/// rotations' errors add up like a random walk, not enough to cross it.
+fn qr_long<T: Scalar>() {
+    let mut rng = testing::rng(0x00d4_7e09);
+    let mut a: Array2<T> = testing::gaussian::<T>(30, 10, &mut rng);
+    let mut f = QrFactors::new(&a).unwrap();
+    for step in 0..400 {
+        let (mm, nn) = a.dim();
+        let op = match step % 8 {
+            1 if nn < 20 => 0,
+            3 if nn > 5 => 1,
+            5 if mm < 40 => 2,
+            7 if mm > 12 => 3,
+            _ => 4,
+        };
+        let name = qr_step(op, &mut a, &mut f, &mut rng);
+        if step % 50 == 49 {
+            check_qr(&a, &f, &format!("long-chain {name}"), &|| {
+                format!("{} step {step}", T::NAME)
+            });
+        }
+    }
+}
+per_scalar!(qr_update_long_chain, qr_long);
