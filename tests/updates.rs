@@ -475,6 +475,20 @@ fn qr_errors<T: Scalar>() {
             Err(Error::NonFinite { row: 1, col: 0 })
         );
     }
+    assert!(matches!(
+        f.update_rank_k(&Array2::<T>::zeros((5, 2)), &Array2::<T>::zeros((3, 1))),
+        Err(Error::DimensionMismatch {
+            expected: 2,
+            found: 1,
+            ..
+        })
+    ));
+    let mut vk = Array2::<T>::zeros((3, 2));
+    vk[(2, 1)] = T::from_real(T::Real::nan());
+    assert_eq!(
+        f.update_rank_k(&Array2::<T>::ones((5, 2)), &vk),
+        Err(Error::NonFinite { row: 2, col: 1 })
+    );
     assert!(unchanged(&f));
     assert!(matches!(
         QrFactors::from_parts(Array2::<T>::eye(3), Array2::<T>::zeros((2, 2))),
@@ -588,3 +602,57 @@ fn qr_long<T: Scalar>() {
     }
 }
 per_scalar!(qr_update_long_chain, qr_long);
+
+/// Rank-k QR update, degenerate inputs (zero and repeated columns, zero update vectors, the
+/// identity, whose rows of Q are unit vectors) and matrices scaled near underflow and overflow:
+/// the ratios stay below the threshold and R exactly upper trapezoidal.
+fn qr_adversarial<T: Scalar>() {
+    let mut rng = testing::rng(0x00d4_7e0a);
+    let small = testing::small_scale::<T::Real>();
+    for scale in [real::<T>(1.0), small, real::<T>(1.0) / small] {
+        let ctx = || format!("{} scale={scale:e}", T::NAME);
+        // Rank-k update of a tall matrix, U and V from every layout.
+        let a: Array2<T> = testing::gaussian::<T>(12, 5, &mut rng).mapv(|x| x.scale(scale));
+        let u: Array2<T> = testing::gaussian::<T>(12, 3, &mut rng).mapv(|x| x.scale(scale));
+        let v: Array2<T> = testing::gaussian::<T>(5, 3, &mut rng);
+        let want = &a + &u.dot(&v.t().mapv(|x| x.conj()));
+        for_each_layout(&u, |layout, uv| {
+            let mut f = QrFactors::new(&a).unwrap();
+            f.update_rank_k(&uv, &v).unwrap();
+            check_qr(&want, &f, "rank-k", &|| format!("{} {layout:?}", ctx()));
+        });
+        // Zero and repeated columns: R gets zero diagonal entries, rotations with f = 0.
+        let mut b: Array2<T> = testing::gaussian::<T>(8, 4, &mut rng).mapv(|x| x.scale(scale));
+        b.column_mut(1).fill(T::zero());
+        let c0 = b.column(0).to_owned();
+        b.column_mut(3).assign(&c0);
+        let mut f = QrFactors::new(&b).unwrap();
+        check_qr(&b, &f, "degenerate", &ctx);
+        f.insert_col(0, &Array1::zeros(8)).unwrap();
+        let mut b2 = Array2::zeros((8, 5));
+        b2.slice_mut(s![.., 1..]).assign(&b);
+        check_qr(&b2, &f, "degenerate", &ctx);
+        f.update(&Array1::zeros(8), &vector::<T>(5, &mut rng))
+            .unwrap();
+        f.update(&vector::<T>(8, &mut rng), &Array1::zeros(5))
+            .unwrap();
+        check_qr(&b2, &f, "degenerate", &ctx);
+        f.delete_col(2).unwrap();
+        b2.remove_index(Axis(1), 2);
+        f.delete_row(7).unwrap();
+        b2.remove_index(Axis(0), 7);
+        check_qr(&b2, &f, "degenerate", &ctx);
+        f.insert_row(0, &Array1::zeros(4)).unwrap();
+        let mut b3 = Array2::zeros((8, 4));
+        b3.slice_mut(s![1.., ..]).assign(&b2);
+        check_qr(&b3, &f, "degenerate", &ctx);
+        // The identity: every row of Q is a unit vector.
+        let eye = Array2::<T>::eye(6).mapv(|x| x.scale(scale));
+        let mut g = QrFactors::new(&eye).unwrap();
+        g.delete_row(2).unwrap();
+        let mut e = eye.clone();
+        e.remove_index(Axis(0), 2);
+        check_qr(&e, &g, "identity", &ctx);
+    }
+}
+per_scalar!(qr_update_adversarial, qr_adversarial);

@@ -241,17 +241,7 @@ impl<T: Scalar> Cholesky<T> {
         x: &ArrayBase<S, Ix2>,
         operation: &'static str,
     ) -> Result<Vec<Vec<T>>> {
-        let n = self.n();
-        if x.nrows() != n {
-            return Err(Error::DimensionMismatch {
-                operation,
-                expected: n,
-                found: x.nrows(),
-            });
-        }
-        if let Some(((row, col), _)) = x.indexed_iter().find(|(_, v)| !v.is_finite()) {
-            return Err(Error::NonFinite { row, col });
-        }
+        check_matrix(x, self.n(), operation)?;
         Ok(x.columns().into_iter().map(|c| c.to_vec()).collect())
     }
 
@@ -428,6 +418,7 @@ impl<T: Scalar> Cholesky<T> {
 /// | [`insert_row`](QrFactors::insert_row)`(k, w)` | `A` with row `w` inserted before row `k` | `min(m, n)` | 6m·min(m, n) + 3n² |
 /// | [`delete_row`](QrFactors::delete_row)`(k)` | `A` without row `k` | `m − 1` | 6m² + 6mn |
 /// | [`update`](QrFactors::update)`(u, v)` | `A + u·vᴴ` | `2m` at most | 2m² + 12m² + 12mn |
+/// | [`update_rank_k`](QrFactors::update_rank_k)`(U, V)` | `A + U·Vᴴ` | `k` times the above | k·(14m² + 12mn) |
 ///
 /// All are O(m² + mn), against O(mn²) for refactoring; each returns the factors in place. Only
 /// rotations touch `Q`, so `‖I − QᴴQ‖` stays O(ε) along any chain of updates (it grows at most
@@ -888,6 +879,71 @@ impl<T: Scalar> QrFactors<T> {
         }
         self.commit(q, r, "QrFactors::update")
     }
+
+    /// Rank-k update: the factors of `A + U·Vᴴ` (`U` `m×k`, `V` `n×k`), as `k` rank-1
+    /// [`update`](QrFactors::update)s, one per column pair. SciPy: `qr_update(Q, R, U, V)`.
+    /// O(k·(m² + m·n)). Atomic: on error the factors are unchanged.
+    ///
+    /// # Errors
+    /// [`Error::DimensionMismatch`] unless `U` has `m` rows, `V` has `n` rows and both have the
+    /// same number of columns; [`Error::NonFinite`] for NaN or ±∞ (position in `U`, then `V`).
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use ndfactor::{verify, QrFactors};
+    /// let a = array![[1.0f64, 2.0], [3.0, 4.0], [5.0, 6.0]];
+    /// let u = array![[1.0, 0.0], [-1.0, 2.0], [2.0, 1.0]];
+    /// let v = array![[0.5, 1.0], [3.0, -1.0]];
+    /// let mut f = QrFactors::new(&a)?;
+    /// f.update_rank_k(&u, &v)?;
+    /// assert!(verify::qr_ratio(&(&a + &u.dot(&v.t())), &f.q(), &f.r()) < verify::LIN_THRESHOLD);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn update_rank_k<S1, S2>(
+        &mut self,
+        u: &ArrayBase<S1, Ix2>,
+        v: &ArrayBase<S2, Ix2>,
+    ) -> Result<()>
+    where
+        S1: Data<Elem = T>,
+        S2: Data<Elem = T>,
+    {
+        let (m, n) = self.r.dim();
+        check_matrix(u, m, "QrFactors::update_rank_k: rows of U")?;
+        check_matrix(v, n, "QrFactors::update_rank_k: rows of V")?;
+        if u.ncols() != v.ncols() {
+            return Err(Error::DimensionMismatch {
+                operation: "QrFactors::update_rank_k: columns of V",
+                expected: u.ncols(),
+                found: v.ncols(),
+            });
+        }
+        let mut work = self.clone();
+        for (uc, vc) in u.columns().into_iter().zip(v.columns()) {
+            work.update(&uc, &vc)?;
+        }
+        *self = work;
+        Ok(())
+    }
+}
+
+/// Checks that a matrix has `rows` rows and finite entries.
+fn check_matrix<T: Scalar, S: Data<Elem = T>>(
+    x: &ArrayBase<S, Ix2>,
+    rows: usize,
+    operation: &'static str,
+) -> Result<()> {
+    if x.nrows() != rows {
+        return Err(Error::DimensionMismatch {
+            operation,
+            expected: rows,
+            found: x.nrows(),
+        });
+    }
+    if let Some(((row, col), _)) = x.indexed_iter().find(|(_, v)| !v.is_finite()) {
+        return Err(Error::NonFinite { row, col });
+    }
+    Ok(())
 }
 
 #[cfg(test)]
