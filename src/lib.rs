@@ -50,6 +50,7 @@
 //! | [`Eig`] | `A·V = V·Λ` | eigenvalues and eigenvectors of general matrices | dgeev | ≈ 25n³ |
 //! | [`Ldlt`] | `P·A·Pᵀ = L·D·Lᴴ` (Bunch–Kaufman) | symmetric/Hermitian indefinite systems, inertia | dsytrf (+sytrs sycon) | ≈ n³/3 |
 //! | [`Qr`] | `A = Q·R` | least squares, minimum-norm solutions, orthonormal bases | dgeqrf (+orgqr ormqr trtrs trcon) | ≈ 2mn² − 2n³/3 |
+//! | [`QrFactors`] | `A = Q·R`, explicit full `Q` | QR kept up to date as rows/columns are inserted or deleted or `A + u·vᴴ` (SciPy's `qr_insert`/`qr_delete`/`qr_update`; [`Cholesky::update`]/[`Cholesky::downdate`] for `A ± x·xᴴ`) | dgeqrf + dorgqr once, then Givens rotations | O(m² + mn) per update |
 //! | [`ColPivQr`] | `A·P = Q·R` | numerical rank, rank-deficient bases | dgeqp3 (+orgqr ormqr) | ≈ 2mn² − 2n³/3 |
 //! | [`Svd`] | `A = U·Σ·Vᴴ` | rank, 2-norm, condition, low-rank approximation | dgesdd (dgesvd fallback) | ≈ 4mn² + 8n³ |
 //! | [`SymmetricEigen`] | `A = V·Λ·Vᴴ` | spectra of symmetric/Hermitian matrices, PCA | dsyevd, dsyevr (subsets) | ≈ 9n³ |

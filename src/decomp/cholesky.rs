@@ -17,6 +17,10 @@ use crate::scalar::{RealScalar, Scalar};
 /// pivoting; use it for covariance and Gram matrices, normal-equation-free least squares
 /// preconditioning, Gaussian sampling (`x = μ + L·z`) and any SPD system.
 ///
+/// When `A` changes by a rank-1 term, [`update`](Cholesky::update) (`A + x·xᴴ`) and
+/// [`downdate`](Cholesky::downdate) (`A − x·xᴴ`, with a typed error when that loses
+/// definiteness) change the factor in O(n²) instead of refactoring in O(n³).
+///
 /// Only one triangle of the input is read: the **lower** one for [`new`](Cholesky::new), or the
 /// one chosen with [`with_uplo`](Cholesky::with_uplo). The other triangle is never looked at,
 /// not even for NaN. For complex input the imaginary parts of the diagonal are ignored.
