@@ -286,10 +286,20 @@ fn qr_step<T: Scalar>(
     }
 }
 
+/// Full or thin factors of `a`.
+fn make<T: Scalar>(thin: bool, a: &Array2<T>) -> ndfactor::Result<QrFactors<T>> {
+    if thin {
+        QrFactors::new_thin(a)
+    } else {
+        QrFactors::new(a)
+    }
+}
+
 fn check_qr<T: Scalar>(a: &Array2<T>, f: &QrFactors<T>, name: &str, ctx: &dyn Fn() -> String) {
     let (m, n) = a.dim();
-    assert_eq!(f.q().dim(), (m, m), "{}", ctx());
-    assert_eq!(f.r().dim(), (m, n), "{}", ctx());
+    let p = if f.is_thin() { m.min(n) } else { m };
+    assert_eq!(f.q().dim(), (m, p), "{}", ctx());
+    assert_eq!(f.r().dim(), (p, n), "{}", ctx());
     let resid = verify::norm1(&(a - &f.q().dot(&f.r())));
     check_ratio(
         &format!("qr/{name} ‖A−QR‖ {}", T::NAME),
@@ -304,7 +314,7 @@ fn check_qr<T: Scalar>(a: &Array2<T>, f: &QrFactors<T>, name: &str, ctx: &dyn Fn
         ctx,
     );
     for j in 0..n {
-        for i in j + 1..m {
+        for i in j + 1..p {
             assert!(f.r()[(i, j)] == T::zero(), "R({i},{j}) {}", ctx()); // exact: zeroed by construction
         }
     }
@@ -314,7 +324,7 @@ fn check_qr<T: Scalar>(a: &Array2<T>, f: &QrFactors<T>, name: &str, ctx: &dyn Fn
 /// ratios ‖A' − QR‖₁/(max(m,n)·‖A'‖₁·ε) and ‖I − QᴴQ‖₁/(m·ε) stay below the threshold (no drift
 /// past it), and R is exactly upper trapezoidal. Shapes stay within 1..=40 so every operation
 /// is possible.
-fn qr_chain<T: Scalar>() {
+fn qr_chain_in<T: Scalar>(thin: bool) {
     let mut rng = testing::rng(0x00d4_7e04);
     for &(m, n) in &[
         (1usize, 1usize),
@@ -325,8 +335,10 @@ fn qr_chain<T: Scalar>() {
         (40, 13),
     ] {
         let mut a: Array2<T> = testing::gaussian::<T>(m, n, &mut rng);
-        let mut f = QrFactors::new(&a).unwrap();
-        check_qr(&a, &f, "factor", &|| format!("{} {m}×{n}", T::NAME));
+        let mut f = make(thin, &a).unwrap();
+        check_qr(&a, &f, "factor", &|| {
+            format!("{} {m}×{n}", T::NAME) + if thin { " thin" } else { "" }
+        });
         for step in 0..60 {
             let (mm, nn) = a.dim();
             let mut op = (step * 7 + 3) % 5;
@@ -340,11 +352,19 @@ fn qr_chain<T: Scalar>() {
             let dims = a.dim();
             check_qr(&a, &f, name, &|| {
                 format!("{} start {m}×{n} step {step} {name} now {dims:?}", T::NAME)
+                    + if thin { " thin" } else { "" }
             });
         }
     }
 }
+fn qr_chain<T: Scalar>() {
+    qr_chain_in::<T>(false);
+}
+fn qr_chain_thin<T: Scalar>() {
+    qr_chain_in::<T>(true);
+}
 per_scalar!(qr_update_chain, qr_chain);
+per_scalar!(qr_update_chain_thin, qr_chain_thin);
 
 /// After each kind of update, R agrees with a fresh factorization of the new matrix up to the
 /// phases of its rows (full column rank, m ≥ n): ‖R − D·R_fresh‖_F/‖R‖_F ≤ c·κ₂(A')·m·ε, the
@@ -580,10 +600,10 @@ per_scalar!(cholesky_adversarial_updates, cholesky_adversarial);
 /// A long chain: 400 operations (rank-1 updates interleaved with row and column insertions and
 /// deletions) on a 30×10 start. The ratios after the last step stay below the threshold: the
 /// rotations' errors add up like a random walk, not enough to cross it.
-fn qr_long<T: Scalar>() {
+fn qr_long_in<T: Scalar>(thin: bool) {
     let mut rng = testing::rng(0x00d4_7e09);
     let mut a: Array2<T> = testing::gaussian::<T>(30, 10, &mut rng);
-    let mut f = QrFactors::new(&a).unwrap();
+    let mut f = make(thin, &a).unwrap();
     for step in 0..400 {
         let (mm, nn) = a.dim();
         let op = match step % 8 {
@@ -596,28 +616,35 @@ fn qr_long<T: Scalar>() {
         let name = qr_step(op, &mut a, &mut f, &mut rng);
         if step % 50 == 49 {
             check_qr(&a, &f, &format!("long-chain {name}"), &|| {
-                format!("{} step {step}", T::NAME)
+                format!("{} step {step}", T::NAME) + if thin { " thin" } else { "" }
             });
         }
     }
 }
+fn qr_long<T: Scalar>() {
+    qr_long_in::<T>(false);
+}
+fn qr_long_thin<T: Scalar>() {
+    qr_long_in::<T>(true);
+}
 per_scalar!(qr_update_long_chain, qr_long);
+per_scalar!(qr_update_long_chain_thin, qr_long_thin);
 
 /// Rank-k QR update, degenerate inputs (zero and repeated columns, zero update vectors, the
 /// identity, whose rows of Q are unit vectors) and matrices scaled near underflow and overflow:
 /// the ratios stay below the threshold and R exactly upper trapezoidal.
-fn qr_adversarial<T: Scalar>() {
+fn qr_adversarial_in<T: Scalar>(thin: bool) {
     let mut rng = testing::rng(0x00d4_7e0a);
     let small = testing::small_scale::<T::Real>();
     for scale in [real::<T>(1.0), small, real::<T>(1.0) / small] {
-        let ctx = || format!("{} scale={scale:e}", T::NAME);
+        let ctx = || format!("{} scale={scale:e}", T::NAME) + if thin { " thin" } else { "" };
         // Rank-k update of a tall matrix, U and V from every layout.
         let a: Array2<T> = testing::gaussian::<T>(12, 5, &mut rng).mapv(|x| x.scale(scale));
         let u: Array2<T> = testing::gaussian::<T>(12, 3, &mut rng).mapv(|x| x.scale(scale));
         let v: Array2<T> = testing::gaussian::<T>(5, 3, &mut rng);
         let want = &a + &u.dot(&v.t().mapv(|x| x.conj()));
         for_each_layout(&u, |layout, uv| {
-            let mut f = QrFactors::new(&a).unwrap();
+            let mut f = make(thin, &a).unwrap();
             f.update_rank_k(&uv, &v).unwrap();
             check_qr(&want, &f, "rank-k", &|| format!("{} {layout:?}", ctx()));
         });
@@ -626,7 +653,7 @@ fn qr_adversarial<T: Scalar>() {
         b.column_mut(1).fill(T::zero());
         let c0 = b.column(0).to_owned();
         b.column_mut(3).assign(&c0);
-        let mut f = QrFactors::new(&b).unwrap();
+        let mut f = make(thin, &b).unwrap();
         check_qr(&b, &f, "degenerate", &ctx);
         f.insert_col(0, &Array1::zeros(8)).unwrap();
         let mut b2 = Array2::zeros((8, 5));
@@ -648,11 +675,35 @@ fn qr_adversarial<T: Scalar>() {
         check_qr(&b3, &f, "degenerate", &ctx);
         // The identity: every row of Q is a unit vector.
         let eye = Array2::<T>::eye(6).mapv(|x| x.scale(scale));
-        let mut g = QrFactors::new(&eye).unwrap();
+        let mut g = make(thin, &eye).unwrap();
         g.delete_row(2).unwrap();
         let mut e = eye.clone();
         e.remove_index(Axis(0), 2);
         check_qr(&e, &g, "identity", &ctx);
+        // A tall [I; 0]: deleting row 1 removes an independent row (rank drops; thin factors
+        // are completed by a direction orthogonal to Q).
+        let mut tall = Array2::<T>::zeros((5, 3));
+        for i in 0..3 {
+            tall[(i, i)] = T::one().scale(scale);
+        }
+        let mut h = make(thin, &tall).unwrap();
+        h.delete_row(1).unwrap();
+        tall.remove_index(Axis(0), 1);
+        check_qr(&tall, &h, "rank-drop", &ctx);
+        h.insert_row(1, &Array1::from_elem(3, T::one().scale(scale)))
+            .unwrap();
+        let mut back = Array2::<T>::zeros((5, 3));
+        back.row_mut(0).assign(&tall.row(0));
+        back.row_mut(1).fill(T::one().scale(scale));
+        back.slice_mut(s![2.., ..]).assign(&tall.slice(s![1.., ..]));
+        check_qr(&back, &h, "rank-drop", &ctx);
     }
 }
+fn qr_adversarial<T: Scalar>() {
+    qr_adversarial_in::<T>(false);
+}
+fn qr_adversarial_thin<T: Scalar>() {
+    qr_adversarial_in::<T>(true);
+}
 per_scalar!(qr_update_adversarial, qr_adversarial);
+per_scalar!(qr_update_adversarial_thin, qr_adversarial_thin);

@@ -424,8 +424,9 @@ impl<T: Scalar> Cholesky<T> {
 /// rotations touch `Q`, so `‖I − QᴴQ‖` stays O(ε) along any chain of updates (it grows at most
 /// linearly with the number of rotations, in practice like its square root), and each update is
 /// backward stable: `‖A' − Q'R'‖ ≤ c·(m + n)·ε·‖A'‖` for a modest `c`, plus the error carried
-/// from before. The factors are the full ones (`Q` is `m×m`), as SciPy's defaults; for
-/// `m ≫ n` that costs `m²` memory.
+/// from before. [`new`](QrFactors::new) keeps the full factors (`Q` is `m×m`), as SciPy's
+/// default; for `m ≫ n` that costs `m²` memory, and [`new_thin`](QrFactors::new_thin) keeps
+/// `Q` `m×min(m, n)` and `R` `min(m, n)×n` instead (SciPy's `economic`), with the same methods.
 ///
 /// `R`'s diagonal is not made real or positive (as with LAPACK), so the factors agree with a
 /// fresh factorization of the new `A` only up to the phases of `R`'s rows (and `Q`'s columns);
@@ -462,6 +463,8 @@ impl<T: Scalar> Cholesky<T> {
 pub struct QrFactors<T: Scalar> {
     q: Array2<T>,
     r: Array2<T>,
+    /// Thin mode: `Q` is `m×p` and `R` `p×n` with `p = min(m, n)` after every update.
+    thin: bool,
 }
 
 impl<T: Scalar> QrFactors<T> {
@@ -497,7 +500,53 @@ impl<T: Scalar> QrFactors<T> {
         Ok(QrFactors {
             q: qr.q_full()?,
             r: qr.r_full(),
+            thin: false,
         })
+    }
+
+    /// Factors an `m×n` matrix and keeps the thin factors: `Q` `m×p` with orthonormal columns
+    /// and `R` `p×n`, `p = min(m, n)` (SciPy's `mode='economic'`). Every update keeps that shape,
+    /// so a tall `A` costs `m·n` memory instead of `m²`; updates that need a direction outside
+    /// the range of `Q` (a new column, `u` in `A + u·vᴴ`, the complement of a deleted row)
+    /// compute it by Gram–Schmidt against `Q` with one reorthogonalization ("twice is
+    /// enough"), O(m·p) extra.
+    ///
+    /// # Errors
+    /// As [`Qr::new`].
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use ndfactor::{verify, QrFactors};
+    /// let a = array![[1.0f64, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 9.0]];
+    /// let mut f = QrFactors::new_thin(&a)?;
+    /// assert_eq!((f.q().dim(), f.r().dim()), ((4, 2), (2, 2)));
+    /// f.delete_row(0)?;
+    /// f.update(&array![1.0, 0.0, 2.0], &array![1.0, -1.0])?;
+    /// let want = array![[4.0f64, 3.0], [5.0, 6.0], [9.0, 7.0]];
+    /// assert_eq!((f.q().dim(), f.r().dim()), ((3, 2), (2, 2)));
+    /// assert!(verify::qr_ratio(&want, &f.q(), &f.r()) < verify::LIN_THRESHOLD);
+    /// assert!(verify::orthogonality_ratio(&f.q()) < verify::LIN_THRESHOLD);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn new_thin<S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<Self> {
+        let qr = Qr::new(a)?;
+        Ok(QrFactors {
+            q: qr.q(),
+            r: qr.r(),
+            thin: true,
+        })
+    }
+
+    /// `true` for thin factors ([`new_thin`](QrFactors::new_thin)).
+    ///
+    /// ```
+    /// # use ndfactor::QrFactors;
+    /// let a = ndarray::Array2::<f64>::eye(3);
+    /// assert!(!QrFactors::new(&a)?.is_thin() && QrFactors::new_thin(&a)?.is_thin());
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn is_thin(&self) -> bool {
+        self.thin
     }
 
     /// Takes factors computed elsewhere: `q` `m×m` unitary and `r` `m×n`, whose strictly lower
@@ -550,6 +599,7 @@ impl<T: Scalar> QrFactors<T> {
         Ok(QrFactors {
             q: crate::layout::to_col_major(&q),
             r,
+            thin: false,
         })
     }
 
@@ -561,7 +611,7 @@ impl<T: Scalar> QrFactors<T> {
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn nrows(&self) -> usize {
-        self.r.nrows()
+        self.q.nrows()
     }
 
     /// Columns `n` of the current `A`.
@@ -575,7 +625,7 @@ impl<T: Scalar> QrFactors<T> {
         self.r.ncols()
     }
 
-    /// The full unitary `Q` (`m×m`, F-order).
+    /// The unitary `Q` (`m×m`, F-order), or in thin mode its first `min(m, n)` columns.
     ///
     /// ```
     /// # use ndfactor::{verify, QrFactors};
@@ -587,7 +637,8 @@ impl<T: Scalar> QrFactors<T> {
         self.q.view()
     }
 
-    /// The upper trapezoidal `R` (`m×n`, F-order; exact zeros below the diagonal).
+    /// The upper trapezoidal `R` (`m×n`, or `min(m, n)×n` in thin mode; F-order, exact zeros
+    /// below the diagonal).
     ///
     /// ```
     /// # use ndfactor::QrFactors;
@@ -627,12 +678,38 @@ impl<T: Scalar> QrFactors<T> {
     }
 
     fn commit(&mut self, q: Array2<T>, r: Array2<T>, routine: &'static str) -> Result<()> {
+        let (q, r) = if self.thin { thin_shape(q, r) } else { (q, r) };
         if !all_finite(&q) || !all_finite(&r) {
             return Err(Error::NumericalBreakdown { routine });
         }
         self.q = q;
         self.r = r;
         Ok(())
+    }
+
+    /// `(Q_a, c)` with `u = Q_a·c`: `Q_a = Q` and `c = Qᴴu` for full factors (or when `Q` is
+    /// square); in thin mode `Q_a = [Q, z/‖z‖]` and `c = [Qᴴu; ‖z‖]` with `z = u − Q·Qᴴu`
+    /// (reorthogonalized), unless `‖z‖ ≤ m·ε·‖u‖` (`u` in the range of `Q` to working
+    /// precision, and `z` is dropped).
+    fn extended_basis(&self, u: Array1<T>) -> (Array2<T>, Array1<T>) {
+        let (m, p) = self.q.dim();
+        if p == m {
+            let c = self.q.t().mapv(|x| x.conj()).dot(&u);
+            return (self.q.clone(), c);
+        }
+        let unorm = norm2(&u);
+        let mut z = u;
+        let c = orthogonalize(&self.q, &mut z);
+        let rho = norm2(&z);
+        if rho > T::Real::from_f64(m as f64) * T::eps() * unorm {
+            let q = append_column(&self.q, &z.mapv(|x| scale_down(x, rho)));
+            let mut ca = Array1::zeros(p + 1);
+            ca.slice_mut(s![..p]).assign(&c);
+            ca[p] = T::from_real(rho);
+            (q, ca)
+        } else {
+            (self.q.clone(), c)
+        }
     }
 
     fn check_index(k: usize, max: usize, what: &str) -> Result<()> {
@@ -664,18 +741,18 @@ impl<T: Scalar> QrFactors<T> {
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn insert_col<S: Data<Elem = T>>(&mut self, k: usize, u: &ArrayBase<S, Ix1>) -> Result<()> {
-        let (m, n) = self.r.dim();
+        let (m, p, n) = (self.q.nrows(), self.r.nrows(), self.r.ncols());
         Self::check_index(k, n, "column")?;
         let u = checked_vector(u, m, "QrFactors::insert_col: length of u")?;
         check_dims(m, n + 1)?;
-        let qhu = self.q.t().mapv(|v| v.conj()).dot(&Array1::from(u));
-        let mut r = Array2::zeros((m, n + 1).f());
-        r.slice_mut(s![.., ..k]).assign(&self.r.slice(s![.., ..k]));
-        r.column_mut(k).assign(&qhu);
-        r.slice_mut(s![.., k + 1..])
+        let (mut q, col) = self.extended_basis(Array1::from(u));
+        let pa = q.ncols();
+        let mut r = Array2::zeros((pa, n + 1).f());
+        r.slice_mut(s![..p, ..k]).assign(&self.r.slice(s![.., ..k]));
+        r.column_mut(k).assign(&col);
+        r.slice_mut(s![..p, k + 1..])
             .assign(&self.r.slice(s![.., k..]));
-        let mut q = self.q.clone();
-        for i in (k + 1..m).rev() {
+        for i in (k + 1..pa).rev() {
             let (g, rr) = Givens::zeroing(r[(i - 1, k)], r[(i, k)]);
             r[(i - 1, k)] = rr;
             r[(i, k)] = T::zero();
@@ -704,19 +781,19 @@ impl<T: Scalar> QrFactors<T> {
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn delete_col(&mut self, k: usize) -> Result<()> {
-        let (m, n) = self.r.dim();
+        let (p, n) = self.r.dim();
         if n == 0 {
             return Err(Error::InvalidArgument {
                 reason: format!("column index {k}: the matrix has no columns"),
             });
         }
         Self::check_index(k, n - 1, "column")?;
-        let mut r = Array2::zeros((m, n - 1).f());
+        let mut r = Array2::zeros((p, n - 1).f());
         r.slice_mut(s![.., ..k]).assign(&self.r.slice(s![.., ..k]));
         r.slice_mut(s![.., k..])
             .assign(&self.r.slice(s![.., k + 1..]));
         let mut q = self.q.clone();
-        for j in k..(m.saturating_sub(1)).min(n - 1) {
+        for j in k..(p.saturating_sub(1)).min(n - 1) {
             let (g, rr) = Givens::zeroing(r[(j, j)], r[(j + 1, j)]);
             r[(j, j)] = rr;
             r[(j + 1, j)] = T::zero();
@@ -748,26 +825,26 @@ impl<T: Scalar> QrFactors<T> {
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn insert_row<S: Data<Elem = T>>(&mut self, k: usize, w: &ArrayBase<S, Ix1>) -> Result<()> {
-        let (m, n) = self.r.dim();
+        let (m, p, n) = (self.q.nrows(), self.r.nrows(), self.r.ncols());
         Self::check_index(k, m, "row")?;
         let w = checked_vector(w, n, "QrFactors::insert_row: length of w")?;
-        check_dims(m + 1, m + 1)?;
-        check_dims(m + 1, n)?;
-        let mut r = Array2::zeros((m + 1, n).f());
-        r.slice_mut(s![..m, ..]).assign(&self.r);
-        r.row_mut(m).assign(&Array1::from(w));
+        check_dims(m + 1, p + 1)?;
+        check_dims(p + 1, n)?;
+        let mut r = Array2::zeros((p + 1, n).f());
+        r.slice_mut(s![..p, ..]).assign(&self.r);
+        r.row_mut(p).assign(&Array1::from(w));
         // Q' = P·diag(Q, 1), P moving row m to position k.
-        let mut q = Array2::zeros((m + 1, m + 1).f());
-        q.slice_mut(s![..k, ..m]).assign(&self.q.slice(s![..k, ..]));
-        q.slice_mut(s![k + 1.., ..m])
+        let mut q = Array2::zeros((m + 1, p + 1).f());
+        q.slice_mut(s![..k, ..p]).assign(&self.q.slice(s![..k, ..]));
+        q.slice_mut(s![k + 1.., ..p])
             .assign(&self.q.slice(s![k.., ..]));
-        q[(k, m)] = T::one();
-        for j in 0..m.min(n) {
-            let (g, rr) = Givens::zeroing(r[(j, j)], r[(m, j)]);
+        q[(k, p)] = T::one();
+        for j in 0..p.min(n) {
+            let (g, rr) = Givens::zeroing(r[(j, j)], r[(p, j)]);
             r[(j, j)] = rr;
-            r[(m, j)] = T::zero();
-            rotate_rows(&mut r, j, m, j + 1, g);
-            rotate_cols(&mut q, j, m, g);
+            r[(p, j)] = T::zero();
+            rotate_rows(&mut r, j, p, j + 1, g);
+            rotate_cols(&mut q, j, p, g);
         }
         self.commit(q, r, "QrFactors::insert_row")
     }
@@ -794,21 +871,34 @@ impl<T: Scalar> QrFactors<T> {
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn delete_row(&mut self, k: usize) -> Result<()> {
-        let (m, n) = self.r.dim();
+        let (m, p, n) = (self.q.nrows(), self.r.nrows(), self.r.ncols());
         if m == 0 {
             return Err(Error::InvalidArgument {
                 reason: format!("row index {k}: the matrix has no rows"),
             });
         }
         Self::check_index(k, m - 1, "row")?;
-        let mut q = Array2::zeros((m, m).f());
-        q.row_mut(0).assign(&self.q.row(k));
-        q.slice_mut(s![1..k + 1, ..])
-            .assign(&self.q.slice(s![..k, ..]));
-        q.slice_mut(s![k + 1.., ..])
-            .assign(&self.q.slice(s![k + 1.., ..]));
+        // Thin factors: row k of Q has norm < 1; the direction of e_k outside the range of Q
+        // completes it to a unit row.
+        let mut qa = self.q.clone();
         let mut r = self.r.clone();
-        for i in (0..m - 1).rev() {
+        if p < m {
+            let mut z = Array1::zeros(m);
+            z[k] = T::one();
+            orthogonalize(&qa, &mut z);
+            let rho = norm2(&z);
+            if rho > T::Real::from_f64(m as f64) * T::eps() {
+                qa = append_column(&qa, &z.mapv(|x| scale_down(x, rho)));
+                r = append_zero_row(&r);
+            }
+        }
+        let pa = qa.ncols();
+        let mut q = Array2::zeros((m, pa).f());
+        q.row_mut(0).assign(&qa.row(k));
+        q.slice_mut(s![1..k + 1, ..]).assign(&qa.slice(s![..k, ..]));
+        q.slice_mut(s![k + 1.., ..])
+            .assign(&qa.slice(s![k + 1.., ..]));
+        for i in (0..pa.saturating_sub(1)).rev() {
             let (g, _) = Givens::zeroing(q[(0, i)].conj(), q[(0, i + 1)].conj());
             rotate_cols(&mut q, i, i + 1, g);
             q[(0, i + 1)] = T::zero();
@@ -849,16 +939,20 @@ impl<T: Scalar> QrFactors<T> {
         S1: Data<Elem = T>,
         S2: Data<Elem = T>,
     {
-        let (m, n) = self.r.dim();
+        let (m, p, n) = (self.q.nrows(), self.r.nrows(), self.r.ncols());
         let u = checked_vector(u, m, "QrFactors::update: length of u")?;
         let v = checked_vector(v, n, "QrFactors::update: length of v")?;
-        if m == 0 {
+        if m == 0 || p == 0 {
             return Ok(());
         }
-        let mut w = self.q.t().mapv(|x| x.conj()).dot(&Array1::from(u));
-        let mut q = self.q.clone();
-        let mut r = self.r.clone();
-        for i in (1..m).rev() {
+        let (mut q, mut w) = self.extended_basis(Array1::from(u));
+        let pa = q.ncols();
+        let mut r = if pa > p {
+            append_zero_row(&self.r)
+        } else {
+            self.r.clone()
+        };
+        for i in (1..pa).rev() {
             let (g, rr) = Givens::zeroing(w[i - 1], w[i]);
             w[i - 1] = rr;
             w[i] = T::zero();
@@ -870,7 +964,7 @@ impl<T: Scalar> QrFactors<T> {
         for (j, vj) in v.iter().enumerate() {
             r[(0, j)] += w[0] * vj.conj();
         }
-        for i in 0..(m - 1).min(n) {
+        for i in 0..(pa - 1).min(n) {
             let (g, rr) = Givens::zeroing(r[(i, i)], r[(i + 1, i)]);
             r[(i, i)] = rr;
             r[(i + 1, i)] = T::zero();
@@ -908,7 +1002,7 @@ impl<T: Scalar> QrFactors<T> {
         S1: Data<Elem = T>,
         S2: Data<Elem = T>,
     {
-        let (m, n) = self.r.dim();
+        let (m, n) = (self.q.nrows(), self.r.ncols());
         check_matrix(u, m, "QrFactors::update_rank_k: rows of U")?;
         check_matrix(v, n, "QrFactors::update_rank_k: rows of V")?;
         if u.ncols() != v.ncols() {
@@ -925,6 +1019,81 @@ impl<T: Scalar> QrFactors<T> {
         *self = work;
         Ok(())
     }
+}
+
+/// `z ← z − Q·(Qᴴ·z)`, twice (classical Gram–Schmidt with one reorthogonalization); returns
+/// the coefficients `Qᴴ·z` summed over both passes.
+fn orthogonalize<T: Scalar>(q: &Array2<T>, z: &mut Array1<T>) -> Array1<T> {
+    let qh = q.t().mapv(|x| x.conj());
+    let mut coef = Array1::zeros(q.ncols());
+    for _ in 0..2 {
+        let c = qh.dot(&*z);
+        *z -= &q.dot(&c);
+        coef += &c;
+    }
+    coef
+}
+
+/// `‖z‖₂`, scaled against overflow.
+fn norm2<T: Scalar>(z: &Array1<T>) -> T::Real {
+    crate::verify::norm_fro(&z.view().insert_axis(ndarray::Axis(1)))
+}
+
+/// `x / r` for real `r > 0`, by parts (no complex division).
+fn scale_down<T: Scalar>(x: T, r: T::Real) -> T {
+    T::from_parts(x.re() / r, x.im() / r)
+}
+
+fn append_column<T: Scalar>(q: &Array2<T>, z: &Array1<T>) -> Array2<T> {
+    let (m, p) = q.dim();
+    let mut out = Array2::zeros((m, p + 1).f());
+    out.slice_mut(s![.., ..p]).assign(q);
+    out.column_mut(p).assign(z);
+    out
+}
+
+fn append_zero_row<T: Scalar>(r: &Array2<T>) -> Array2<T> {
+    let (p, n) = r.dim();
+    let mut out = Array2::zeros((p + 1, n).f());
+    out.slice_mut(s![..p, ..]).assign(r);
+    out
+}
+
+/// Brings thin factors to `p = min(m, n)` columns of `Q` and rows of `R`: drops trailing
+/// columns of `Q` whose rows of `R` are zero (below `R`'s last column), or, after an update that
+/// lowered the rank (a deleted row that was independent, an inserted column in the range),
+/// appends unit vectors orthogonal to `Q` (from the coordinate vector whose row of `Q` is
+/// shortest; `‖row‖² ≤ p/m < 1`, so the complement is well conditioned) with zero rows of `R`.
+fn thin_shape<T: Scalar>(mut q: Array2<T>, mut r: Array2<T>) -> (Array2<T>, Array2<T>) {
+    let (m, n) = (q.nrows(), r.ncols());
+    let target = m.min(n);
+    if q.ncols() > target {
+        debug_assert!(r.slice(s![target.., ..]).iter().all(|x| *x == T::zero()));
+        q = crate::layout::to_col_major(&q.slice(s![.., ..target]));
+        r = crate::layout::to_col_major(&r.slice(s![..target, ..]));
+    }
+    while q.ncols() < target {
+        let j = (0..m)
+            .min_by(|&a, &b| {
+                let na = q
+                    .row(a)
+                    .iter()
+                    .fold(T::Real::from_f64(0.0), |s, x| s + x.abs_sqr());
+                let nb = q
+                    .row(b)
+                    .iter()
+                    .fold(T::Real::from_f64(0.0), |s, x| s + x.abs_sqr());
+                na.partial_cmp(&nb).unwrap_or(std::cmp::Ordering::Equal)
+            })
+            .expect("m > 0 when target > 0");
+        let mut z = Array1::zeros(m);
+        z[j] = T::one();
+        orthogonalize(&q, &mut z);
+        let rho = norm2(&z);
+        q = append_column(&q, &z.mapv(|x| scale_down(x, rho)));
+        r = append_zero_row(&r);
+    }
+    (q, r)
 }
 
 /// Checks that a matrix has `rows` rows and finite entries.
