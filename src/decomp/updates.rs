@@ -420,7 +420,10 @@ impl<T: Scalar> Cholesky<T> {
 /// | [`update`](QrFactors::update)`(u, v)` | `A + u·vᴴ` | `2m` at most | 2m² + 12m² + 12mn |
 /// | [`update_rank_k`](QrFactors::update_rank_k)`(U, V)` | `A + U·Vᴴ` | `k` times the above | k·(14m² + 12mn) |
 ///
-/// All are O(m² + mn), against O(mn²) for refactoring; each returns the factors in place. Only
+/// All are O(m² + mn), against O(mn²) for refactoring; each changes the factors in place. With
+/// thin factors ([`new_thin`](QrFactors::new_thin), `p = min(m, n)` columns of `Q`) the
+/// rotations touch `p` columns instead of `m`, and each `m²` term becomes `m·p` (plus `4m·p` for
+/// the Gram–Schmidt step of `insert_col`, `update` and `delete_row`). Only
 /// rotations touch `Q`, so `‖I − QᴴQ‖` stays O(ε) along any chain of updates (it grows at most
 /// linearly with the number of rotations, in practice like its square root), and each update is
 /// backward stable: `‖A' − Q'R'‖ ≤ c·(m + n)·ε·‖A'‖` for a modest `c`, plus the error carried
