@@ -195,6 +195,10 @@ pub use decomp::band::{
 pub use decomp::cholesky::Cholesky;
 pub use decomp::eig::{Balance, Eig, EigVectors};
 pub use decomp::eigh::SymmetricEigen;
+pub use decomp::geneig::{
+    GeneralizedEig, GeneralizedEigenvalue, GeneralizedEigh, GeneralizedProblem, PencilEigenvalue,
+    Qz,
+};
 pub use decomp::ldlt::{Inertia, Ldlt, Symmetry};
 pub use decomp::lu::Lu;
 pub use decomp::qr::{ColPivQr, Qr};
