@@ -47,15 +47,17 @@ fn sygv_residual<T: Scalar>(
     d: &[T::Real],
 ) -> T::Real {
     let n = a.nrows();
-    let zd = {
-        let mut zd = z.to_owned();
+    let times_d = |m: Array2<T>| {
+        let mut m = m;
         for (j, &l) in d.iter().enumerate() {
-            zd.column_mut(j).mapv_inplace(|x| x.scale(l));
+            m.column_mut(j).mapv_inplace(|x| x.scale(l));
         }
-        zd
+        m
     };
+    let zd = times_d(z.to_owned());
     let (r, scale) = match problem {
-        GeneralizedProblem::AxLambdaBx => (a.dot(z) - b.dot(&zd), verify::norm1(a)),
+        // (B·Z)·D, not B·(Z·D): with B near underflow Z·D overflows.
+        GeneralizedProblem::AxLambdaBx => (a.dot(z) - times_d(b.dot(z)), verify::norm1(a)),
         GeneralizedProblem::ABxLambdaX => {
             (a.dot(&b.dot(z)) - zd, verify::norm1(a) * verify::norm1(b))
         }
@@ -835,3 +837,188 @@ fn scipy_style_examples() {
         assert!((x - e).abs() <= 16.0 * f64::EPSILON * e.abs(), "{x} vs {e}");
     }
 }
+
+// ------------------------------------------------------------------- LAPACK's matrix types
+
+/// `Q·diag(λ)·Qᴴ` with Haar `Q`, made exactly Hermitian.
+fn with_eigenvalues<T: Scalar>(lam: &[T::Real], rng: &mut SeededRng) -> Array2<T> {
+    let q: Array2<T> = testing::random_unitary(lam.len(), rng);
+    let mut ql = q.clone();
+    for (j, &l) in lam.iter().enumerate() {
+        ql.column_mut(j).mapv_inplace(|x| x.scale(l));
+    }
+    let mut a = ql.dot(&q.t().mapv(|x| x.conj()));
+    testing::hermitian_part(&mut a);
+    a
+}
+
+/// Hermitian A of ddrvsg's kinds: zero, identity, diagonal, random with condition 2,
+/// √(0.1/ε), 0.1/ε (random signs), and cond 2 scaled near underflow and overflow.
+fn hermitian_of_type<T: Scalar>(
+    ty: usize,
+    n: usize,
+    rng: &mut SeededRng,
+) -> (&'static str, Array2<T>) {
+    let eps = T::eps();
+    let signed = |cond: T::Real, rng: &mut SeededRng| -> Vec<T::Real> {
+        testing::geometric_spectrum::<T::Real>(n, cond)
+            .into_iter()
+            .map(|l| l * testing::unit_phase::<T::Real>(rng))
+            .collect()
+    };
+    let small = testing::small_scale::<T::Real>();
+    match ty {
+        0 => ("zero", Array2::zeros((n, n))),
+        1 => ("identity", Array2::eye(n)),
+        2 => ("diagonal", diag::<T>(&signed(real::<T>(2.0), rng))),
+        3 => (
+            "random",
+            with_eigenvalues(&signed(real::<T>(2.0), rng), rng),
+        ),
+        4 => (
+            "ill",
+            with_eigenvalues(&signed((real::<T>(0.1) / eps).sqrt(), rng), rng),
+        ),
+        5 => (
+            "very-ill",
+            with_eigenvalues(&signed(real::<T>(0.1) / eps, rng), rng),
+        ),
+        6 => (
+            "underflow",
+            with_eigenvalues::<T>(&signed(real::<T>(2.0), rng), rng).mapv(|x| x.scale(small)),
+        ),
+        _ => (
+            "overflow",
+            with_eigenvalues::<T>(&signed(real::<T>(2.0), rng), rng)
+                .mapv(|x| x.scale(real::<T>(1.0) / small)),
+        ),
+    }
+}
+
+fn geneigh_matrix_types<T: Scalar>() {
+    let mut rng = testing::rng(25);
+    let small = testing::small_scale::<T::Real>();
+    for &n in &[1usize, 2, 5, 20] {
+        for ty in 0..8 {
+            let (kind, a) = hermitian_of_type::<T>(ty, n, &mut rng);
+            let b: Array2<T> = testing::random_spd(n, real::<T>(10.0), &mut rng);
+            // B as it comes, and scaled near underflow and overflow (with a unit-scale A).
+            let mut bs = vec![("b", b.clone())];
+            if kind == "random" {
+                bs.push(("b-underflow", b.mapv(|x| x.scale(small))));
+                bs.push(("b-overflow", b.mapv(|x| x.scale(real::<T>(1.0) / small))));
+            }
+            for (bkind, b) in &bs {
+                let binv = Lu::new(b).unwrap().inverse().unwrap();
+                for problem in PROBLEMS {
+                    // B scaled to the ends of the range with types 2 and 3 would move A·B out
+                    // of range; LAPACK's ddrvsg keeps B at unit scale.
+                    if *bkind != "b" && problem != GeneralizedProblem::AxLambdaBx {
+                        continue;
+                    }
+                    let ctx = || format!("n={n} A {kind} {bkind} {problem:?}");
+                    let g = GeneralizedEigh::with_problem(&a, b, problem)
+                        .unwrap_or_else(|e| panic!("{}: {e}", ctx()));
+                    let d: Vec<T::Real> = g.values().to_vec();
+                    check_ratio(
+                        &format!("geneigh/types residual {}", T::NAME),
+                        sygv_residual(problem, &a, b, &g.vectors(), &d),
+                        verify::EIG_THRESHOLD,
+                        &ctx,
+                    );
+                    let m = if problem == GeneralizedProblem::BAxLambdaX {
+                        &binv
+                    } else {
+                        b
+                    };
+                    check_ratio(
+                        &format!("geneigh/types b-orthogonality {}", T::NAME),
+                        b_orthogonality(m, &g.vectors()),
+                        verify::EIG_THRESHOLD,
+                        &ctx,
+                    );
+                    if kind == "zero" {
+                        assert!(g.values().iter().all(|&l| l == real::<T>(0.0)), "{}", ctx());
+                        // exact: C = 0
+                    }
+                }
+            }
+        }
+    }
+}
+per_scalar!(geneigh_matrix_types, geneigh_matrix_types);
+
+/// General pencils of LAPACK's kinds (ddrgev/ddrges): zero and identity blocks (exact answers),
+/// triangular, random with several conditions, scaled near underflow and overflow.
+fn pencil_matrix_types<T: Scalar>() {
+    use ndfactor::testing::MatrixType as M;
+    let mut rng = testing::rng(33);
+    let kinds: &[(&str, M, M)] = &[
+        ("0,0", M::Zero, M::Zero),
+        ("0,I", M::Zero, M::Identity),
+        ("I,0", M::Identity, M::Zero),
+        ("D,I", M::Diagonal, M::Identity),
+        ("U,U", M::UpperTriangular, M::UpperTriangular),
+        ("L,U", M::LowerTriangular, M::UpperTriangular),
+        ("R,R", M::Random, M::Random),
+        ("ill,R", M::IllConditioned, M::Random),
+        ("R,very-ill", M::Random, M::VeryIllConditioned),
+        ("under,R", M::NearUnderflow, M::Random),
+        ("R,over", M::Random, M::NearOverflow),
+        ("under,over", M::NearUnderflow, M::NearOverflow),
+    ];
+    for &n in &[1usize, 2, 5, 20] {
+        for &(kind, ta, tb) in kinds {
+            let a: Array2<T> = testing::matrix(ta, n, n, &mut rng);
+            let b: Array2<T> = testing::matrix(tb, n, n, &mut rng);
+            let ctx = || format!("n={n} {kind}");
+            let g = GeneralizedEig::with_left(&a, &b).unwrap_or_else(|e| panic!("{}: {e}", ctx()));
+            let pairs = g.eigenvalues().to_vec();
+            assert_no_nan(&pairs);
+            if !T::IS_COMPLEX {
+                // Real routines return real, non-negative β.
+                assert!(
+                    pairs
+                        .iter()
+                        .all(|p| p.beta.im == real::<T>(0.0) && p.beta.re >= real::<T>(0.0)),
+                    "{}",
+                    ctx()
+                );
+            }
+            match kind {
+                "0,0" => assert!(
+                    pairs.iter().all(|p| p.is_indeterminate()) && g.is_singular_pencil(),
+                    "{}",
+                    ctx()
+                ),
+                "I,0" => assert!(pairs.iter().all(|p| p.is_infinite()), "{}", ctx()),
+                "0,I" => assert!(
+                    pairs
+                        .iter()
+                        .all(|p| p.finite() == Some(Complex::new(real::<T>(0.0), real::<T>(0.0)))),
+                    "{}",
+                    ctx()
+                ), // exact: α = 0
+                _ => {}
+            }
+            let (r1, _) = get52::<T>(false, &a, &b, &g.vectors().unwrap(), &pairs);
+            check_ratio(
+                &format!("ggev/types right residual {}", T::NAME),
+                r1,
+                verify::SCHUR_THRESHOLD,
+                &ctx,
+            );
+            let (l1, _) = get52::<T>(true, &a, &b, &g.left_vectors().unwrap(), &pairs);
+            check_ratio(
+                &format!("ggev/types left residual {}", T::NAME),
+                l1,
+                verify::SCHUR_THRESHOLD,
+                &ctx,
+            );
+            let qz = Qz::new(&a, &b).unwrap_or_else(|e| panic!("{}: {e}", ctx()));
+            qz_ratios("types", &a, &b, &qz, &ctx);
+            assert_no_nan(&qz.eigenvalues().to_vec());
+        }
+    }
+}
+per_scalar!(pencil_matrix_types, pencil_matrix_types);
