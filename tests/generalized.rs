@@ -12,7 +12,7 @@ use ndfactor::{
 };
 use num_complex::Complex;
 
-const SIZES: &[usize] = &[0, 1, 2, 3, 10, 26, 40];
+const SIZES: &[usize] = &[0, 1, 2, 3, 10, 26, 40, 65, 129];
 const PROBLEMS: [GeneralizedProblem; 3] = [
     GeneralizedProblem::AxLambdaBx,
     GeneralizedProblem::ABxLambdaX,
@@ -38,40 +38,6 @@ fn diag<T: Scalar>(d: &[T::Real]) -> Array2<T> {
     )
 }
 
-/// dsgt01 (types 2 and 3 also scaled by ‖B‖): the eigenpair residual of `problem`.
-fn sygv_residual<T: Scalar>(
-    problem: GeneralizedProblem,
-    a: &Array2<T>,
-    b: &Array2<T>,
-    z: &ArrayView2<T>,
-    d: &[T::Real],
-) -> T::Real {
-    let n = a.nrows();
-    let times_d = |m: Array2<T>| {
-        let mut m = m;
-        for (j, &l) in d.iter().enumerate() {
-            m.column_mut(j).mapv_inplace(|x| x.scale(l));
-        }
-        m
-    };
-    let zd = times_d(z.to_owned());
-    let (r, scale) = match problem {
-        // (B·Z)·D, not B·(Z·D): with B near underflow Z·D overflows.
-        GeneralizedProblem::AxLambdaBx => (a.dot(z) - times_d(b.dot(z)), verify::norm1(a)),
-        GeneralizedProblem::ABxLambdaX => {
-            (a.dot(&b.dot(z)) - zd, verify::norm1(a) * verify::norm1(b))
-        }
-        GeneralizedProblem::BAxLambdaX => {
-            (b.dot(&a.dot(z)) - zd, verify::norm1(a) * verify::norm1(b))
-        }
-    };
-    verify::ratio::<T>(
-        verify::norm1(&r) / verify::norm1(z).max(T::Real::min_positive_value()),
-        scale,
-        n,
-    )
-}
-
 /// Backward-error form for type 1 with an ill-conditioned B:
 /// `‖A·Z − B·Z·D‖ / (n·ε·(‖A‖ + ‖B‖·max|λ|)·‖Z‖)`.
 fn sygv_backward<T: Scalar>(
@@ -92,18 +58,6 @@ fn sygv_backward<T: Scalar>(
         scale,
         a.nrows(),
     )
-}
-
-/// `‖Zᴴ·M·Z − I‖ / (n·ε·‖M‖·‖Z‖²)` with `M = B` (types 1, 2) or `B⁻¹` (type 3).
-fn b_orthogonality<T: Scalar>(m: &Array2<T>, z: &ArrayView2<T>) -> T::Real {
-    let k = z.ncols();
-    let zh = z.t().mapv(|x| x.conj());
-    let mut g = zh.dot(m).dot(z);
-    for i in 0..k {
-        g[(i, i)] -= T::one();
-    }
-    let zn = verify::norm1(z).max(T::Real::min_positive_value());
-    verify::ratio::<T>(verify::norm1(&g), verify::norm1(m) * zn * zn, z.nrows())
 }
 
 fn geneigh_sweep<T: Scalar>() {
@@ -128,10 +82,15 @@ fn geneigh_sweep<T: Scalar>() {
                     assert_eq!(g.vectors().dim(), (n, n));
                     assert_eq!(g.problem(), problem);
                     assert!(g.values().windows(2).into_iter().all(|w| w[0] <= w[1]));
-                    let d: Vec<T::Real> = g.values().to_vec();
                     check_ratio(
                         &format!("geneigh/residual {}", T::NAME),
-                        sygv_residual(problem, &a0, &b0, &g.vectors(), &d),
+                        verify::generalized_eigen_ratio(
+                            &a0,
+                            &b0,
+                            problem,
+                            &g.vectors(),
+                            &g.values(),
+                        ),
                         verify::EIG_THRESHOLD,
                         &ctx,
                     );
@@ -142,7 +101,7 @@ fn geneigh_sweep<T: Scalar>() {
                     };
                     check_ratio(
                         &format!("geneigh/b-orthogonality {}", T::NAME),
-                        b_orthogonality(m, &g.vectors()),
+                        verify::b_orthogonality_ratio(m, &g.vectors()),
                         verify::EIG_THRESHOLD,
                         &ctx,
                     );
@@ -201,7 +160,7 @@ fn geneigh_ill_conditioned_b<T: Scalar>() {
                     );
                     check_ratio(
                         &format!("geneigh/ill-b b-orthogonality {}", T::NAME),
-                        b_orthogonality(&b, &g.vectors()),
+                        verify::b_orthogonality_ratio(&b, &g.vectors()),
                         verify::EIG_THRESHOLD,
                         &ctx,
                     );
@@ -251,16 +210,21 @@ fn geneigh_subsets<T: Scalar>() {
                     &ctx,
                 );
             }
-            let d: Vec<T::Real> = g.values().to_vec();
             check_ratio(
                 &format!("geneigh/subset residual {}", T::NAME),
-                sygv_residual(GeneralizedProblem::AxLambdaBx, &a, &b, &g.vectors(), &d),
+                verify::generalized_eigen_ratio(
+                    &a,
+                    &b,
+                    GeneralizedProblem::AxLambdaBx,
+                    &g.vectors(),
+                    &g.values(),
+                ),
                 verify::EIG_THRESHOLD,
                 &ctx,
             );
             check_ratio(
                 &format!("geneigh/subset b-orthogonality {}", T::NAME),
-                b_orthogonality(&b, &g.vectors()),
+                verify::b_orthogonality_ratio(&b, &g.vectors()),
                 verify::EIG_THRESHOLD,
                 &ctx,
             );
@@ -278,10 +242,15 @@ fn geneigh_subsets<T: Scalar>() {
         let g = GeneralizedEigh::subset_by_value(&a, &b, vl, vu).unwrap();
         let expect = w.iter().filter(|&&l| l > vl && l <= vu).count();
         assert_eq!(g.values().len(), expect, "n={n}");
-        let d: Vec<T::Real> = g.values().to_vec();
         check_ratio(
             &format!("geneigh/subset residual {}", T::NAME),
-            sygv_residual(GeneralizedProblem::AxLambdaBx, &a, &b, &g.vectors(), &d),
+            verify::generalized_eigen_ratio(
+                &a,
+                &b,
+                GeneralizedProblem::AxLambdaBx,
+                &g.vectors(),
+                &g.values(),
+            ),
             verify::EIG_THRESHOLD,
             &|| format!("n={n} by value"),
         );
@@ -537,6 +506,20 @@ fn ggev_sweep<T: Scalar>() {
                     verify::SCHUR_THRESHOLD,
                     &ctx,
                 );
+                let vr = verify::pencil_eig_ratio(&a0, b0, &g.eigenvalues(), &g.vectors().unwrap());
+                let vl = verify::pencil_eig_left_ratio(
+                    &a0,
+                    b0,
+                    &g.eigenvalues(),
+                    &g.left_vectors().unwrap(),
+                );
+                // verify's dget52 and this file's agree (same formula, two implementations).
+                let tol = real::<T>(1e-3) * r1.max(l1).max(real::<T>(1.0));
+                assert!(
+                    (vr - r1).abs() <= tol && (vl - l1).abs() <= tol,
+                    "{}",
+                    ctx()
+                );
                 check_ratio(
                     &format!("ggev/left normalization {}", T::NAME),
                     l2,
@@ -715,6 +698,12 @@ fn qz_ratios<T: Scalar>(
     check_ratio(
         &format!("qz/{name} Z unitary {}", T::NAME),
         verify::orthogonality_ratio(&qz.z()),
+        verify::SCHUR_THRESHOLD,
+        ctx,
+    );
+    check_ratio(
+        &format!("qz/{name} verify::qz_ratio {}", T::NAME),
+        verify::qz_ratio(a, b, qz),
         verify::SCHUR_THRESHOLD,
         ctx,
     );
@@ -919,10 +908,9 @@ fn geneigh_matrix_types<T: Scalar>() {
                     let ctx = || format!("n={n} A {kind} {bkind} {problem:?}");
                     let g = GeneralizedEigh::with_problem(&a, b, problem)
                         .unwrap_or_else(|e| panic!("{}: {e}", ctx()));
-                    let d: Vec<T::Real> = g.values().to_vec();
                     check_ratio(
                         &format!("geneigh/types residual {}", T::NAME),
-                        sygv_residual(problem, &a, b, &g.vectors(), &d),
+                        verify::generalized_eigen_ratio(&a, b, problem, &g.vectors(), &g.values()),
                         verify::EIG_THRESHOLD,
                         &ctx,
                     );
@@ -933,7 +921,7 @@ fn geneigh_matrix_types<T: Scalar>() {
                     };
                     check_ratio(
                         &format!("geneigh/types b-orthogonality {}", T::NAME),
-                        b_orthogonality(m, &g.vectors()),
+                        verify::b_orthogonality_ratio(m, &g.vectors()),
                         verify::EIG_THRESHOLD,
                         &ctx,
                     );
