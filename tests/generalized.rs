@@ -184,76 +184,84 @@ per_scalar!(geneigh_ill_conditioned_b, geneigh_ill_conditioned_b);
 fn geneigh_subsets<T: Scalar>() {
     let mut rng = testing::rng(23);
     let eps = T::eps();
-    for &n in &[1usize, 5, 26] {
+    for &n in &[1usize, 5, 26, 65] {
         let a: Array2<T> = hermitian(n, &mut rng);
         let b: Array2<T> = testing::random_spd(n, real::<T>(10.0), &mut rng);
-        let full = GeneralizedEigh::new(&a, &b).unwrap();
-        let lmax = full
-            .values()
-            .iter()
-            .fold(real::<T>(0.0), |m, l| m.max(l.abs()));
-        let close = |x: T::Real, y: T::Real| {
-            (x - y).abs() / (lmax * eps * real::<T>(n as f64)).max(T::Real::min_positive_value())
-        };
-        let (lo, hi) = (n / 3, n - 1 - n / 4);
-        for_each_layout(&a, |layout, av| {
-            let bl = LayoutMatrix::new(&b, layout);
-            let g = GeneralizedEigh::subset_by_index(&av, &bl.view(), lo..=hi).unwrap();
-            let ctx = || format!("n={n} {layout:?} {lo}..={hi}");
-            assert_eq!(g.values().len(), hi - lo + 1);
-            assert_eq!(g.vectors().dim(), (n, hi - lo + 1));
-            for (k, &l) in g.values().iter().enumerate() {
-                check_ratio(
-                    &format!("geneigh/subset values {}", T::NAME),
-                    close(l, full.values()[lo + k]),
-                    verify::EIG_THRESHOLD,
-                    &ctx,
+        let binv = Lu::new(&b).unwrap().inverse().unwrap();
+        for problem in PROBLEMS {
+            let full = GeneralizedEigh::with_problem(&a, &b, problem).unwrap();
+            let lmax = full
+                .values()
+                .iter()
+                .fold(real::<T>(0.0), |m, l| m.max(l.abs()));
+            let close = |x: T::Real, y: T::Real| {
+                (x - y).abs()
+                    / (lmax * eps * real::<T>(n as f64)).max(T::Real::min_positive_value())
+            };
+            let m = if problem == GeneralizedProblem::BAxLambdaX {
+                &binv
+            } else {
+                &b
+            };
+            let check = |g: &GeneralizedEigh<T>, ctx: &dyn Fn() -> String| {
+                assert_eq!(g.problem(), problem);
+                assert!(
+                    g.values().windows(2).into_iter().all(|w| w[0] <= w[1]),
+                    "{}",
+                    ctx()
                 );
+                check_ratio(
+                    &format!("geneigh/subset residual {}", T::NAME),
+                    verify::generalized_eigen_ratio(&a, &b, problem, &g.vectors(), &g.values()),
+                    verify::EIG_THRESHOLD,
+                    ctx,
+                );
+                check_ratio(
+                    &format!("geneigh/subset b-orthogonality {}", T::NAME),
+                    verify::b_orthogonality_ratio(m, &g.vectors()),
+                    verify::EIG_THRESHOLD,
+                    ctx,
+                );
+            };
+            let (lo, hi) = (n / 3, n - 1 - n / 4);
+            for_each_layout(&a, |layout, av| {
+                let bl = LayoutMatrix::new(&b, layout);
+                let g = GeneralizedEigh::subset_by_index_with(&av, &bl.view(), problem, lo..=hi)
+                    .unwrap();
+                let ctx = || format!("n={n} {problem:?} {layout:?} {lo}..={hi}");
+                assert_eq!(g.values().len(), hi - lo + 1);
+                assert_eq!(g.vectors().dim(), (n, hi - lo + 1));
+                for (k, &l) in g.values().iter().enumerate() {
+                    check_ratio(
+                        &format!("geneigh/subset values {}", T::NAME),
+                        close(l, full.values()[lo + k]),
+                        verify::EIG_THRESHOLD,
+                        &ctx,
+                    );
+                }
+                check(&g, &ctx);
+            });
+            // By value: an interval around the middle eigenvalues, ends between eigenvalues.
+            let w = full.values();
+            let (vl, vu) = if n == 1 {
+                (w[0] - real::<T>(1.0), w[0] + real::<T>(1.0))
+            } else {
+                (
+                    (w[0] + w[1]) * real::<T>(0.5),
+                    (w[n - 2] + w[n - 1]) * real::<T>(0.5),
+                )
+            };
+            let g = GeneralizedEigh::subset_by_value_with(&a, &b, problem, vl, vu).unwrap();
+            let expect = w.iter().filter(|&&l| l > vl && l <= vu).count();
+            assert_eq!(g.values().len(), expect, "n={n} {problem:?}");
+            check(&g, &|| format!("n={n} {problem:?} by value"));
+            if problem == GeneralizedProblem::AxLambdaBx {
+                let h = GeneralizedEigh::subset_by_value(&a, &b, vl, vu).unwrap();
+                assert_eq!(h.values(), g.values());
+                let h = GeneralizedEigh::subset_by_index(&a, &b, lo..=hi).unwrap();
+                assert_eq!(h.values().len(), hi - lo + 1);
             }
-            check_ratio(
-                &format!("geneigh/subset residual {}", T::NAME),
-                verify::generalized_eigen_ratio(
-                    &a,
-                    &b,
-                    GeneralizedProblem::AxLambdaBx,
-                    &g.vectors(),
-                    &g.values(),
-                ),
-                verify::EIG_THRESHOLD,
-                &ctx,
-            );
-            check_ratio(
-                &format!("geneigh/subset b-orthogonality {}", T::NAME),
-                verify::b_orthogonality_ratio(&b, &g.vectors()),
-                verify::EIG_THRESHOLD,
-                &ctx,
-            );
-        });
-        // By value: an interval around the middle eigenvalues, with ends away from eigenvalues.
-        let w = full.values();
-        let (vl, vu) = if n == 1 {
-            (w[0] - real::<T>(1.0), w[0] + real::<T>(1.0))
-        } else {
-            (
-                (w[0] + w[1]) * real::<T>(0.5),
-                (w[n - 2] + w[n - 1]) * real::<T>(0.5),
-            )
-        };
-        let g = GeneralizedEigh::subset_by_value(&a, &b, vl, vu).unwrap();
-        let expect = w.iter().filter(|&&l| l > vl && l <= vu).count();
-        assert_eq!(g.values().len(), expect, "n={n}");
-        check_ratio(
-            &format!("geneigh/subset residual {}", T::NAME),
-            verify::generalized_eigen_ratio(
-                &a,
-                &b,
-                GeneralizedProblem::AxLambdaBx,
-                &g.vectors(),
-                &g.values(),
-            ),
-            verify::EIG_THRESHOLD,
-            &|| format!("n={n} by value"),
-        );
+        }
     }
 }
 per_scalar!(geneigh_subsets, geneigh_subsets);

@@ -274,6 +274,31 @@ impl<T: Scalar> GeneralizedEigh<T> {
         S1: Data<Elem = T>,
         S2: Data<Elem = T>,
     {
+        Self::subset_by_index_with(a, b, GeneralizedProblem::AxLambdaBx, range)
+    }
+
+    /// [`subset_by_index`](Self::subset_by_index) for any of the three problems (SciPy's
+    /// `eigh(a, b, type=…, subset_by_index=…)`).
+    ///
+    /// ```
+    /// use ndarray::{array, Array2};
+    /// use ndfactor::{GeneralizedEigh, GeneralizedProblem};
+    /// let a = Array2::from_diag(&array![8.0f64, 1.0, 6.0, 3.0]);
+    /// let b = Array2::from_diag(&array![2.0f64, 1.0, 2.0, 1.0]); // λ(A·B) = 16, 1, 12, 3
+    /// let g = GeneralizedEigh::subset_by_index_with(&a, &b, GeneralizedProblem::ABxLambdaX, 3..=3)?;
+    /// assert!((g.values()[0] - 16.0).abs() < 16.0 * 8.0 * f64::EPSILON);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn subset_by_index_with<S1, S2>(
+        a: &ArrayBase<S1, Ix2>,
+        b: &ArrayBase<S2, Ix2>,
+        problem: GeneralizedProblem,
+        range: RangeInclusive<usize>,
+    ) -> Result<Self>
+    where
+        S1: Data<Elem = T>,
+        S2: Data<Elem = T>,
+    {
         let (ca, cb) = prepared_pair(a, b, Uplo::Lower)?;
         let n = ca.nrows();
         let (lo, hi) = (*range.start(), *range.end());
@@ -282,7 +307,6 @@ impl<T: Scalar> GeneralizedEigh<T> {
                 reason: format!("eigenvalue index range {lo}..={hi} is not within 0..{n}"),
             });
         }
-        let problem = GeneralizedProblem::AxLambdaBx;
         let (values, vectors) = sygvx(
             problem.itype(),
             ca,
@@ -326,13 +350,38 @@ impl<T: Scalar> GeneralizedEigh<T> {
         S1: Data<Elem = T>,
         S2: Data<Elem = T>,
     {
+        Self::subset_by_value_with(a, b, GeneralizedProblem::AxLambdaBx, vl, vu)
+    }
+
+    /// [`subset_by_value`](Self::subset_by_value) for any of the three problems (SciPy's
+    /// `eigh(a, b, type=…, subset_by_value=…)`).
+    ///
+    /// ```
+    /// use ndarray::{array, Array2};
+    /// use ndfactor::{GeneralizedEigh, GeneralizedProblem};
+    /// let a = Array2::from_diag(&array![8.0f64, 1.0, 6.0, 3.0]);
+    /// let b = Array2::from_diag(&array![2.0f64, 1.0, 2.0, 1.0]); // λ(B·A) = 16, 1, 12, 3
+    /// let g = GeneralizedEigh::subset_by_value_with(&a, &b, GeneralizedProblem::BAxLambdaX, 2.0, 13.0)?;
+    /// assert_eq!(g.values().len(), 2);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn subset_by_value_with<S1, S2>(
+        a: &ArrayBase<S1, Ix2>,
+        b: &ArrayBase<S2, Ix2>,
+        problem: GeneralizedProblem,
+        vl: T::Real,
+        vu: T::Real,
+    ) -> Result<Self>
+    where
+        S1: Data<Elem = T>,
+        S2: Data<Elem = T>,
+    {
         if !(vl.is_finite() && vu.is_finite() && vl < vu) {
             return Err(Error::InvalidArgument {
                 reason: format!("eigenvalue interval ({vl}, {vu}] must be finite and nonempty"),
             });
         }
         let (ca, cb) = prepared_pair(a, b, Uplo::Lower)?;
-        let problem = GeneralizedProblem::AxLambdaBx;
         let (values, vectors) = sygvx(
             problem.itype(),
             ca,
