@@ -325,4 +325,7 @@ pub mod prelude {
         RandomizedSvd, Rank, RealScalar, Result, Scalar, Scaling, Schur, ShiftedCholesky, Solve,
         SpdTridiagonal, Svd, SymmetricEigen, Symmetry, TridiagonalLu, TruncatedSvd, Uplo, Verdict,
     };
+    pub use crate::{
+        GeneralizedEig, GeneralizedEigenvalue, GeneralizedEigh, GeneralizedProblem, Qz,
+    };
 }
