@@ -1070,3 +1070,54 @@ fn unused_triangles_and_inputs<T: Scalar>() {
     assert!(g == gc && b == bc); // exact: inputs are copied, not overwritten
 }
 per_scalar!(unused_triangles_and_inputs, unused_triangles_and_inputs);
+
+/// Two algorithms, one answer: on Hermitian-definite pencils the QZ eigenvalues (?ggev, which
+/// never inverts B) agree with ?sygvd's (Cholesky reduction), and ?gges's with both, to the
+/// perturbation bound `|δλ| ≲ n·ε·(‖A‖ + |λ|·‖B‖)·‖B⁻¹‖`.
+fn definite_pencils_two_ways<T: Scalar>() {
+    let mut rng = testing::rng(27);
+    for &n in &[1usize, 4, 26, 65] {
+        let a: Array2<T> = hermitian(n, &mut rng);
+        let b: Array2<T> = testing::random_spd(n, real::<T>(10.0), &mut rng);
+        let binv = Lu::new(&b).unwrap().inverse().unwrap();
+        let w = GeneralizedEigh::values_only(&a, &b, GeneralizedProblem::AxLambdaBx).unwrap();
+        let sorted_re = |pairs: &[GeneralizedEigenvalue<T::Real>]| {
+            let mut l: Vec<T::Real> = pairs
+                .iter()
+                .map(|e| e.finite().expect("B is definite").re)
+                .collect();
+            l.sort_by(|x, y| x.partial_cmp(y).unwrap());
+            l
+        };
+        let g = GeneralizedEig::values_only(&a, &b).unwrap();
+        let q = Qz::new(&a, &b).unwrap();
+        let (an, bn, bin) = (verify::norm1(&a), verify::norm1(&b), verify::norm1(&binv));
+        for (what, l) in [
+            ("ggev", sorted_re(&g.eigenvalues().to_vec())),
+            ("gges", sorted_re(&q.eigenvalues().to_vec())),
+        ] {
+            for (x, y) in l.iter().zip(w.iter()) {
+                let bound = (an + y.abs() * bn) * bin;
+                check_ratio(
+                    &format!("geneig/two ways {what} {}", T::NAME),
+                    verify::ratio::<T>((*x - *y).abs(), bound, n),
+                    verify::EIG_THRESHOLD,
+                    &|| format!("n={n} {what}"),
+                );
+            }
+        }
+        // Imaginary parts of the QZ eigenvalues are rounding only.
+        let im = g
+            .eigenvalues()
+            .iter()
+            .fold(real::<T>(0.0), |m, e| m.max(e.finite().unwrap().im.abs()));
+        let bound = (an + w.iter().fold(real::<T>(0.0), |m, l| m.max(l.abs())) * bn) * bin;
+        check_ratio(
+            &format!("geneig/two ways imaginary {}", T::NAME),
+            verify::ratio::<T>(im, bound, n),
+            verify::EIG_THRESHOLD,
+            &|| format!("n={n}"),
+        );
+    }
+}
+per_scalar!(definite_pencils_two_ways, definite_pencils_two_ways);
