@@ -54,6 +54,9 @@
 //! | [`ColPivQr`] | `A·P = Q·R` | numerical rank, rank-deficient bases | dgeqp3 (+orgqr ormqr) | ≈ 2mn² − 2n³/3 |
 //! | [`Svd`] | `A = U·Σ·Vᴴ` | rank, 2-norm, condition, low-rank approximation | dgesdd (dgesvd fallback) | ≈ 4mn² + 8n³ |
 //! | [`SymmetricEigen`] | `A = V·Λ·Vᴴ` | spectra of symmetric/Hermitian matrices, PCA | dsyevd, dsyevr (subsets) | ≈ 9n³ |
+//! | [`GeneralizedEigh`] | `A·X = B·X·Λ`, `B` HPD (types 1–3) | SciPy's `eigh(a, b)`: modes with a mass matrix | dsygvd, dsygvx (subsets) | ≈ 14n³ |
+//! | [`GeneralizedEig`] | `β·A·x = α·B·x` | SciPy's `eig(a, b)`: general pencils, infinite eigenvalues | dggev | ≈ 50–70n³ |
+//! | [`Qz`] | `A = Q·S·Zᴴ`, `B = Q·T·Zᴴ` | SciPy's `qz`/`ordqz`: deflating subspaces (reorderable) | dgges (+tgsen) | ≈ 66n³ |
 //!
 //! ## Choosing automatically, and conditioning
 //! [`factorize`] inspects a matrix (finite, shape, diagonal, triangular, symmetric within a
@@ -196,6 +199,10 @@ pub use decomp::band::{
 pub use decomp::cholesky::Cholesky;
 pub use decomp::eig::{Balance, Eig, EigVectors};
 pub use decomp::eigh::SymmetricEigen;
+pub use decomp::geneig::{
+    GeneralizedEig, GeneralizedEigenvalue, GeneralizedEigh, GeneralizedProblem, PencilEigenvalue,
+    Qz,
+};
 pub use decomp::ldlt::{Inertia, Ldlt, Symmetry};
 pub use decomp::lu::Lu;
 pub use decomp::qr::{ColPivQr, Qr};
@@ -319,5 +326,8 @@ pub mod prelude {
         FactorizationKind, FittedPca, Inertia, Ldlt, LinalgExt, LowRank, Lu, Pca, PcaSolver, Qr,
         RandomizedSvd, Rank, RealScalar, Result, Scalar, Scaling, Schur, ShiftedCholesky, Solve,
         SpdTridiagonal, Svd, SymmetricEigen, Symmetry, TridiagonalLu, TruncatedSvd, Uplo, Verdict,
+    };
+    pub use crate::{
+        GeneralizedEig, GeneralizedEigenvalue, GeneralizedEigh, GeneralizedProblem, Qz,
     };
 }

@@ -23,6 +23,7 @@ use ndarray::{s, Array2, ArrayBase, Data, Ix1, Ix2};
 use num_complex::Complex;
 
 use crate::decomp::cholesky::Cholesky;
+use crate::decomp::geneig::{GeneralizedEigenvalue, GeneralizedProblem, Qz};
 use crate::decomp::ldlt::Ldlt;
 use crate::decomp::lu::Lu;
 use crate::scalar::{RealScalar, Scalar};
@@ -536,4 +537,218 @@ where
         r.column_mut(j).zip_mut_with(&vj, |x, &v| *x -= v.scale(l));
     }
     ratio::<T>(norm1(&r), norm1(a), n)
+}
+
+/// LAPACK's dsgt01 for a Hermitian-definite pencil: `‖A·X − B·X·Λ‖₁ / (n·‖A‖₁·‖X‖₁·ε)` for
+/// [`GeneralizedProblem::AxLambdaBx`], `‖A·B·X − X·Λ‖₁ / (n·‖A‖₁·‖B‖₁·‖X‖₁·ε)` and
+/// `‖B·A·X − X·Λ‖₁ / (n·‖A‖₁·‖B‖₁·‖X‖₁·ε)` for the other two types (LAPACK omits `‖B‖`, its
+/// test matrices `B` having unit scale). Pass the full Hermitian `A` and `B`. Compare with
+/// [`EIG_THRESHOLD`].
+///
+/// ```
+/// use ndarray::array;
+/// use ndfactor::{verify, GeneralizedEigh, GeneralizedProblem};
+/// let (a, b) = (array![[2.0f64, 1.0], [1.0, 3.0]], array![[4.0f64, 1.0], [1.0, 2.0]]);
+/// let g = GeneralizedEigh::new(&a, &b)?;
+/// let r = verify::generalized_eigen_ratio(&a, &b, GeneralizedProblem::AxLambdaBx, &g.vectors(), &g.values());
+/// assert!(r < verify::EIG_THRESHOLD);
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+pub fn generalized_eigen_ratio<T, S1, S2, S3, S4>(
+    a: &ArrayBase<S1, Ix2>,
+    b: &ArrayBase<S2, Ix2>,
+    problem: GeneralizedProblem,
+    vectors: &ArrayBase<S3, Ix2>,
+    values: &ArrayBase<S4, Ix1>,
+) -> T::Real
+where
+    T: Scalar,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    S3: Data<Elem = T>,
+    S4: Data<Elem = T::Real>,
+{
+    let n = a.nrows();
+    let times_d = |mut m: Array2<T>| {
+        for (j, &l) in values.iter().enumerate() {
+            m.column_mut(j).mapv_inplace(|x| x.scale(l));
+        }
+        m
+    };
+    let (r, scale) = match problem {
+        // (B·X)·Λ rather than B·(X·Λ): X·Λ can overflow when B is tiny.
+        GeneralizedProblem::AxLambdaBx => (a.dot(vectors) - times_d(b.dot(vectors)), norm1(a)),
+        GeneralizedProblem::ABxLambdaX => (
+            a.dot(&b.dot(vectors)) - times_d(vectors.to_owned()),
+            norm1(a) * norm1(b),
+        ),
+        GeneralizedProblem::BAxLambdaX => (
+            b.dot(&a.dot(vectors)) - times_d(vectors.to_owned()),
+            norm1(a) * norm1(b),
+        ),
+    };
+    let xn = norm1(vectors).max(T::Real::min_positive_value());
+    ratio::<T>(norm1(&r) / xn, scale, n)
+}
+
+/// `‖Xᴴ·M·X − I‖₁ / (n·ε·‖M‖₁·‖X‖₁²)`: how far the columns of `X` are from `M`-orthonormal.
+/// Use `M = B` for the eigenvectors of [`GeneralizedProblem::AxLambdaBx`] and
+/// [`GeneralizedProblem::ABxLambdaX`], `M = B⁻¹` for [`GeneralizedProblem::BAxLambdaX`].
+/// Compare with [`EIG_THRESHOLD`].
+///
+/// ```
+/// use ndarray::array;
+/// use ndfactor::{verify, GeneralizedEigh};
+/// let (a, b) = (array![[2.0f64, 1.0], [1.0, 3.0]], array![[4.0f64, 1.0], [1.0, 2.0]]);
+/// let g = GeneralizedEigh::new(&a, &b)?;
+/// assert!(verify::b_orthogonality_ratio(&b, &g.vectors()) < verify::EIG_THRESHOLD);
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+pub fn b_orthogonality_ratio<T, S1, S2>(m: &ArrayBase<S1, Ix2>, x: &ArrayBase<S2, Ix2>) -> T::Real
+where
+    T: Scalar,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+{
+    let k = x.ncols();
+    let xh = x.t().mapv(|v| v.conj());
+    let mut g: Array2<T> = xh.dot(m).dot(x);
+    for i in 0..k {
+        g[(i, i)] -= T::one();
+    }
+    let xn = norm1(x);
+    ratio::<T>(norm1(&g), norm1(m) * xn * xn, x.nrows())
+}
+
+/// `|re| + |im|`.
+fn abs1<R: RealScalar>(z: Complex<R>) -> R {
+    z.re.abs() + z.im.abs()
+}
+
+/// 1-norm with `|re| + |im|` moduli (LAPACK's choice in zget52).
+fn norm1_abs1<R: RealScalar>(a: &Array2<Complex<R>>) -> R {
+    let zero = R::from_f64(0.0);
+    a.columns()
+        .into_iter()
+        .map(|c| c.iter().fold(zero, |s, &x| s + abs1(x)))
+        .fold(zero, |m, s| if s > m || s.is_nan() { s } else { m })
+}
+
+/// dget52 result 1 on complex matrices `m1`, `m2` (A, B or their adjoints).
+fn get52<R: RealScalar>(
+    m1: &Array2<Complex<R>>,
+    m2: &Array2<Complex<R>>,
+    pairs: &[(Complex<R>, Complex<R>)],
+    e: &Array2<Complex<R>>,
+) -> R {
+    let one = R::from_f64(1.0);
+    let safmin = R::min_positive_value();
+    let safmax = one / safmin;
+    let anorm = norm1_abs1(m1).max(safmin);
+    let bnorm = norm1_abs1(m2).max(safmin);
+    let enorm = norm1_abs1(e).max(R::epsilon());
+    let (alfmax, betmax) = (safmax / bnorm.max(one), safmax / anorm.max(one));
+    let n = m1.nrows();
+    let mut work = Array2::<Complex<R>>::zeros((n, pairs.len()));
+    for (j, &(mut al, mut be)) in pairs.iter().enumerate() {
+        let abmax = abs1(al).max(abs1(be));
+        if abs1(al) > alfmax || abs1(be) > betmax || abmax < one {
+            let sc = one / abmax.max(safmin);
+            al *= sc;
+            be *= sc;
+        }
+        let sc = one / (abs1(al) * bnorm).max(abs1(be) * anorm).max(safmin);
+        let (acoef, bcoef) = (be * sc, al * sc);
+        let ej = e.column(j);
+        let col = m1.dot(&ej).mapv(|x| x * acoef) - m2.dot(&ej).mapv(|x| x * bcoef);
+        work.column_mut(j).assign(&col);
+    }
+    (norm1_abs1(&work) / enorm) / R::epsilon()
+}
+
+/// LAPACK's dget52 (result 1) for right eigenvectors of a pencil:
+/// `‖(β_j·A − α_j·B)·x_j‖ / (‖X‖·ε)` over the columns, with each pair scaled so that
+/// `max(|α_j|·‖B‖, |β_j|·‖A‖) = 1` (1-norms with `|re| + |im|` moduli). Backward stable
+/// results give ratios of order 1 even for infinite eigenvalues; compare with
+/// [`SCHUR_THRESHOLD`].
+///
+/// ```
+/// use ndarray::array;
+/// use ndfactor::{verify, GeneralizedEig};
+/// let (a, b) = (array![[1.0f64, 2.0], [-3.0, 1.0]], array![[1.0f64, 0.0], [0.0, 0.0]]);
+/// let g = GeneralizedEig::new(&a, &b)?; // one infinite eigenvalue
+/// assert!(verify::pencil_eig_ratio(&a, &b, &g.eigenvalues(), &g.vectors().unwrap()) < verify::SCHUR_THRESHOLD);
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+pub fn pencil_eig_ratio<T, S1, S2, S3, S4>(
+    a: &ArrayBase<S1, Ix2>,
+    b: &ArrayBase<S2, Ix2>,
+    eigenvalues: &ArrayBase<S3, Ix1>,
+    vectors: &ArrayBase<S4, Ix2>,
+) -> T::Real
+where
+    T: Scalar,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    S3: Data<Elem = GeneralizedEigenvalue<T::Real>>,
+    S4: Data<Elem = Complex<T::Real>>,
+{
+    let pairs: Vec<_> = eigenvalues.iter().map(|e| (e.alpha, e.beta)).collect();
+    get52(&to_complex(a), &to_complex(b), &pairs, &vectors.to_owned())
+}
+
+/// LAPACK's dget52 (result 1) for left eigenvectors: `‖(β̄_j·Aᴴ − ᾱ_j·Bᴴ)·y_j‖ / (‖Y‖·ε)`,
+/// scaled as in [`pencil_eig_ratio`]. Compare with [`SCHUR_THRESHOLD`].
+///
+/// ```
+/// use ndarray::array;
+/// use ndfactor::{verify, GeneralizedEig};
+/// let (a, b) = (array![[1.0f64, 2.0], [-3.0, 1.0]], array![[2.0f64, 1.0], [0.0, 1.0]]);
+/// let g = GeneralizedEig::with_left(&a, &b)?;
+/// assert!(verify::pencil_eig_left_ratio(&a, &b, &g.eigenvalues(), &g.left_vectors().unwrap()) < verify::SCHUR_THRESHOLD);
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+pub fn pencil_eig_left_ratio<T, S1, S2, S3, S4>(
+    a: &ArrayBase<S1, Ix2>,
+    b: &ArrayBase<S2, Ix2>,
+    eigenvalues: &ArrayBase<S3, Ix1>,
+    left_vectors: &ArrayBase<S4, Ix2>,
+) -> T::Real
+where
+    T: Scalar,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+    S3: Data<Elem = GeneralizedEigenvalue<T::Real>>,
+    S4: Data<Elem = Complex<T::Real>>,
+{
+    let pairs: Vec<_> = eigenvalues
+        .iter()
+        .map(|e| (e.alpha.conj(), e.beta.conj()))
+        .collect();
+    let ah = to_complex(a).t().mapv(|x| x.conj());
+    let bh = to_complex(b).t().mapv(|x| x.conj());
+    get52(&ah, &bh, &pairs, &left_vectors.to_owned())
+}
+
+/// LAPACK's dget51 for a QZ decomposition: the larger of `‖A − Q·S·Zᴴ‖₁ / (n·‖A‖₁·ε)` and
+/// `‖B − Q·T·Zᴴ‖₁ / (n·‖B‖₁·ε)`. Pair it with [`orthogonality_ratio`] of `Q` and `Z`; compare
+/// with [`SCHUR_THRESHOLD`].
+///
+/// ```
+/// use ndarray::array;
+/// use ndfactor::{verify, Qz};
+/// let (a, b) = (array![[1.0f64, 2.0], [3.0, 4.0]], array![[1.0, 2.0], [0.0, 1.0]]);
+/// let qz = Qz::new(&a, &b)?;
+/// assert!(verify::qz_ratio(&a, &b, &qz) < verify::SCHUR_THRESHOLD);
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+pub fn qz_ratio<T, S1, S2>(a: &ArrayBase<S1, Ix2>, b: &ArrayBase<S2, Ix2>, qz: &Qz<T>) -> T::Real
+where
+    T: Scalar,
+    S1: Data<Elem = T>,
+    S2: Data<Elem = T>,
+{
+    let (ra, rb) = qz.reconstruct();
+    let n = a.nrows();
+    reconstruction_ratio(a, &ra, n).max(reconstruction_ratio(b, &rb, n))
 }

@@ -450,7 +450,7 @@ impl<T: Scalar> Eig<T> {
 
 /// Expands LAPACK's eigenvector array into complex columns. Complex types: a conversion. Real
 /// types: a conjugate pair `λⱼ = a + iβ, λⱼ₊₁ = a − iβ` is stored as `v[:, j] ± i·v[:, j+1]`.
-fn unpack<T: Scalar>(
+pub(crate) fn unpack<T: Scalar>(
     n: usize,
     values: &[Complex<T::Real>],
     v: &Array2<T>,

@@ -27,6 +27,9 @@
 //! | [`SpdTridiagonal`](crate::SpdTridiagonal) | `A = L·D·Lᴴ`, `A` HPD tridiagonal | ?pttrf (+pttrs ptcon) | ≈ 4n |
 //! | [`QrFactors`](crate::QrFactors) | `A = Q·R` with explicit full `Q`, updated in O(m² + mn) by Givens rotations (insert/delete a row or column, `A + u·vᴴ`); [`Cholesky::update`](crate::Cholesky::update)/[`downdate`](crate::Cholesky::downdate) give `A ± x·xᴴ` in O(n²) | ?geqrf + ?orgqr once, then Rust rotations | O(m² + mn) per update |
 //! | [`SymmetricEigen`](crate::SymmetricEigen) | `A = V·Λ·Vᴴ`, `A = Aᴴ` | ?syevd/?heevd, ?syevr/?heevr | ≈ 9n³ (4n³/3 values only) |
+//! | [`GeneralizedEigh`](crate::GeneralizedEigh) | `A·X = B·X·Λ`, `A = Aᴴ`, `B` HPD (types 1–3) | ?sygvd/?hegvd, ?sygvx/?hegvx | ≈ 14n³ with vectors |
+//! | [`GeneralizedEig`](crate::GeneralizedEig) | `β·A·x = α·B·x` (general pencil) | ?ggev | ≈ 50–70n³ with vectors |
+//! | [`Qz`](crate::Qz) | `A = Q·S·Zᴴ`, `B = Q·T·Zᴴ` (reorderable) | ?gges (+tgsen) | ≈ 66n³ |
 
 use ndarray::{Array, Array1, Array2, ArrayBase, Data, Dimension, Ix1, Ix2, ShapeBuilder};
 
@@ -38,6 +41,7 @@ pub mod band;
 pub mod cholesky;
 pub mod eig;
 pub mod eigh;
+pub mod geneig;
 pub mod ldlt;
 pub mod lu;
 pub mod qr;

@@ -36,6 +36,7 @@ pub(crate) mod band;
 pub(crate) mod cholesky;
 pub(crate) mod eig;
 pub(crate) mod eigh;
+pub(crate) mod geneig;
 pub(crate) mod ldlt;
 pub(crate) mod lu;
 pub(crate) mod memory;
@@ -177,6 +178,7 @@ pub trait Lapack:
     + eig::EigLapack
     + svd::SvdLapack
     + eigh::EighLapack
+    + geneig::GenEigLapack
     + tridiag::TridiagLapack
     + band::BandLapack
 {
@@ -192,6 +194,7 @@ impl<T> Lapack for T where
         + eig::EigLapack
         + svd::SvdLapack
         + eigh::EighLapack
+        + geneig::GenEigLapack
         + tridiag::TridiagLapack
         + band::BandLapack
 {
