@@ -25,12 +25,16 @@
 //! # Ok::<(), ndfactor::Error>(())
 //! ```
 
-use ndarray::{Array1, Array2, ArrayBase, ArrayView2, Axis, Data, Ix2};
+use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Data, Ix2};
+use rayon::prelude::*;
 
+use crate::decomp::qr::Qr;
+use crate::decomp::svd::Svd;
 use crate::error::{Error, Result};
 use crate::layout::check_dims;
+use crate::lowrank::lstsq;
+use crate::random;
 use crate::scalar::RealScalar;
-use crate::{lstsq, random, Cholesky, RandomizedSvd, Svd};
 
 fn invalid(reason: String) -> Error {
     Error::InvalidArgument { reason }
@@ -291,22 +295,48 @@ impl<R: RealScalar> Observations<R> {
 /// The algorithm a [`Completion`] runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CompletionMethod {
-    /// Alternating least squares on `Σ_Ω (xᵢⱼ − uᵢ·vⱼ)² + λ(‖U‖_F² + ‖V‖_F²)`.
+    /// Alternating least squares on
+    /// `Σ_Ω (xᵢⱼ − μ − bᵢ − cⱼ − uᵢ·vⱼ)² + Σᵢ λᵢ(‖uᵢ‖² + bᵢ²) + Σⱼ λⱼ(‖vⱼ‖² + cⱼ²)`,
+    /// with `λᵢ = λ·nᵢ` ([`LambdaScaling::Weighted`], the default) or `λᵢ = λ`
+    /// ([`LambdaScaling::Uniform`]); the biases `μ, b, c` are zero unless
+    /// [`Completion::biases`] is on.
     Als,
     /// Soft-impute (Mazumder, Hastie & Tibshirani 2010) on
-    /// `½ Σ_Ω (xᵢⱼ − zᵢⱼ)² + λ‖Z‖_*`, with `rank(Z) ≤ r`.
+    /// `½ Σ_Ω (xᵢⱼ − μ − bᵢ − cⱼ − zᵢⱼ)² + λ‖Z‖_*`, with `rank(Z) ≤ r` (biases fitted first,
+    /// then held fixed, when [`Completion::biases`] is on).
     SoftImpute,
+}
+
+/// How ALS scales its ridge penalty per row and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LambdaScaling {
+    /// Weighted-λ regularisation (Zhou, Wilkinson, Schreiber & Pan 2008): row `i` is penalised by
+    /// `λ·nᵢ`, column `j` by `λ·nⱼ`, `nᵢ`/`nⱼ` their numbers of observations. Heavy users are
+    /// not under-regularised and light users not over-fitted: the default.
+    Weighted,
+    /// The same `λ` for every row and column (`λ(‖U‖_F² + ‖V‖_F²)`).
+    Uniform,
+}
+
+/// Why an iteration stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopReason {
+    /// The relative decrease of the objective fell to `tol` or below.
+    Converged,
+    /// `max_iter` iterations ran without reaching `tol`: the result is usable but not converged.
+    MaxIter,
 }
 
 /// How ALS chooses its initial column factors `V`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AlsInit {
-    /// [`AlsInit::Spectral`] when `m·n ≤ 2²⁴` (the zero-filled matrix is formed densely),
-    /// [`AlsInit::Random`] otherwise.
+    /// [`AlsInit::Spectral`] (it costs `O(|Ω|·r)` per power step and never forms the dense
+    /// matrix).
     Auto,
-    /// `V = V_k·Σ_k^{1/2}` from the rank-`k` SVD of the zero-filled observations scaled by
-    /// `mn/|Ω|` (the spectral start of Jain, Netrapalli & Sanghavi 2013): avoids the
-    /// degenerate fixed points that random starts can reach with little regularisation.
+    /// `V = V_k·Σ_k^{1/2}` from the rank-`k` SVD of the zero-filled observations (minus the
+    /// biases) scaled by `mn/|Ω|` (the spectral start of Jain, Netrapalli & Sanghavi 2013):
+    /// avoids the degenerate fixed points that random starts can reach with little
+    /// regularisation.
     Spectral,
     /// Seeded Gaussian `V`, scaled to the data's RMS.
     Random,
@@ -317,10 +347,13 @@ pub enum AlsInit {
 pub enum SvdSolver {
     /// Exact when `4·(r + 10) ≥ min(m, n)`, randomized otherwise.
     Auto,
-    /// Full thin SVD ([`Svd`]), then the leading `r` triplets: `O(mn·min(m, n))` per iteration.
+    /// Forms the dense `m×n` iterate and takes its full thin SVD ([`Svd`]):
+    /// `O(mn·min(m, n))` per iteration, for small matrices.
     Exact,
-    /// [`RandomizedSvd`] of rank `r` (10 oversamples, seeded per iteration):
-    /// `O(mn·r)` per iteration.
+    /// Sparse-plus-low-rank subspace iteration: the iterate `P_Ω(X − Z) + Z` is applied as a
+    /// sparse matrix plus the low-rank factors (never formed), one block power step per
+    /// iteration warm-started from the previous right singular subspace (`r + 10` columns):
+    /// `O(|Ω|·r + (m + n)·r²)` per iteration, memory `O(|Ω| + (m + n)·r)`.
     Randomized,
 }
 
@@ -328,7 +361,7 @@ pub enum SvdSolver {
 /// [`CompletionModel::history`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct IterationStats<R> {
-    /// 1-based iteration number.
+    /// 1-based iteration number (restarting at 1 for every `λ` of a validation path).
     pub iteration: usize,
     /// RMSE over the training entries.
     pub train_rmse: R,
@@ -336,20 +369,41 @@ pub struct IterationStats<R> {
     pub validation_rmse: Option<R>,
     /// Value of the method's objective (see [`CompletionMethod`]).
     pub objective: R,
-    /// The quantity compared with `tol`: ALS, `|f_{k−1} − f_k| / f_{k−1}` of the objective;
-    /// soft-impute, `‖Z_k − Z_{k−1}‖_F² / ‖Z_{k−1}‖_F²` (Mazumder et al.'s criterion).
-    /// Infinite at the first iteration.
+    /// The quantity compared with `tol`: `|f_{k−1} − f_k| / f_{k−1}`, the relative change of
+    /// the objective. Infinite at the first iteration.
     pub relative_change: R,
+    /// The `λ` of this iteration.
+    pub lambda: R,
+}
+
+/// One `λ` of a validation path (see [`Completion::validation`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LambdaTrial<R> {
+    /// The regularisation tried.
+    pub lambda: R,
+    /// Validation RMSE at the end of its fit.
+    pub validation_rmse: R,
+    /// Iterations run for this `λ` (warm-started from the previous one).
+    pub iterations: usize,
+    /// Why its fit stopped.
+    pub stop: StopReason,
 }
 
 /// Builder of a matrix-completion fit: method, rank, regularisation, iteration control, seed,
 /// optional validation set.
 ///
-/// Defaults: `lambda = 0.1` (ALS) or `1.0` (soft-impute; it is on the scale of the singular
-/// values), `max_iter = 100` (ALS) or `500` (soft-impute), `tol = 1e-6`, `seed = 0`,
-/// [`SvdSolver::Auto`].
+/// Defaults: [`LambdaScaling::Weighted`] ALS, no biases, `max_iter = 500`, `tol = 1e-6`
+/// (relative decrease of the objective), `seed = 0`, [`SvdSolver::Auto`], [`AlsInit::Auto`].
+/// `λ`, unless set with [`lambda`](Completion::lambda):
+/// - with a validation set, chosen on it: ALS tries `λ = s·{1, ½, ¼, …, 1/128}` (`s` the RMS of
+///   the training values after the biases), soft-impute the path `λ_t = 0.7^t·λ_max`
+///   (`λ_max = σ₁` of the zero-filled observations, at which `Z = 0`), each fit warm-started
+///   from the previous, largest first (Mazumder et al. 2010, §5); the path stops once three
+///   `λ` in a row fail to improve the validation RMSE, and the best fit is returned;
+/// - without one: ALS `0.05·s` (weighted) or `0.1` (uniform), soft-impute `0.05·λ_max`.
 ///
-/// Fits are deterministic for a given seed (and OpenBLAS thread count).
+/// Fits are deterministic for a given seed (independent of the number of threads: the
+/// parallel loops write disjoint rows and reduce in a fixed order).
 ///
 /// ```
 /// use ndfactor::completion::{Completion, Observations};
@@ -365,7 +419,9 @@ pub struct IterationStats<R> {
 pub struct Completion<R> {
     method: CompletionMethod,
     rank: usize,
-    lambda: R,
+    lambda: Option<R>,
+    scaling: LambdaScaling,
+    biases: bool,
     max_iter: usize,
     tol: R,
     seed: u64,
@@ -374,13 +430,205 @@ pub struct Completion<R> {
     validation: Option<Observations<R>>,
 }
 
+/// Column groups of the observations: group `g` holds `other[ptr[g]..ptr[g+1]]` with values
+/// `vals[..]` (rows of a column, or columns of a row).
+struct Groups<R> {
+    ptr: Vec<usize>,
+    other: Vec<usize>,
+    vals: Vec<R>,
+}
+
+/// The training data in both orders, and the bias terms.
+struct Prepared<R> {
+    m: usize,
+    n: usize,
+    rows: Groups<R>,
+    cols: Groups<R>,
+    /// `col_pos[p]` = index (in row order) of the `p`-th entry in column order.
+    col_pos: Vec<usize>,
+    mu: R,
+    row_bias: Vec<R>,
+    col_bias: Vec<R>,
+}
+
+impl<R: RealScalar> Prepared<R> {
+    fn new(obs: &Observations<R>, biases: bool) -> Self {
+        let (m, n) = obs.dim();
+        let rows = Groups {
+            ptr: obs.row_ptr.clone(),
+            other: obs.entries.iter().map(|e| e.1).collect(),
+            vals: obs.entries.iter().map(|e| e.2).collect(),
+        };
+        let cols = Groups {
+            ptr: obs.col_ptr.clone(),
+            other: obs.col_order.iter().map(|&e| obs.entries[e].0).collect(),
+            vals: obs.col_order.iter().map(|&e| obs.entries[e].2).collect(),
+        };
+        let zero = R::from_f64(0.0);
+        let mut p = Prepared {
+            m,
+            n,
+            rows,
+            cols,
+            col_pos: obs.col_order.clone(),
+            mu: zero,
+            row_bias: vec![zero; m],
+            col_bias: vec![zero; n],
+        };
+        if biases {
+            p.fit_biases();
+        }
+        p
+    }
+
+    /// Global mean, then ten sweeps of damped alternating means
+    /// `bᵢ = Σⱼ (xᵢⱼ − μ − cⱼ) / (nᵢ + 5)`, `cⱼ = Σᵢ (xᵢⱼ − μ − bᵢ) / (nⱼ + 5)`.
+    fn fit_biases(&mut self) {
+        let nnz = self.rows.vals.len();
+        self.mu =
+            self.rows.vals.iter().fold(R::from_f64(0.0), |a, &x| a + x) / R::from_f64(nnz as f64);
+        let damp = R::from_f64(BIAS_DAMPING);
+        for _ in 0..10 {
+            for (g, b) in self.row_bias.iter_mut().enumerate() {
+                let (lo, hi) = (self.rows.ptr[g], self.rows.ptr[g + 1]);
+                let mut s = R::from_f64(0.0);
+                for p in lo..hi {
+                    s += self.rows.vals[p] - self.mu - self.col_bias[self.rows.other[p]];
+                }
+                *b = s / (R::from_f64((hi - lo) as f64) + damp);
+            }
+            for (g, c) in self.col_bias.iter_mut().enumerate() {
+                let (lo, hi) = (self.cols.ptr[g], self.cols.ptr[g + 1]);
+                let mut s = R::from_f64(0.0);
+                for p in lo..hi {
+                    s += self.cols.vals[p] - self.mu - self.row_bias[self.cols.other[p]];
+                }
+                *c = s / (R::from_f64((hi - lo) as f64) + damp);
+            }
+        }
+    }
+
+    fn nnz(&self) -> usize {
+        self.rows.vals.len()
+    }
+
+    /// Values minus the biases, in row order.
+    #[allow(clippy::needless_range_loop)]
+    fn centered(&self) -> Vec<R> {
+        (0..self.m)
+            .flat_map(|i| {
+                (self.rows.ptr[i]..self.rows.ptr[i + 1]).map(move |p| {
+                    self.rows.vals[p]
+                        - self.mu
+                        - self.row_bias[i]
+                        - self.col_bias[self.rows.other[p]]
+                })
+            })
+            .collect()
+    }
+
+    /// `S·W` for the sparse matrix with values `s` (row order) on the pattern: parallel over rows.
+    #[allow(clippy::needless_range_loop)]
+    fn sparse_mul(&self, s: &[R], w: &Array2<R>) -> Array2<R> {
+        let q = w.ncols();
+        let w = w.as_standard_layout();
+        let ws = w.as_slice().expect("standard layout");
+        let mut out = Array2::<R>::zeros((self.m, q));
+        if q == 0 {
+            return out;
+        }
+        out.as_slice_mut()
+            .expect("standard layout")
+            .par_chunks_mut(q)
+            .enumerate()
+            .for_each(|(i, o)| {
+                for p in self.rows.ptr[i]..self.rows.ptr[i + 1] {
+                    let j = self.rows.other[p];
+                    let sv = s[p];
+                    for (a, &b) in o.iter_mut().zip(&ws[j * q..(j + 1) * q]) {
+                        *a += sv * b;
+                    }
+                }
+            });
+        out
+    }
+
+    /// `Sᵀ·W` (parallel over columns).
+    fn sparse_mul_t(&self, s: &[R], w: &Array2<R>) -> Array2<R> {
+        let q = w.ncols();
+        let w = w.as_standard_layout();
+        let ws = w.as_slice().expect("standard layout");
+        let mut out = Array2::<R>::zeros((self.n, q));
+        if q == 0 {
+            return out;
+        }
+        out.as_slice_mut()
+            .expect("standard layout")
+            .par_chunks_mut(q)
+            .enumerate()
+            .for_each(|(j, o)| {
+                for p in self.cols.ptr[j]..self.cols.ptr[j + 1] {
+                    let i = self.cols.other[p];
+                    let sv = s[self.col_pos[p]];
+                    for (a, &b) in o.iter_mut().zip(&ws[i * q..(i + 1) * q]) {
+                        *a += sv * b;
+                    }
+                }
+            });
+        out
+    }
+
+    /// `lᵢ·rⱼ` at every observed entry (row order), parallel over rows.
+    fn low_rank_at_entries(&self, l: &Array2<R>, r: &Array2<R>) -> Vec<R> {
+        let mut out = vec![R::from_f64(0.0); self.nnz()];
+        if l.ncols() == 0 {
+            return out;
+        }
+        let mut chunks: Vec<(usize, &mut [R])> = Vec::with_capacity(self.m);
+        let mut rest = out.as_mut_slice();
+        for i in 0..self.m {
+            let len = self.rows.ptr[i + 1] - self.rows.ptr[i];
+            let (a, b) = rest.split_at_mut(len);
+            chunks.push((i, a));
+            rest = b;
+        }
+        chunks.into_par_iter().for_each(|(i, o)| {
+            let li = l.row(i);
+            for (t, p) in o.iter_mut().zip(self.rows.ptr[i]..self.rows.ptr[i + 1]) {
+                *t = li.dot(&r.row(self.rows.other[p]));
+            }
+        });
+        out
+    }
+}
+
+/// Damping (a pseudo-count) of the alternating means that fit the biases.
+const BIAS_DAMPING: f64 = 5.0;
+
+/// Everything a fit produces.
+struct FitState<R> {
+    left: Array2<R>,
+    right: Array2<R>,
+    row_bias: Vec<R>,
+    col_bias: Vec<R>,
+    history: Vec<IterationStats<R>>,
+    stop: StopReason,
+    /// Soft-impute's warm start: the previous right subspace (`n×q`).
+    subspace: Option<Array2<R>>,
+}
+
 impl<R: RealScalar> Completion<R> {
-    /// Alternating least squares with rank `r`. Each half-step solves, for every row `i`,
-    /// `(V_Ωᵢᵀ·V_Ωᵢ + λI)·uᵢ = V_Ωᵢᵀ·x_Ωᵢ` (an `r×r` SPD system, through [`Cholesky`]; with
-    /// `λ = 0` and a singular system, the minimum-norm [`lstsq`] solution), then the same for
-    /// the columns. A row or column without observations gets the zero factor, which is the
-    /// minimiser for `λ > 0`: its predictions are 0. Cost per iteration
-    /// `O(|Ω|·r² + (m + n)·r³)`.
+    /// Alternating least squares with rank `r`. Each half-step solves, for every row `i`
+    /// (in parallel over rows, with rayon),
+    /// `(V_Ωᵢᵀ·V_Ωᵢ + λᵢI)·uᵢ = V_Ωᵢᵀ·(x_Ωᵢ − μ − c_Ωᵢ)` (an `r×r` SPD system, or
+    /// `(r+1)×(r+1)` with the bias `bᵢ` appended to `uᵢ` and a 1 to `vⱼ`), by a Cholesky
+    /// factorisation written in Rust, so that no BLAS call (and no BLAS thread pool) is
+    /// nested inside the parallel loop; with `λ = 0` and a singular system, the minimum-norm
+    /// [`lstsq`] solution. Then the same for the columns. A row or column without
+    /// observations gets the zero factor and zero bias, the minimiser for `λ > 0`: its
+    /// predictions come from the biases only (`μ + cⱼ`, or 0 without biases): the cold-start
+    /// policy. Each half-step is an exact minimiser, so the objective never increases. Cost
+    /// per iteration `O(|Ω|·r² + (m + n)·r³)`, memory `O(|Ω| + (m + n)·r)`.
     ///
     /// ```
     /// # use ndfactor::completion::{Completion, Observations};
@@ -393,8 +641,10 @@ impl<R: RealScalar> Completion<R> {
         Completion {
             method: CompletionMethod::Als,
             rank,
-            lambda: R::from_f64(0.1),
-            max_iter: 100,
+            lambda: None,
+            scaling: LambdaScaling::Weighted,
+            biases: false,
+            max_iter: 500,
             tol: R::from_f64(1e-6),
             seed: 0,
             solver: SvdSolver::Auto,
@@ -405,9 +655,11 @@ impl<R: RealScalar> Completion<R> {
 
     /// Soft-impute with rank at most `r`: `Z ← S_λ(P_Ω(X) + P_Ω⊥(Z))`, where `S_λ` keeps the
     /// leading `r` singular triplets and shrinks their values to `max(σᵢ − λ, 0)`
-    /// (Mazumder, Hastie & Tibshirani 2010, Algorithm 1, with a rank cap). The iterate is
-    /// formed densely (`m×n`). Cost per iteration: one truncated SVD (see [`SvdSolver`]) plus
-    /// `O(mn·r)`.
+    /// (Mazumder, Hastie & Tibshirani 2010, Algorithm 1, with a rank cap). With the
+    /// (default, for `4·(r + 10) < min(m, n)`) [`SvdSolver::Randomized`] the iterate is the
+    /// sparse matrix `P_Ω(X − Z)` plus the factors of `Z`, never formed densely: cost per
+    /// iteration `O(|Ω|·r + (m + n)·r²)`. Rows (columns) without observations get zero
+    /// factors at the end (cold-start policy: biases only).
     ///
     /// ```
     /// # use ndfactor::completion::{Completion, Observations};
@@ -419,13 +671,12 @@ impl<R: RealScalar> Completion<R> {
     pub fn soft_impute(rank: usize) -> Self {
         Completion {
             method: CompletionMethod::SoftImpute,
-            lambda: R::from_f64(1.0),
-            max_iter: 500,
             ..Self::als(rank)
         }
     }
 
-    /// Regularisation `λ ≥ 0` (see [`CompletionMethod`] for where it enters).
+    /// Regularisation `λ ≥ 0` (see [`CompletionMethod`] for where it enters). Setting it
+    /// turns off the choice of `λ` on the validation set.
     ///
     /// ```
     /// # use ndfactor::completion::{Completion, Observations};
@@ -434,11 +685,45 @@ impl<R: RealScalar> Completion<R> {
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn lambda(mut self, lambda: R) -> Self {
-        self.lambda = lambda;
+        self.lambda = Some(lambda);
         self
     }
 
-    /// Maximum number of iterations (≥ 1).
+    /// How the ALS penalty scales per row/column ([`LambdaScaling::Weighted`] by default;
+    /// ignored by soft-impute).
+    ///
+    /// ```
+    /// # use ndfactor::completion::{Completion, LambdaScaling, Observations};
+    /// let obs = Observations::from_triplets(2, 2, &[(0, 0, 1.0f64), (1, 1, 2.0), (0, 1, 1.0)])?;
+    /// let m = Completion::als(1).lambda_scaling(LambdaScaling::Uniform).lambda(0.01).fit(&obs)?;
+    /// assert!(m.train_rmse() < 0.1);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn lambda_scaling(mut self, scaling: LambdaScaling) -> Self {
+        self.scaling = scaling;
+        self
+    }
+
+    /// Fits a global mean `μ` and row/column offsets `bᵢ`, `cⱼ` besides the low-rank part:
+    /// `x̂ᵢⱼ = μ + bᵢ + cⱼ + lᵢ·rⱼ`. ALS updates `bᵢ` with `uᵢ` (and `cⱼ` with `vⱼ`), penalised
+    /// like them; soft-impute fits them first (μ the mean, then ten sweeps of damped
+    /// alternating means `bᵢ = Σⱼ(xᵢⱼ − μ − cⱼ)/(nᵢ + 5)`) and completes the residual. Off
+    /// by default. A row with no observation is predicted as `μ + cⱼ`.
+    ///
+    /// ```
+    /// # use ndfactor::completion::{Completion, Observations};
+    /// let obs = Observations::from_triplets(2, 2, &[(0, 0, 4.0f64), (0, 1, 5.0)])?;
+    /// let m = Completion::als(1).biases(true).fit(&obs)?;
+    /// assert!((m.global_mean() - 4.5).abs() < 1e-12);
+    /// assert!((m.predict(1, 0)? - (4.5 + m.col_biases()[0])).abs() < 1e-12); // cold row
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn biases(mut self, on: bool) -> Self {
+        self.biases = on;
+        self
+    }
+
+    /// Maximum number of iterations (≥ 1; per `λ` on a validation path).
     ///
     /// ```
     /// # use ndfactor::completion::{Completion, Observations};
@@ -451,7 +736,8 @@ impl<R: RealScalar> Completion<R> {
         self
     }
 
-    /// Convergence tolerance on [`IterationStats::relative_change`] (≥ 0; 0 runs `max_iter`).
+    /// Convergence tolerance on [`IterationStats::relative_change`], the relative decrease
+    /// of the objective (≥ 0; 0 runs `max_iter`).
     ///
     /// ```
     /// # use ndfactor::completion::{Completion, Observations};
@@ -511,8 +797,9 @@ impl<R: RealScalar> Completion<R> {
         self
     }
 
-    /// A held-out set of the same shape, whose RMSE is reported at every iteration (it does not
-    /// influence the fit).
+    /// A held-out set of the same shape. Its RMSE is reported at every iteration; when `λ` is
+    /// not set, `λ` is chosen on it (see [`Completion`]: a path with warm starts, the best
+    /// fit returned, the trials in [`CompletionModel::lambda_path`]). It is never fitted.
     ///
     /// ```
     /// # use ndfactor::completion::{Completion, Observations};
@@ -520,6 +807,7 @@ impl<R: RealScalar> Completion<R> {
     /// let val = Observations::from_triplets(2, 2, &[(0, 1, 0.0f64)])?;
     /// let m = Completion::als(1).validation(val).fit(&train)?;
     /// assert!(m.validation_rmse().is_some());
+    /// assert!(!m.lambda_path().is_empty());
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn validation(mut self, validation: Observations<R>) -> Self {
@@ -574,11 +862,10 @@ impl<R: RealScalar> Completion<R> {
                 max: m.min(n),
             });
         }
-        if self.lambda.is_nan() || self.lambda < zero || !self.lambda.is_finite() {
-            return Err(invalid(format!(
-                "lambda must be finite and ≥ 0, got {}",
-                self.lambda
-            )));
+        if let Some(l) = self.lambda {
+            if l.is_nan() || l < zero || !l.is_finite() {
+                return Err(invalid(format!("lambda must be finite and ≥ 0, got {l}")));
+            }
         }
         if self.tol.is_nan() || self.tol < zero {
             return Err(invalid(format!("tol must be ≥ 0, got {}", self.tol)));
@@ -602,249 +889,649 @@ impl<R: RealScalar> Completion<R> {
                 });
             }
         }
-        let fit = match self.method {
-            CompletionMethod::Als => self.run_als(obs, &mut progress)?,
-            CompletionMethod::SoftImpute => self.run_soft_impute(obs, &mut progress)?,
+        let prep = Prepared::new(obs, self.biases);
+        let centered = prep.centered();
+        let scale = {
+            let s = centered.iter().fold(zero, |a, &x| a + x * x);
+            (s / R::from_f64(centered.len() as f64))
+                .sqrt()
+                .max(R::from_f64(1e-30))
         };
-        let (left, right, history, converged) = fit;
-        let observed_cols = (0..m)
-            .map(|i| {
-                obs.entries[obs.row_ptr[i]..obs.row_ptr[i + 1]]
-                    .iter()
-                    .map(|e| e.1)
-                    .collect()
+        let internal = self.lambda.is_none() && self.validation.is_none() && obs.len() >= 20;
+        let mut chosen: Option<(R, Vec<LambdaTrial<R>>)> = None;
+        if internal {
+            // Default λ: chosen on a seeded 10% of the entries held out internally, then
+            // the path is rerun on all entries down to that λ.
+            let (tr, va) = obs.split(0.1, self.seed ^ 0x5eed_1a3b_d0e5_f00d)?;
+            let sub = self.clone().validation(va).fit(&tr)?;
+            chosen = Some((sub.lambda, sub.path.clone()));
+        }
+        let start = match self.method {
+            CompletionMethod::Als => self.als_start(&prep, &centered)?,
+            CompletionMethod::SoftImpute => FitState {
+                left: Array2::zeros((m, 0)),
+                right: Array2::zeros((n, 0)),
+                row_bias: prep.row_bias.clone(),
+                col_bias: prep.col_bias.clone(),
+                history: vec![],
+                stop: StopReason::MaxIter,
+                subspace: None,
+            },
+        };
+        let run = |st: FitState<R>, l: R, pr: &mut dyn FnMut(&IterationStats<R>)| match self.method
+        {
+            CompletionMethod::Als => self.run_als(&prep, st, l, pr),
+            CompletionMethod::SoftImpute => self.run_soft_impute(&prep, st, l, pr),
+        };
+        let grid = |prep: &Prepared<R>| -> Result<Vec<R>> {
+            Ok(match self.method {
+                CompletionMethod::Als => (0..16)
+                    .map(|t| scale * R::from_f64(0.5f64.powi(t)))
+                    .collect(),
+                CompletionMethod::SoftImpute => {
+                    let (_, s, _) = self.op_svd(prep, &centered, None, 1, None, 3, 0)?;
+                    (1..=25)
+                        .map(|t| s[0] * R::from_f64(0.7f64.powi(t)))
+                        .collect()
+                }
             })
+        };
+        let (fit, lambda, path) = match (self.lambda, &self.validation, chosen) {
+            (Some(l), _, _) => (run(start, l, &mut progress)?, l, vec![]),
+            (None, Some(val), _) => self.path(val, grid(&prep)?, start, &mut progress, run)?,
+            (None, None, Some((best, trials))) => {
+                let mut st = start;
+                for &l in trials.iter().map(|t| &t.lambda).filter(|&&l| l >= best) {
+                    st.history = Vec::new();
+                    st = run(st, l, &mut progress)?;
+                }
+                (st, best, trials)
+            }
+            (None, None, None) => {
+                // Fewer than 20 entries: a fixed default.
+                let l = match self.method {
+                    CompletionMethod::Als => R::from_f64(0.01) * scale,
+                    CompletionMethod::SoftImpute => R::from_f64(0.01) * grid(&prep)?[0],
+                };
+                (run(start, l, &mut progress)?, l, vec![])
+            }
+        };
+        let mut fit = fit;
+        // Cold-start policy: rows/columns without training observations get zero factors
+        // and zero offsets, so they are predicted by μ and the other side's offset only.
+        for i in 0..m {
+            if prep.rows.ptr[i] == prep.rows.ptr[i + 1] {
+                fit.left.row_mut(i).fill(zero);
+                fit.row_bias[i] = zero;
+            }
+        }
+        for j in 0..n {
+            if prep.cols.ptr[j] == prep.cols.ptr[j + 1] {
+                fit.right.row_mut(j).fill(zero);
+                fit.col_bias[j] = zero;
+            }
+        }
+        let observed_cols = (0..m)
+            .map(|i| prep.rows.other[prep.rows.ptr[i]..prep.rows.ptr[i + 1]].to_vec())
             .collect();
         Ok(CompletionModel {
             method: self.method,
-            left,
-            right,
-            history,
-            converged,
+            left: fit.left,
+            right: fit.right,
+            mu: prep.mu,
+            row_bias: Array1::from(fit.row_bias),
+            col_bias: Array1::from(fit.col_bias),
+            history: fit.history,
+            stop: fit.stop,
             observed_cols,
+            lambda,
+            path,
         })
     }
 
+    /// Runs `run` along `grid` (largest λ first), each fit warm-started from the previous;
+    /// returns the fit with the smallest validation RMSE. Stops after three λ in a row
+    /// without improvement.
+    #[allow(clippy::type_complexity)]
+    fn path(
+        &self,
+        val: &Observations<R>,
+        grid: Vec<R>,
+        start: FitState<R>,
+        progress: &mut dyn FnMut(&IterationStats<R>),
+        mut run: impl FnMut(FitState<R>, R, &mut dyn FnMut(&IterationStats<R>)) -> Result<FitState<R>>,
+    ) -> Result<(FitState<R>, R, Vec<LambdaTrial<R>>)> {
+        let mut best: Option<(FitState<R>, R, R)> = None;
+        let mut trials = Vec::new();
+        let mut state = start;
+        let mut worse = 0;
+        for &l in &grid {
+            let fit = run(state, l, progress)?;
+            let v = fit
+                .history
+                .last()
+                .and_then(|s| s.validation_rmse)
+                .unwrap_or_else(|| val.rmse_of(|_, _| R::from_f64(0.0)));
+            trials.push(LambdaTrial {
+                lambda: l,
+                validation_rmse: v,
+                iterations: fit.history.len(),
+                stop: fit.stop,
+            });
+            let improved = best.as_ref().is_none_or(|b| v < b.2);
+            if improved {
+                worse = 0;
+                best = Some((fit.clone_state(), l, v));
+            } else {
+                worse += 1;
+            }
+            state = fit;
+            state.history = Vec::new();
+            if worse >= 3 {
+                break;
+            }
+        }
+        let (fit, l, _) = best.expect("the grid is not empty");
+        Ok((fit, l, trials))
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn stats(
         &self,
-        obs: &Observations<R>,
-        left: &Array2<R>,
-        right: &Array2<R>,
+        prep: &Prepared<R>,
+        fit: (&Array2<R>, &Array2<R>, &[R], &[R]),
+        sse: R,
         iteration: usize,
         objective: R,
         relative_change: R,
+        lambda: R,
     ) -> IterationStats<R> {
-        let pred = |i: usize, j: usize| left.row(i).dot(&right.row(j));
+        let (l, r, b, c) = fit;
+        let mu = prep.mu;
         IterationStats {
             iteration,
-            train_rmse: obs.rmse_of(pred),
-            validation_rmse: self.validation.as_ref().map(|v| v.rmse_of(pred)),
+            train_rmse: (sse / R::from_f64(prep.nnz() as f64)).sqrt(),
+            validation_rmse: self
+                .validation
+                .as_ref()
+                .map(|v| v.rmse_of(|i, j| mu + b[i] + c[j] + l.row(i).dot(&r.row(j)))),
             objective,
             relative_change,
+            lambda,
         }
     }
 
-    #[allow(clippy::type_complexity)]
-    fn run_als(
-        &self,
-        obs: &Observations<R>,
-        progress: &mut dyn FnMut(&IterationStats<R>),
-    ) -> Result<(Array2<R>, Array2<R>, Vec<IterationStats<R>>, bool)> {
-        let (m, n) = obs.dim();
-        let k = self.rank;
-        let zero = R::from_f64(0.0);
-        // Initial V: Gaussian scaled so that u·v has the magnitude of the data once U is solved.
-        let spectral = match self.init {
-            AlsInit::Spectral => true,
-            AlsInit::Random => false,
-            AlsInit::Auto => m.saturating_mul(n) <= 1 << 24,
-        };
-        let mut v: Array2<R> = if spectral {
-            check_dims(m, n)?;
-            let mut y: Array2<R> = Array2::zeros((m, n));
-            let p = R::from_f64((m * n) as f64 / obs.len() as f64);
-            for &(i, j, x) in &obs.entries {
-                y[(i, j)] = x * p;
-            }
-            let (s, vt) = if 4 * (k + 10) < m.min(n) {
-                let t = RandomizedSvd::new(k).seed(self.seed).compute(&y)?;
-                (t.s().to_owned(), t.vt().to_owned())
+    /// Initial ALS state: biases from `prep`, `V` spectral or random, `U = 0`.
+    fn als_start(&self, prep: &Prepared<R>, centered: &[R]) -> Result<FitState<R>> {
+        let (m, n, k) = (prep.m, prep.n, self.rank);
+        let spectral = !matches!(self.init, AlsInit::Random);
+        let v = if spectral {
+            let p = R::from_f64((m as f64) * (n as f64) / prep.nnz() as f64);
+            let scaled: Vec<R> = centered.iter().map(|&x| x * p).collect();
+            let (_, s, v) = if 4 * (k + 10) >= m.min(n) {
+                dense_svd(prep, &scaled, None, k)?
             } else {
-                let svd = Svd::from_owned(y)?;
-                (
-                    svd.s().slice(ndarray::s![..k]).to_owned(),
-                    svd.vt().slice(ndarray::s![..k, ..]).to_owned(),
-                )
+                self.op_svd(prep, &scaled, None, k, None, 3, self.seed)?
             };
-            let mut v = vt.t().to_owned();
+            let mut v = v;
             for (c, &sv) in s.iter().enumerate() {
                 v.column_mut(c).mapv_inplace(|x| x * sv.sqrt());
             }
             v
         } else {
-            let rms = obs.rmse_of(|_, _| zero);
+            let s = centered.iter().fold(R::from_f64(0.0), |a, &x| a + x * x);
+            let rms = (s / R::from_f64(centered.len() as f64)).sqrt();
             let scale = (rms / R::from_f64(k as f64).sqrt())
                 .sqrt()
                 .max(R::from_f64(1e-3));
             random::gaussian::<R>(n, k, &mut random::rng(self.seed)).mapv(|x| x * scale)
         };
-        let mut u: Array2<R> = Array2::zeros((m, k));
-        let mut history = Vec::new();
+        Ok(FitState {
+            left: Array2::zeros((m, k)),
+            right: v.as_standard_layout().to_owned(),
+            row_bias: prep.row_bias.clone(),
+            col_bias: prep.col_bias.clone(),
+            history: vec![],
+            stop: StopReason::MaxIter,
+            subspace: None,
+        })
+    }
+
+    #[allow(clippy::needless_range_loop)]
+    fn run_als(
+        &self,
+        prep: &Prepared<R>,
+        mut st: FitState<R>,
+        lambda: R,
+        progress: &mut dyn FnMut(&IterationStats<R>),
+    ) -> Result<FitState<R>> {
+        let zero = R::from_f64(0.0);
+        let weighted = self.scaling == LambdaScaling::Weighted;
         let mut prev = R::infinity();
-        let mut converged = false;
-        for it in 1..=self.max_iter {
-            // Rows: entries of row i are contiguous.
-            for i in 0..m {
-                let idx: Vec<usize> = (obs.row_ptr[i]..obs.row_ptr[i + 1]).collect();
-                let sol = solve_factor(obs, &idx, |e| obs.entries[e].1, &v, self.lambda)?;
-                u.row_mut(i).assign(&sol);
-            }
-            for j in 0..n {
-                let idx = &obs.col_order[obs.col_ptr[j]..obs.col_ptr[j + 1]];
-                let sol = solve_factor(obs, idx, |e| obs.entries[e].0, &u, self.lambda)?;
-                v.row_mut(j).assign(&sol);
-            }
-            let mut sse = zero;
-            for &(i, j, x) in &obs.entries {
-                let d = x - u.row(i).dot(&v.row(j));
-                sse += d * d;
-            }
-            let reg = u.iter().chain(v.iter()).fold(zero, |s, &x| s + x * x);
-            let obj = sse + self.lambda * reg;
-            let change = if prev.is_finite() {
-                if prev > zero {
-                    (prev - obj).abs() / prev
-                } else {
-                    zero
-                }
+        st.stop = StopReason::MaxIter;
+        let reg = |ptr: &[usize], g: usize| {
+            if weighted {
+                lambda * R::from_f64((ptr[g + 1] - ptr[g]) as f64)
             } else {
-                R::infinity()
-            };
-            let st = self.stats(obs, &u, &v, it, obj, change);
-            progress(&st);
-            history.push(st);
+                lambda
+            }
+        };
+        for it in 1..=self.max_iter {
+            half_step(
+                &prep.rows,
+                &st.right,
+                &st.col_bias,
+                prep.mu,
+                &|g| reg(&prep.rows.ptr, g),
+                self.biases,
+                &mut st.left,
+                &mut st.row_bias,
+            )?;
+            half_step(
+                &prep.cols,
+                &st.left,
+                &st.row_bias,
+                prep.mu,
+                &|g| reg(&prep.cols.ptr, g),
+                self.biases,
+                &mut st.right,
+                &mut st.col_bias,
+            )?;
+            let z = prep.low_rank_at_entries(&st.left, &st.right);
+            let mut sse = zero;
+            for i in 0..prep.m {
+                for p in prep.rows.ptr[i]..prep.rows.ptr[i + 1] {
+                    let j = prep.rows.other[p];
+                    let d = prep.rows.vals[p] - prep.mu - st.row_bias[i] - st.col_bias[j] - z[p];
+                    sse += d * d;
+                }
+            }
+            let mut pen = zero;
+            for i in 0..prep.m {
+                let s =
+                    st.left.row(i).fold(zero, |a, &x| a + x * x) + st.row_bias[i] * st.row_bias[i];
+                pen += reg(&prep.rows.ptr, i) * s;
+            }
+            for j in 0..prep.n {
+                let s =
+                    st.right.row(j).fold(zero, |a, &x| a + x * x) + st.col_bias[j] * st.col_bias[j];
+                pen += reg(&prep.cols.ptr, j) * s;
+            }
+            let obj = sse + pen;
+            let change = relative_change(prev, obj);
+            let s = self.stats(
+                prep,
+                (&st.left, &st.right, &st.row_bias, &st.col_bias),
+                sse,
+                it,
+                obj,
+                change,
+                lambda,
+            );
+            progress(&s);
+            st.history.push(s);
             prev = obj;
             if self.tol > zero && change <= self.tol {
-                converged = true;
+                st.stop = StopReason::Converged;
                 break;
             }
         }
-        Ok((u, v, history, converged))
+        Ok(st)
     }
 
-    #[allow(clippy::type_complexity)]
+    /// Rank-`k` SVD of `S + L·Rᵀ` (`S` the sparse matrix with values `s` on the pattern) by
+    /// subspace iteration with `q = k + 10` columns (capped by `min(m, n)`): start from
+    /// `start` (`n×q`, else seeded Gaussian), `power` block power steps, then one
+    /// Rayleigh–Ritz step. Returns `(U, σ, V)` and, in `subspace`, the `n×q` right basis for
+    /// a warm start.
+    #[allow(clippy::type_complexity, clippy::too_many_arguments)]
+    fn op_svd(
+        &self,
+        prep: &Prepared<R>,
+        s: &[R],
+        low: Option<(&Array2<R>, &Array2<R>)>,
+        k: usize,
+        start: Option<&Array2<R>>,
+        power: usize,
+        seed: u64,
+    ) -> Result<(Array2<R>, Array1<R>, Array2<R>)> {
+        Ok(op_svd_full(prep, s, low, k, start, power, seed)?.0)
+    }
+
     fn run_soft_impute(
         &self,
-        obs: &Observations<R>,
+        prep: &Prepared<R>,
+        mut st: FitState<R>,
+        lambda: R,
         progress: &mut dyn FnMut(&IterationStats<R>),
-    ) -> Result<(Array2<R>, Array2<R>, Vec<IterationStats<R>>, bool)> {
-        let (m, n) = obs.dim();
+    ) -> Result<FitState<R>> {
+        let (m, n) = (prep.m, prep.n);
         check_dims(m, n)?;
         let k = self.rank;
         let zero = R::from_f64(0.0);
-        let randomized = match self.solver {
-            SvdSolver::Exact => false,
-            SvdSolver::Randomized => true,
-            SvdSolver::Auto => 4 * (k + 10) < m.min(n),
+        let exact = match self.solver {
+            SvdSolver::Exact => true,
+            SvdSolver::Randomized => false,
+            SvdSolver::Auto => 4 * (k + 10) >= m.min(n),
         };
-        let mut z: Array2<R> = Array2::zeros((m, n));
-        let mut left: Array2<R> = Array2::zeros((m, 0));
-        let mut right: Array2<R> = Array2::zeros((n, 0));
-        let mut history = Vec::new();
-        let mut converged = false;
+        let centered = prep.centered();
+        let mut prev = R::infinity();
+        st.stop = StopReason::MaxIter;
         for it in 1..=self.max_iter {
-            let mut y = z.clone();
-            for &(i, j, x) in &obs.entries {
-                y[(i, j)] = x;
-            }
-            let (uu, s, vt) = if randomized {
-                let t = RandomizedSvd::new(k)
-                    .seed(self.seed.wrapping_add(it as u64))
-                    .compute(&y)?;
-                (t.u().to_owned(), t.s().to_owned(), t.vt().to_owned())
+            // Sparse part of the iterate: P_Ω(X − base − Z).
+            let z = prep.low_rank_at_entries(&st.left, &st.right);
+            let s: Vec<R> = centered.iter().zip(&z).map(|(&x, &zz)| x - zz).collect();
+            let low = (st.left.ncols() > 0).then_some((&st.left, &st.right));
+            let (uu, sv, vv) = if exact {
+                dense_svd(prep, &s, low, k)?
             } else {
-                let svd = Svd::from_owned(y)?;
-                (
-                    svd.u().slice(ndarray::s![.., ..k]).to_owned(),
-                    svd.s().slice(ndarray::s![..k]).to_owned(),
-                    svd.vt().slice(ndarray::s![..k, ..]).to_owned(),
-                )
+                let power = if st.subspace.is_some() { 0 } else { 2 };
+                let (usv, basis) = op_svd_full(
+                    prep,
+                    &s,
+                    low,
+                    k,
+                    st.subspace.as_ref(),
+                    power,
+                    self.seed.wrapping_add(it as u64),
+                )?;
+                st.subspace = Some(basis);
+                usv
             };
-            let shrunk: Array1<R> = s.mapv(|x| (x - self.lambda).max(zero));
+            let shrunk: Vec<R> = sv.iter().map(|&x| (x - lambda).max(zero)).collect();
             let keep = shrunk.iter().filter(|&&x| x > zero).count();
             let mut l = uu.slice(ndarray::s![.., ..keep]).to_owned();
-            for (c, &sv) in shrunk.iter().take(keep).enumerate() {
-                l.column_mut(c).mapv_inplace(|x| x * sv);
+            for (c, &x) in shrunk.iter().take(keep).enumerate() {
+                l.column_mut(c).mapv_inplace(|y| y * x);
             }
-            let r = vt.slice(ndarray::s![..keep, ..]).t().to_owned();
-            let z_new = l.dot(&r.t());
-            let mut diff = zero;
-            let mut old = zero;
-            for (a, b) in z_new.iter().zip(z.iter()) {
-                diff += (*a - *b) * (*a - *b);
-                old += *b * *b;
-            }
-            let change = if old > zero {
-                diff / old
-            } else if diff > zero {
-                R::infinity()
-            } else {
-                zero
-            };
-            z = z_new;
-            left = l;
-            right = r;
-            let mut sse = zero;
-            for &(i, j, x) in &obs.entries {
-                let d = x - z[(i, j)];
-                sse += d * d;
-            }
+            st.left = l.as_standard_layout().to_owned();
+            st.right = vv
+                .slice(ndarray::s![.., ..keep])
+                .as_standard_layout()
+                .to_owned();
+            let z = prep.low_rank_at_entries(&st.left, &st.right);
+            let sse = centered
+                .iter()
+                .zip(&z)
+                .fold(zero, |a, (&x, &zz)| a + (x - zz) * (x - zz));
             let nuc = shrunk.iter().fold(zero, |a, &x| a + x);
-            let obj = R::from_f64(0.5) * sse + self.lambda * nuc;
-            let st = self.stats(obs, &left, &right, it, obj, change);
-            progress(&st);
-            history.push(st);
+            let obj = R::from_f64(0.5) * sse + lambda * nuc;
+            let change = relative_change(prev, obj);
+            let s = self.stats(
+                prep,
+                (&st.left, &st.right, &st.row_bias, &st.col_bias),
+                sse,
+                it,
+                obj,
+                change,
+                lambda,
+            );
+            progress(&s);
+            st.history.push(s);
+            prev = obj;
             if self.tol > zero && change <= self.tol {
-                converged = true;
+                st.stop = StopReason::Converged;
                 break;
             }
         }
-        Ok((left, right, history, converged))
+        Ok(st)
     }
 }
 
-/// Solves `(Fᵀ·F + λI)·x = Fᵀ·y` where `F` holds the rows `other(e)` of `factor` and `y` the
-/// values of entries `idx`. Empty `idx` gives zero.
-fn solve_factor<R: RealScalar>(
-    obs: &Observations<R>,
-    idx: &[usize],
-    other: impl Fn(usize) -> usize,
-    factor: &Array2<R>,
-    lambda: R,
-) -> Result<Array1<R>> {
-    let k = factor.ncols();
-    if idx.is_empty() {
-        return Ok(Array1::zeros(k));
-    }
-    let f = factor.select(Axis(0), &idx.iter().map(|&e| other(e)).collect::<Vec<_>>());
-    let y = Array1::from_iter(idx.iter().map(|&e| obs.entries[e].2));
-    let mut g = f.t().dot(&f);
-    for d in 0..k {
-        g[(d, d)] += lambda;
-    }
-    let b = f.t().dot(&y);
-    match Cholesky::from_owned(g) {
-        Ok(ch) => ch.solve(&b),
-        Err(Error::NotPositiveDefinite { .. }) => {
-            // λ = 0 and a rank-deficient Fᵀ·F: the minimum-norm least-squares solution of F·x = y.
-            let ls = lstsq(&f, &y.insert_axis(Axis(1)))?;
-            Ok(ls.solution.column(0).to_owned())
+impl<R: RealScalar> FitState<R> {
+    fn clone_state(&self) -> Self {
+        FitState {
+            left: self.left.clone(),
+            right: self.right.clone(),
+            row_bias: self.row_bias.clone(),
+            col_bias: self.col_bias.clone(),
+            history: self.history.clone(),
+            stop: self.stop,
+            subspace: self.subspace.clone(),
         }
-        Err(e) => Err(e),
     }
 }
 
-/// A fitted completion model `X̂ = L·Rᵀ` (`L` `m×k`, `R` `n×k`).
+/// `|f_{k−1} − f_k| / f_{k−1}`, infinite at the first iteration, 0 when both are 0.
+fn relative_change<R: RealScalar>(prev: R, obj: R) -> R {
+    let zero = R::from_f64(0.0);
+    if !prev.is_finite() {
+        R::infinity()
+    } else if prev > zero {
+        (prev - obj).abs() / prev
+    } else {
+        zero
+    }
+}
+
+/// Leading `k` singular triplets of the dense `S + L·Rᵀ` (small matrices).
+#[allow(clippy::type_complexity, clippy::needless_range_loop)]
+fn dense_svd<R: RealScalar>(
+    prep: &Prepared<R>,
+    s: &[R],
+    low: Option<(&Array2<R>, &Array2<R>)>,
+    k: usize,
+) -> Result<(Array2<R>, Array1<R>, Array2<R>)> {
+    check_dims(prep.m, prep.n)?;
+    let mut y = match low {
+        Some((l, r)) => l.dot(&r.t()),
+        None => Array2::zeros((prep.m, prep.n)),
+    };
+    for i in 0..prep.m {
+        for p in prep.rows.ptr[i]..prep.rows.ptr[i + 1] {
+            y[(i, prep.rows.other[p])] += s[p];
+        }
+    }
+    let svd = Svd::from_owned(y)?;
+    Ok((
+        svd.u().slice(ndarray::s![.., ..k]).to_owned(),
+        svd.s().slice(ndarray::s![..k]).to_owned(),
+        svd.vt().slice(ndarray::s![..k, ..]).t().to_owned(),
+    ))
+}
+
+/// `(S + L·Rᵀ)·W`.
+fn apply<R: RealScalar>(
+    prep: &Prepared<R>,
+    s: &[R],
+    low: Option<(&Array2<R>, &Array2<R>)>,
+    w: &Array2<R>,
+) -> Array2<R> {
+    let mut y = prep.sparse_mul(s, w);
+    if let Some((l, r)) = low {
+        y += &l.dot(&r.t().dot(w));
+    }
+    y
+}
+
+/// `(S + L·Rᵀ)ᵀ·W`.
+fn apply_t<R: RealScalar>(
+    prep: &Prepared<R>,
+    s: &[R],
+    low: Option<(&Array2<R>, &Array2<R>)>,
+    w: &Array2<R>,
+) -> Array2<R> {
+    let mut y = prep.sparse_mul_t(s, w);
+    if let Some((l, r)) = low {
+        y += &r.dot(&l.t().dot(w));
+    }
+    y
+}
+
+fn orth<R: RealScalar>(a: &Array2<R>) -> Result<Array2<R>> {
+    Ok(Qr::new(a)?.q())
+}
+
+#[allow(clippy::type_complexity)]
+fn op_svd_full<R: RealScalar>(
+    prep: &Prepared<R>,
+    s: &[R],
+    low: Option<(&Array2<R>, &Array2<R>)>,
+    k: usize,
+    start: Option<&Array2<R>>,
+    power: usize,
+    seed: u64,
+) -> Result<((Array2<R>, Array1<R>, Array2<R>), Array2<R>)> {
+    let q = (k + 10).min(prep.m.min(prep.n));
+    let mut w = match start {
+        Some(b) if b.ncols() == q => b.clone(),
+        _ => random::gaussian::<R>(prep.n, q, &mut random::rng(seed)),
+    };
+    for _ in 0..power {
+        let y = orth(&apply(prep, s, low, &w))?;
+        w = orth(&apply_t(prep, s, low, &y))?;
+    }
+    let qm = orth(&apply(prep, s, low, &w))?;
+    let bt = apply_t(prep, s, low, &qm); // n×q = Yᵀ·Q
+    let svd = Svd::new(&bt)?; // Bᵀ = Ũ·Σ·W̃ᵀ, so Y ≈ Q·W̃·Σ·Ũᵀ
+    let u = qm.dot(&svd.vt().t().slice(ndarray::s![.., ..k]));
+    let sv = svd.s().slice(ndarray::s![..k]).to_owned();
+    let v = svd.u().slice(ndarray::s![.., ..k]).to_owned();
+    let basis = svd.u().to_owned();
+    Ok(((u, sv, v), basis))
+}
+
+/// One ALS half-step: for every group `g` (row or column), solves
+/// `(Σ aaᵀ + λ_g I)·[u; b] = Σ a·(x − μ − c_o)` with `a = [v_o; 1]` (the 1 only with biases),
+/// in parallel over groups; `Cholesky` in Rust, and the minimum-norm least-squares solution
+/// of the stacked system `[F; √λ_g I]` (LAPACK, serially, after the parallel loop) when that
+/// fails. Empty groups get zero.
+#[allow(clippy::too_many_arguments)]
+fn half_step<R: RealScalar>(
+    g: &Groups<R>,
+    other: &Array2<R>,
+    other_bias: &[R],
+    mu: R,
+    reg: &(dyn Fn(usize) -> R + Sync),
+    bias: bool,
+    out: &mut Array2<R>,
+    out_bias: &mut [R],
+) -> Result<()> {
+    let k = other.ncols();
+    let kk = k + usize::from(bias);
+    let zero = R::from_f64(0.0);
+    let one = R::from_f64(1.0);
+    let other_s = other.as_standard_layout();
+    let os = other_s.as_slice().expect("standard layout");
+    if out.as_slice().is_none() {
+        *out = out.as_standard_layout().to_owned();
+    }
+    let failed: Vec<usize> = out
+        .as_slice_mut()
+        .expect("standard layout")
+        .par_chunks_mut(k.max(1))
+        .zip(out_bias.par_iter_mut())
+        .enumerate()
+        .map_init(
+            || (vec![zero; kk * kk], vec![zero; kk], vec![zero; kk]),
+            |(gram, rhs, a), (grp, (urow, b))| {
+                let (lo, hi) = (g.ptr[grp], g.ptr[grp + 1]);
+                if lo == hi || k == 0 {
+                    urow.iter_mut().for_each(|x| *x = zero);
+                    *b = zero;
+                    return None;
+                }
+                gram.iter_mut().for_each(|x| *x = zero);
+                rhs.iter_mut().for_each(|x| *x = zero);
+                for p in lo..hi {
+                    let o = g.other[p];
+                    a[..k].copy_from_slice(&os[o * k..(o + 1) * k]);
+                    if bias {
+                        a[k] = one;
+                    }
+                    let t = g.vals[p] - mu - other_bias[o];
+                    for r in 0..kk {
+                        let ar = a[r];
+                        rhs[r] += ar * t;
+                        for c in 0..=r {
+                            gram[r * kk + c] += ar * a[c];
+                        }
+                    }
+                }
+                let l = reg(grp);
+                for d in 0..kk {
+                    gram[d * kk + d] += l;
+                }
+                if !cholesky_solve(gram, rhs, kk) {
+                    return Some(grp);
+                }
+                urow.copy_from_slice(&rhs[..k]);
+                *b = if bias { rhs[k] } else { zero };
+                None
+            },
+        )
+        .flatten()
+        .collect();
+    for grp in failed {
+        let (lo, hi) = (g.ptr[grp], g.ptr[grp + 1]);
+        let l = reg(grp);
+        let extra = if l > zero { kk } else { 0 };
+        let mut f = Array2::<R>::zeros((hi - lo + extra, kk));
+        let mut y = Array2::<R>::zeros((hi - lo + extra, 1));
+        for (r, p) in (lo..hi).enumerate() {
+            let o = g.other[p];
+            for c in 0..k {
+                f[(r, c)] = os[o * k + c];
+            }
+            if bias {
+                f[(r, k)] = one;
+            }
+            y[(r, 0)] = g.vals[p] - mu - other_bias[o];
+        }
+        for d in 0..extra {
+            f[(hi - lo + d, d)] = l.sqrt();
+        }
+        let sol = lstsq(&f, &y)?.solution;
+        for c in 0..k {
+            out[(grp, c)] = sol[(c, 0)];
+        }
+        out_bias[grp] = if bias { sol[(k, 0)] } else { zero };
+    }
+    Ok(())
+}
+
+/// Solves `G·x = b` in place (`b ← x`) for the SPD `n×n` `G` whose lower triangle is stored
+/// row-major; `false` when a pivot is not positive (relative to the diagonal) or not finite.
+fn cholesky_solve<R: RealScalar>(g: &mut [R], b: &mut [R], n: usize) -> bool {
+    let zero = R::from_f64(0.0);
+    let dmax = (0..n).fold(zero, |a, d| a.max(g[d * n + d].abs()));
+    let tiny = dmax * R::epsilon() * R::from_f64(n as f64);
+    for j in 0..n {
+        let mut d = g[j * n + j];
+        for p in 0..j {
+            d -= g[j * n + p] * g[j * n + p];
+        }
+        if d.is_nan() || d <= tiny || !d.is_finite() {
+            return false;
+        }
+        let d = d.sqrt();
+        g[j * n + j] = d;
+        for i in j + 1..n {
+            let mut s = g[i * n + j];
+            for p in 0..j {
+                s -= g[i * n + p] * g[j * n + p];
+            }
+            g[i * n + j] = s / d;
+        }
+    }
+    for i in 0..n {
+        let mut s = b[i];
+        for p in 0..i {
+            s -= g[i * n + p] * b[p];
+        }
+        b[i] = s / g[i * n + i];
+    }
+    for i in (0..n).rev() {
+        let mut s = b[i];
+        for p in i + 1..n {
+            s -= g[p * n + i] * b[p];
+        }
+        b[i] = s / g[i * n + i];
+    }
+    true
+}
+/// A fitted completion model `X̂ = μ + b·1ᵀ + 1·cᵀ + L·Rᵀ` (`L` `m×k`, `R` `n×k`; `μ`, `b`, `c`
+/// zero unless [`Completion::biases`] was on).
 ///
 /// For ALS, `L = U` and `R = V`; for soft-impute, `L = U_k·diag(σ̃)` and `R = V_k` (σ̃ the shrunk
 /// singular values, `k` the number left positive, at most the rank asked for).
@@ -863,9 +1550,14 @@ pub struct CompletionModel<R> {
     method: CompletionMethod,
     left: Array2<R>,
     right: Array2<R>,
+    mu: R,
+    row_bias: Array1<R>,
+    col_bias: Array1<R>,
     history: Vec<IterationStats<R>>,
-    converged: bool,
+    stop: StopReason,
     observed_cols: Vec<Vec<usize>>,
+    lambda: R,
+    path: Vec<LambdaTrial<R>>,
 }
 
 impl<R: RealScalar> CompletionModel<R> {
@@ -882,7 +1574,7 @@ impl<R: RealScalar> CompletionModel<R> {
         Ok(())
     }
 
-    /// Predicted entry `x̂ᵢⱼ = lᵢ·rⱼ` (O(k)).
+    /// Predicted entry `x̂ᵢⱼ = μ + bᵢ + cⱼ + lᵢ·rⱼ` (O(k)).
     ///
     /// # Errors
     /// [`Error::IndexOutOfBounds`].
@@ -895,10 +1587,17 @@ impl<R: RealScalar> CompletionModel<R> {
     /// ```
     pub fn predict(&self, row: usize, col: usize) -> Result<R> {
         self.check(row, col)?;
-        Ok(self.left.row(row).dot(&self.right.row(col)))
+        Ok(self.score(row, col))
     }
 
-    /// The completed `m×n` matrix `L·Rᵀ` (O(mnk)).
+    fn score(&self, row: usize, col: usize) -> R {
+        self.mu
+            + self.row_bias[row]
+            + self.col_bias[col]
+            + self.left.row(row).dot(&self.right.row(col))
+    }
+
+    /// The completed `m×n` matrix `μ + b·1ᵀ + 1·cᵀ + L·Rᵀ` (O(mnk); dense, for small matrices).
     ///
     /// ```
     /// # use ndfactor::completion::{Completion, Observations};
@@ -907,7 +1606,11 @@ impl<R: RealScalar> CompletionModel<R> {
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn completed(&self) -> Array2<R> {
-        self.left.dot(&self.right.t())
+        let mut z = self.left.dot(&self.right.t());
+        for ((i, j), x) in z.indexed_iter_mut() {
+            *x += self.mu + self.row_bias[i] + self.col_bias[j];
+        }
+        z
     }
 
     /// The `n` columns of `row` not observed in training with the highest predictions,
@@ -927,19 +1630,222 @@ impl<R: RealScalar> CompletionModel<R> {
     /// ```
     pub fn top_n(&self, row: usize, n: usize) -> Result<Vec<(usize, R)>> {
         self.check(row, 0)?;
+        Ok(self.top_n_unchecked(row, n))
+    }
+
+    fn top_n_unchecked(&self, row: usize, n: usize) -> Vec<(usize, R)> {
         let seen = &self.observed_cols[row];
-        let l = self.left.row(row);
         let mut cand: Vec<(usize, R)> = (0..self.right.nrows())
             .filter(|j| seen.binary_search(j).is_err())
-            .map(|j| (j, l.dot(&self.right.row(j))))
+            .map(|j| (j, self.score(row, j)))
             .collect();
-        cand.sort_by(|a, b| {
+        let order = |a: &(usize, R), b: &(usize, R)| {
             b.1.partial_cmp(&a.1)
                 .unwrap_or(std::cmp::Ordering::Equal)
                 .then(a.0.cmp(&b.0))
-        });
+        };
+        if n < cand.len() && n > 0 {
+            cand.select_nth_unstable_by(n - 1, order);
+        }
         cand.truncate(n);
-        Ok(cand)
+        cand.sort_by(order);
+        cand
+    }
+
+    /// [`top_n`](CompletionModel::top_n) for many rows, in parallel over rows (rayon): the
+    /// `n` best unobserved columns of each row of `rows`, in the order given. Cost
+    /// `O(|rows|·n_cols·k)`.
+    ///
+    /// # Errors
+    /// [`Error::IndexOutOfBounds`] for a row outside the matrix (checked before any work).
+    ///
+    /// ```
+    /// # use ndfactor::completion::{Completion, Observations};
+    /// let obs = Observations::from_triplets(2, 3, &[(0, 0, 1.0f64), (1, 1, 1.0)])?;
+    /// let m = Completion::als(1).fit(&obs)?;
+    /// let all = m.top_n_batch(&[1, 0], 2)?;
+    /// assert_eq!(all[1], m.top_n(0, 2)?);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn top_n_batch(&self, rows: &[usize], n: usize) -> Result<Vec<Vec<(usize, R)>>> {
+        for &r in rows {
+            self.check(r, 0)?;
+        }
+        Ok(rows
+            .par_iter()
+            .map(|&r| self.top_n_unchecked(r, n))
+            .collect())
+    }
+
+    /// Ranking quality of the top-`n` lists on a held-out set (`test`, same shape).
+    ///
+    /// Relevance: a held-out entry is *relevant* when its value is `≥ threshold` (e.g. a
+    /// rating ≥ 4). For every row with at least one relevant held-out entry, the model ranks
+    /// all columns not observed in training ([`top_n`](CompletionModel::top_n)), and with
+    /// `hits` the relevant columns among the first `n`:
+    /// - precision@n = `hits / n`;
+    /// - recall@n = `hits / |relevant|`;
+    /// - NDCG@n = `DCG / IDCG`, binary gains, `DCG = Σ_{p ≤ n, item at p relevant} 1/log₂(p + 1)`
+    ///   (`p` 1-based), `IDCG = Σ_{p=1}^{min(n, |relevant|)} 1/log₂(p + 1)`.
+    ///
+    /// Each is averaged over those rows (rows without a relevant held-out entry are skipped;
+    /// [`RankingMetrics::rows`] says how many counted; all three are 0 when none did).
+    ///
+    /// # Errors
+    /// [`Error::DimensionMismatch`] for another shape; [`Error::InvalidArgument`] for `n = 0`.
+    ///
+    /// ```
+    /// # use ndfactor::completion::{Completion, Observations};
+    /// let train = Observations::from_triplets(2, 3, &[(0, 0, 5.0f64), (1, 0, 5.0), (1, 1, 1.0)])?;
+    /// let m = Completion::als(1).biases(true).fit(&train)?;
+    /// let test = Observations::from_triplets(2, 3, &[(1, 2, 5.0f64)])?;
+    /// let r = m.ranking_metrics(&test, 1, 4.0)?;
+    /// // exact: one row counts, its only unobserved column is the relevant one.
+    /// assert_eq!((r.rows, r.precision, r.recall, r.ndcg), (1, 1.0, 1.0, 1.0));
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn ranking_metrics(
+        &self,
+        test: &Observations<R>,
+        n: usize,
+        threshold: R,
+    ) -> Result<RankingMetrics> {
+        self.check_shape(test, "CompletionModel::ranking_metrics: rows × columns")?;
+        if n == 0 {
+            return Err(invalid("ranking_metrics needs n ≥ 1".into()));
+        }
+        let rows: Vec<usize> = (0..test.nrows)
+            .filter(|&i| {
+                test.entries[test.row_ptr[i]..test.row_ptr[i + 1]]
+                    .iter()
+                    .any(|e| e.2 >= threshold)
+            })
+            .collect();
+        let per_row: Vec<(f64, f64, f64)> = rows
+            .par_iter()
+            .map(|&i| {
+                let relevant: Vec<usize> = test.entries[test.row_ptr[i]..test.row_ptr[i + 1]]
+                    .iter()
+                    .filter(|e| e.2 >= threshold)
+                    .map(|e| e.1)
+                    .collect();
+                let top = self.top_n_unchecked(i, n);
+                let mut hits = 0usize;
+                let mut dcg = 0.0;
+                for (p, &(c, _)) in top.iter().enumerate() {
+                    if relevant.binary_search(&c).is_ok() {
+                        hits += 1;
+                        dcg += 1.0 / ((p + 2) as f64).log2();
+                    }
+                }
+                let idcg: f64 = (0..n.min(relevant.len()))
+                    .map(|p| 1.0 / ((p + 2) as f64).log2())
+                    .sum();
+                (
+                    hits as f64 / n as f64,
+                    hits as f64 / relevant.len() as f64,
+                    dcg / idcg,
+                )
+            })
+            .collect();
+        let c = per_row.len().max(1) as f64;
+        let sum = per_row
+            .iter()
+            .fold((0.0, 0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2));
+        Ok(RankingMetrics {
+            n,
+            rows: per_row.len(),
+            precision: sum.0 / c,
+            recall: sum.1 / c,
+            ndcg: sum.2 / c,
+        })
+    }
+
+    fn check_shape(&self, obs: &Observations<R>, operation: &'static str) -> Result<()> {
+        let (m, n) = (self.left.nrows(), self.right.nrows());
+        if obs.dim() != (m, n) {
+            return Err(Error::DimensionMismatch {
+                operation,
+                expected: m * n,
+                found: obs.nrows * obs.ncols,
+            });
+        }
+        Ok(())
+    }
+
+    /// Global mean `μ` (0 without biases).
+    ///
+    /// ```
+    /// # use ndfactor::completion::{Completion, Observations};
+    /// let m = Completion::als(1).fit(&Observations::from_triplets(1, 2, &[(0, 0, 3.0f64)])?)?;
+    /// assert_eq!(m.global_mean(), 0.0); // exact: biases are off
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn global_mean(&self) -> R {
+        self.mu
+    }
+
+    /// Row offsets `b` (`m`; zeros without biases, and for rows without observations).
+    ///
+    /// ```
+    /// # use ndfactor::completion::{Completion, Observations};
+    /// let m = Completion::als(1).biases(true).fit(&Observations::from_triplets(2, 2, &[(0, 0, 3.0f64)])?)?;
+    /// assert_eq!(m.row_biases()[1], 0.0); // exact: cold-start row
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn row_biases(&self) -> ArrayView1<'_, R> {
+        self.row_bias.view()
+    }
+
+    /// Column offsets `c` (`n`; zeros without biases, and for columns without observations).
+    ///
+    /// ```
+    /// # use ndfactor::completion::{Completion, Observations};
+    /// let m = Completion::als(1).biases(true).fit(&Observations::from_triplets(2, 2, &[(0, 0, 3.0f64)])?)?;
+    /// assert_eq!(m.col_biases()[1], 0.0); // exact: cold-start column
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn col_biases(&self) -> ArrayView1<'_, R> {
+        self.col_bias.view()
+    }
+
+    /// The `λ` of the returned fit (set, default, or chosen on the validation set).
+    ///
+    /// ```
+    /// # use ndfactor::completion::{Completion, Observations};
+    /// let m = Completion::als(1).lambda(0.25).fit(&Observations::from_triplets(1, 2, &[(0, 0, 3.0f64)])?)?;
+    /// assert_eq!(m.lambda(), 0.25); // exact: the value set
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn lambda(&self) -> R {
+        self.lambda
+    }
+
+    /// The `λ` tried on the validation path, largest first (empty when `λ` was not chosen on
+    /// a validation set).
+    ///
+    /// ```
+    /// # use ndfactor::completion::{Completion, Observations};
+    /// let m = Completion::als(1).lambda(0.25).fit(&Observations::from_triplets(1, 2, &[(0, 0, 3.0f64)])?)?;
+    /// assert!(m.lambda_path().is_empty());
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn lambda_path(&self) -> &[LambdaTrial<R>] {
+        &self.path
+    }
+
+    /// Why the (returned) fit stopped: [`StopReason::MaxIter`] says the objective was still
+    /// decreasing by more than `tol` relatively.
+    ///
+    /// ```
+    /// # use ndfactor::completion::{Completion, Observations, StopReason};
+    /// let obs = Observations::from_triplets(2, 2, &[(0, 0, 1.0f64), (1, 1, 2.0), (0, 1, 1.0)])?;
+    /// let m = Completion::als(1).max_iter(1).fit(&obs)?;
+    /// assert_eq!(m.stop_reason(), StopReason::MaxIter);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn stop_reason(&self) -> StopReason {
+        self.stop
     }
 
     /// Row factors `L` (`m×k`).
@@ -1023,7 +1929,7 @@ impl<R: RealScalar> CompletionModel<R> {
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn converged(&self) -> bool {
-        self.converged
+        self.stop == StopReason::Converged
     }
 
     /// RMSE over the training entries at the last iteration.
@@ -1066,14 +1972,23 @@ impl<R: RealScalar> CompletionModel<R> {
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn rmse(&self, obs: &Observations<R>) -> Result<R> {
-        let (m, n) = (self.left.nrows(), self.right.nrows());
-        if obs.dim() != (m, n) {
-            return Err(Error::DimensionMismatch {
-                operation: "CompletionModel::rmse: rows × columns",
-                expected: m * n,
-                found: obs.nrows * obs.ncols,
-            });
-        }
-        Ok(obs.rmse_of(|i, j| self.left.row(i).dot(&self.right.row(j))))
+        self.check_shape(obs, "CompletionModel::rmse: rows × columns")?;
+        Ok(obs.rmse_of(|i, j| self.score(i, j)))
     }
+}
+
+/// Ranking metrics of top-`n` lists on a held-out set (see
+/// [`CompletionModel::ranking_metrics`] for the definitions).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RankingMetrics {
+    /// The list length `n`.
+    pub n: usize,
+    /// Rows with at least one relevant held-out entry (the ones averaged over).
+    pub rows: usize,
+    /// Mean precision@n.
+    pub precision: f64,
+    /// Mean recall@n.
+    pub recall: f64,
+    /// Mean NDCG@n (binary relevance).
+    pub ndcg: f64,
 }

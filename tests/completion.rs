@@ -2,7 +2,9 @@
 //! the entries missing, determinism, and bad input.
 
 use ndarray::{array, Array2};
-use ndfactor::completion::{AlsInit, Completion, CompletionMethod, Observations, SvdSolver};
+use ndfactor::completion::{
+    AlsInit, Completion, CompletionMethod, LambdaScaling, Observations, SvdSolver,
+};
 use ndfactor::{testing, Error, RealScalar};
 use rand::Rng;
 
@@ -115,7 +117,9 @@ fn synthetic(seed: u64) -> Synthetic {
 #[test]
 fn synthetic_rank5_als() {
     let s = synthetic(11);
+    // λ = 0.5 on every row and column (the uniform penalty this test was written for).
     let model = Completion::als(5)
+        .lambda_scaling(LambdaScaling::Uniform)
         .lambda(0.5)
         .max_iter(200)
         .tol(1e-6)
