@@ -1485,7 +1485,9 @@ pub(crate) fn pheevd<T: Scalapack>(
     let mq0 = numroc(u(n), u(desc[NB_]), 0, u(q)) as i64;
     let complex = matches!(T::PREFIX, 'c' | 'z');
     let (wmin, rmin) = if complex {
-        (ni + (np0 + mq0 + nb) * nb, 1 + 9 * ni + 3 * np * nq)
+        // The same PDORMTR margin for PZUNMTR (see below).
+        let unmtr = (nb * (nb - 1) / 2).max((np0 + mq0) * nb) + nb * nb;
+        (ni + (np0 + mq0 + nb) * nb + unmtr, 1 + 9 * ni + 3 * np0 * mq0)
     } else {
         // Plus what PDORMTR (applying the tridiagonal reduction's reflectors to the
         // vectors) needs, max(NB(NB − 1)/2, (NP0 + MQ0)·NB) + NB²: PDSYEVD's own formula and
@@ -1499,7 +1501,7 @@ pub(crate) fn pheevd<T: Scalapack>(
     };
     // Real: the query plus the minimum, generous on purpose (see the PDORMTR note above).
     let lwork = sca_lwork(qw[0].re(), wmin)?;
-    let extra = if complex { 0 } else { wmin };
+    let extra = wmin;
     let lwork = sca_lwork(zr, i64::from(lwork) + extra)?;
     let lrwork = sca_lwork(qr[0], rmin)?;
     // LIWORK ≥ 7N + 8·NPCOL + 2 (PxSYEVD's documentation; PxHEEVD's is the same).
