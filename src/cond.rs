@@ -24,7 +24,7 @@ use ndarray::{Array, ArrayBase, Data};
 use crate::decomp::Rhs;
 use crate::error::{Error, Result};
 use crate::scalar::{RealScalar, Scalar};
-use crate::{Cholesky, Ldlt, Lu, Qr, Svd, TridiagonalLu};
+use crate::{BandCholesky, BandLu, Cholesky, Ldlt, Lu, Qr, SpdTridiagonal, Svd, TridiagonalLu};
 
 /// What a reciprocal condition number means for solving with the matrix.
 ///
@@ -246,6 +246,21 @@ checked!(
     TridiagonalLu,
     "TridiagonalLu",
     "let f = TridiagonalLu::from_matrix(&array![[4.0f64, 1.0], [1.0, 3.0]])?;"
+);
+checked!(
+    BandLu,
+    "BandLu",
+    "let f = BandLu::new(&BandMatrix::from_dense(&array![[4.0f64, 1.0], [1.0, 3.0]], 1, 1)?)?;"
+);
+checked!(
+    BandCholesky,
+    "BandCholesky",
+    "let f = BandCholesky::from_ab(&array![[4.0f64, 3.0], [1.0, 0.0]], Uplo::Lower)?;"
+);
+checked!(
+    SpdTridiagonal,
+    "SpdTridiagonal",
+    "let f = SpdTridiagonal::<f64>::new(&array![4.0, 3.0], &array![1.0])?;"
 );
 checked!(
     Qr,

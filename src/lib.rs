@@ -43,6 +43,7 @@
 //! |---|---|---|---|---|
 //! | [`Lu`] | `P·A = L·U` | general square systems, det, inverse | dgetrf (+getrs getri gecon) | ≈ 2n³/3 |
 //! | [`TridiagonalLu`] | `P·A = L·U`, `A` tridiagonal | tridiagonal systems (splines, 1-D finite differences) | dgttrf (+gttrs gtcon) | ≈ 8n |
+//! | [`BandLu`], [`BandCholesky`], [`SpdTridiagonal`] | `P·A = L·U`, `A = L·Lᴴ`, `A = L·D·Lᴴ` on a band ([`BandMatrix`]) | banded systems ([`solve_banded`], [`solveh_banded`]); [`eigh_tridiagonal`] for tridiagonal spectra | dgbtrf dpbtrf dpttrf dstev dstemr | O(n·bandwidth²) |
 //! | [`Cholesky`] | `A = L·Lᴴ` | Hermitian positive definite systems, sampling | dpotrf (+potrs potri pocon) | ≈ n³/3 |
 //! | [`ShiftedCholesky`] | `A + τ·I = L·Lᴴ` ([`Cholesky::with_shift`]) | nearly PSD matrices (rank-deficient Gram, noisy covariance) | dpotrf, repeated | ≈ n³/3 per attempt |
 //! | [`Schur`] | `A = Z·T·Zᴴ` | nonsymmetric eigenvalues, invariant subspaces (reorderable) | dgees (+trsen) | ≈ 25n³ |
@@ -184,6 +185,7 @@ mod lapack;
 pub mod layout;
 pub mod lowrank;
 pub mod matfun;
+mod random;
 mod scalar;
 pub mod sparse;
 pub mod stream;
@@ -194,6 +196,10 @@ pub mod verify;
 pub use auto::{factorize, Factorization, FactorizationKind};
 pub use completion::{Completion, CompletionModel, Observations};
 pub use cond::{Conditioning, Verdict};
+pub use decomp::band::{
+    eigh_tridiagonal, eigh_tridiagonal_by_index, eigh_tridiagonal_by_value, eigvalsh_tridiagonal,
+    solve_banded, solveh_banded, BandCholesky, BandLu, BandMatrix, SpdTridiagonal,
+};
 pub use decomp::cholesky::Cholesky;
 pub use decomp::eig::{Balance, Eig, EigVectors};
 pub use decomp::eigh::SymmetricEigen;
@@ -214,7 +220,7 @@ pub use lowrank::{
     pinv_hermitian, pinv_with, range, rank, rank_with, row_space, CondNorm, EckartYoung, FittedPca,
     LowRank, Lstsq, Pca, PcaSolver, RandomizedSvd, Rank, Scaling, TruncatedSvd,
 };
-pub use lowrank::{RandomizedSvdProgress, RandomizedSvdStage};
+pub use lowrank::{ErrorSource, RandomizedSvdProgress, RandomizedSvdStage};
 pub use matfun::{expm, logm, sqrtm};
 pub use scalar::{c32, c64, RealScalar, Scalar};
 pub use sparse::{LinearOperator, PartialSvd, Svds, SvdsMethod};
@@ -314,10 +320,10 @@ pub fn set_huge_pages(on: bool) -> bool {
 /// ```
 pub mod prelude {
     pub use crate::{
-        c32, c64, expm, factorize, logm, sqrtm, Cholesky, ColPivQr, Conditioning, EckartYoung, Eig,
-        EigVectors, Error, Factorization, FactorizationKind, FittedPca, Inertia, Ldlt, LinalgExt,
-        LowRank, Lu, Pca, PcaSolver, Qr, RandomizedSvd, Rank, RealScalar, Result, Scalar, Scaling,
-        Schur, ShiftedCholesky, Solve, Svd, SymmetricEigen, Symmetry, TridiagonalLu, TruncatedSvd,
-        Uplo, Verdict,
+        c32, c64, expm, factorize, logm, sqrtm, BandCholesky, BandLu, BandMatrix, Cholesky,
+        ColPivQr, Conditioning, EckartYoung, Eig, EigVectors, Error, Factorization,
+        FactorizationKind, FittedPca, Inertia, Ldlt, LinalgExt, LowRank, Lu, Pca, PcaSolver, Qr,
+        RandomizedSvd, Rank, RealScalar, Result, Scalar, Scaling, Schur, ShiftedCholesky, Solve,
+        SpdTridiagonal, Svd, SymmetricEigen, Symmetry, TridiagonalLu, TruncatedSvd, Uplo, Verdict,
     };
 }

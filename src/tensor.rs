@@ -36,7 +36,7 @@ use ndarray::{
 
 use crate::error::{Error, Result};
 use crate::scalar::{RealScalar, Scalar};
-use crate::{lstsq, testing, Cholesky, Svd};
+use crate::{lstsq, random, Cholesky, Svd};
 
 fn invalid(reason: String) -> Error {
     Error::InvalidArgument { reason }
@@ -657,7 +657,7 @@ impl Hooi {
 ///
 /// # Panics
 /// When `ranks.len() ≠ shape.len()` or some `rₙ > Iₙ` (a test-data generator, as in
-/// [`testing`]).
+/// [`testing`](crate::testing)).
 ///
 /// ```
 /// let x = ndfactor::tensor::random_tucker::<f64>(&[5, 6, 7], &[2, 2, 3], 3);
@@ -665,12 +665,12 @@ impl Hooi {
 /// ```
 pub fn random_tucker<T: Scalar>(shape: &[usize], ranks: &[usize], seed: u64) -> ArrayD<T> {
     assert_eq!(shape.len(), ranks.len(), "one rank per mode");
-    let mut rng = testing::rng(seed);
+    let mut rng = random::rng(seed);
     let len: usize = ranks.iter().product();
-    let core: Vec<T> = (0..len).map(|_| testing::normal::<T>(&mut rng)).collect();
+    let core: Vec<T> = (0..len).map(|_| random::normal::<T>(&mut rng)).collect();
     let mut x = ArrayD::from_shape_vec(IxDyn(ranks), core).expect("core shape");
     for (n, (&i, &r)) in shape.iter().zip(ranks).enumerate() {
-        let u: Array2<T> = testing::random_orthonormal_columns(i, r, &mut rng);
+        let u: Array2<T> = random::random_orthonormal_columns(i, r, &mut rng);
         x = mode_product(&x, &u, n).expect("shapes agree");
     }
     x
@@ -688,10 +688,10 @@ pub fn random_cp<T: Scalar>(
     rank: usize,
     seed: u64,
 ) -> (ArrayD<T>, Array1<T::Real>, Vec<Array2<T>>) {
-    let mut rng = testing::rng(seed);
+    let mut rng = random::rng(seed);
     let mut factors: Vec<Array2<T>> = shape
         .iter()
-        .map(|&i| testing::gaussian::<T>(i, rank, &mut rng))
+        .map(|&i| random::gaussian::<T>(i, rank, &mut rng))
         .collect();
     for f in &mut factors {
         normalize_columns(f);
@@ -844,6 +844,9 @@ impl CpAls {
 
     /// Seed of the random initial factors (and of the random columns of the HOSVD start).
     ///
+    /// The seed drives [`SeededRng`](crate::testing::SeededRng) (ChaCha8), so a seed gives the
+    /// same random numbers on every platform and across upgrades of `rand`.
+    ///
     /// ```
     /// # use ndfactor::tensor::{CpAls, CpInit};
     /// let x = ndarray::Array3::from_shape_fn((3, 3, 3), |(i, j, k)| (i * j + k) as f64);
@@ -903,12 +906,12 @@ impl CpAls {
         let nd = x.ndim();
         let r = self.rank;
         let shape = x.shape().to_vec();
-        let mut rng = testing::rng(self.seed);
+        let mut rng = random::rng(self.seed);
         let unfoldings: Vec<Array2<T>> = (0..nd).map(|n| unfold(&x, n)).collect::<Result<_>>()?;
         let mut factors: Vec<Array2<T>> = Vec::with_capacity(nd);
         for (n, xn) in unfoldings.iter().enumerate() {
             let i = shape[n];
-            let mut a: Array2<T> = testing::gaussian(i, r, &mut rng);
+            let mut a: Array2<T> = random::gaussian(i, r, &mut rng);
             if self.init == CpInit::Hosvd {
                 let k = r.min(i).min(xn.ncols());
                 let u = leading_left(xn.clone(), k)?;

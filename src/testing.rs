@@ -17,10 +17,12 @@
 //! # Ok::<(), ndfactor::Error>(())
 //! ```
 
-use ndarray::{s, Array1, Array2, ArrayView2, ShapeBuilder};
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
-use rand_distr::StandardNormal;
+use ndarray::{s, Array2, ArrayView2, ShapeBuilder};
+use rand::Rng;
+
+pub use crate::random::{
+    gaussian, normal, random_orthonormal_columns, random_unitary, rng, SeededRng,
+};
 
 use crate::scalar::{RealScalar, Scalar};
 
@@ -69,82 +71,8 @@ pub fn term_document(rows: usize, cols: usize, nnz: usize, seed: u64) -> sprs::C
     a
 }
 
-/// A seeded random generator (`StdRng`).
-///
-/// ```
-/// use rand::Rng;
-/// let (mut a, mut b) = (ndfactor::testing::rng(1), ndfactor::testing::rng(1));
-/// assert_eq!(a.random::<u64>(), b.random::<u64>());
-/// ```
-pub fn rng(seed: u64) -> StdRng {
-    StdRng::seed_from_u64(seed)
-}
-
 fn real<R: RealScalar>(x: f64) -> R {
     R::from_f64(x)
-}
-
-/// One standard normal sample (complex: real and imaginary parts each N(0, ½)).
-pub fn normal<T: Scalar>(rng: &mut (impl Rng + ?Sized)) -> T {
-    let re: f64 = rng.sample(StandardNormal);
-    if T::IS_COMPLEX {
-        let im: f64 = rng.sample(StandardNormal);
-        let h = std::f64::consts::FRAC_1_SQRT_2;
-        T::from_parts(real(re * h), real(im * h))
-    } else {
-        T::from_parts(real(re), T::Real::from_f64(0.0))
-    }
-}
-
-/// An `m×n` matrix of independent standard normal entries (C order).
-///
-/// ```
-/// let a = ndfactor::testing::gaussian::<f32>(3, 4, &mut ndfactor::testing::rng(0));
-/// assert_eq!(a.dim(), (3, 4));
-/// ```
-pub fn gaussian<T: Scalar>(m: usize, n: usize, rng: &mut (impl Rng + ?Sized)) -> Array2<T> {
-    Array2::from_shape_simple_fn((m, n), || normal(rng))
-}
-
-/// A Haar-distributed random unitary (orthogonal for real types) `n×n` matrix: Gram–Schmidt
-/// twice (CGS2) on a Gaussian matrix, with the signs that make the distribution uniform.
-///
-/// ```
-/// use ndfactor::{testing, verify};
-/// let q = testing::random_unitary::<ndfactor::c64>(30, &mut testing::rng(3));
-/// assert!(verify::orthogonality_ratio(&q) < verify::LIN_THRESHOLD);
-/// ```
-pub fn random_unitary<T: Scalar>(n: usize, rng: &mut (impl Rng + ?Sized)) -> Array2<T> {
-    random_orthonormal_columns(n, n, rng)
-}
-
-/// `m×k` (k ≤ m) with orthonormal columns, the first `k` columns of a Haar unitary.
-pub fn random_orthonormal_columns<T: Scalar>(
-    m: usize,
-    k: usize,
-    rng: &mut (impl Rng + ?Sized),
-) -> Array2<T> {
-    assert!(k <= m, "need k ≤ m");
-    let g: Array2<T> = gaussian(m, k, rng);
-    let mut q = Array2::<T>::zeros((m, k).f());
-    for j in 0..k {
-        let mut v: Array1<T> = g.column(j).to_owned();
-        for _ in 0..2 {
-            if j > 0 {
-                let qj = q.slice(s![.., ..j]);
-                let h: Array1<T> = qj.t().mapv(|x| x.conj()).dot(&v);
-                v = &v - &qj.dot(&h);
-            }
-        }
-        let nrm = v
-            .iter()
-            .fold(T::Real::from_f64(0.0), |s, x| s + x.abs_sqr())
-            .sqrt();
-        // Haar: QR of a Gaussian with a positive R diagonal; CGS gives exactly that.
-        v.mapv_inplace(|x| x.scale(T::Real::from_f64(1.0) / nrm));
-        q.column_mut(j).assign(&v);
-    }
-    q
 }
 
 /// `U·diag(σ)·Vᴴ` with Haar `U` (`m×m`) and `V` (`n×n`); `sigma` has `min(m, n)` entries.

@@ -136,6 +136,7 @@ fn synthetic_rank5_als() {
     );
     assert!(model.converged());
     assert!(held <= 1.5 * s.sigma, "held-out RMSE {held}");
+    // exact: the history's last entry and `rmse` run the same loop on the same final factors.
     assert_eq!(model.validation_rmse(), Some(held));
     // Training RMSE settles; the objective never increases (each half-step is an exact minimiser).
     let h = model.history();
@@ -179,6 +180,7 @@ fn deterministic_with_seed_and_progress_matches_history() {
         .seed(9)
         .fit(&s.train)
         .unwrap();
+    // exact: same seed and code path in one process; the callback sees the stored statistics.
     assert_eq!(a.completed(), b.completed());
     assert_eq!(seen, a.history());
     assert_eq!(
@@ -257,6 +259,7 @@ fn unobserved_rows_and_columns_predict_zero() {
     )
     .unwrap();
     let m = Completion::als(2).lambda(0.1).fit(&obs).unwrap();
+    // exact: a row or column without observations is defined to have zero factors.
     assert!(m.row_factors().row(2).iter().all(|&x| x == 0.0));
     assert!(m.col_factors().row(3).iter().all(|&x| x == 0.0));
     assert_eq!(m.predict(2, 1).unwrap(), 0.0);
@@ -283,7 +286,7 @@ fn top_n_is_sorted_and_excludes_observed() {
         }
         for &(c, p) in &top {
             assert!(s.train.get(row, c).is_none());
-            assert_eq!(p, m.predict(row, c).unwrap());
+            assert_eq!(p, m.predict(row, c).unwrap()); // exact: top_n and predict share one dot product
         }
         // Nothing unobserved outside the list beats its last entry.
         let last = top[9].1;

@@ -33,7 +33,10 @@ const TYPES: &[EigType] = &[
 ];
 
 /// `Q·diag(λ)·Qᴴ` with Haar `Q`, made exactly Hermitian.
-fn with_eigenvalues<T: Scalar>(lam: &[T::Real], rng: &mut rand::rngs::StdRng) -> Array2<T> {
+fn with_eigenvalues<T: Scalar>(
+    lam: &[T::Real],
+    rng: &mut ndfactor::testing::SeededRng,
+) -> Array2<T> {
     let n = lam.len();
     let q: Array2<T> = testing::random_unitary(n, rng);
     let mut ql = q.clone();
@@ -49,7 +52,7 @@ fn with_eigenvalues<T: Scalar>(lam: &[T::Real], rng: &mut rand::rngs::StdRng) ->
 fn signed_geometric<T: Scalar>(
     n: usize,
     cond: T::Real,
-    rng: &mut rand::rngs::StdRng,
+    rng: &mut ndfactor::testing::SeededRng,
 ) -> Vec<T::Real> {
     testing::geometric_spectrum::<T::Real>(n, cond)
         .into_iter()
@@ -57,7 +60,7 @@ fn signed_geometric<T: Scalar>(
         .collect()
 }
 
-fn generate<T: Scalar>(ty: EigType, n: usize, rng: &mut rand::rngs::StdRng) -> Array2<T> {
+fn generate<T: Scalar>(ty: EigType, n: usize, rng: &mut ndfactor::testing::SeededRng) -> Array2<T> {
     let eps = T::eps();
     let r = |x: f64| T::Real::from_f64(x);
     match ty {

@@ -505,3 +505,415 @@ fn stream_tsqr_matches_in_core() {
     check_tsqr::<f32>();
     check_tsqr::<c64>();
 }
+
+/// `A = L + ν·G`: rank-`r0` signal with singular values 1, 0.8, 0.8², … plus Gaussian noise.
+fn low_rank_plus_noise<T: Scalar>(m: usize, n: usize, r0: usize, nu: f64, seed: u64) -> Array2<T> {
+    let sv: Vec<T::Real> = (0..n)
+        .map(|i| T::Real::from_f64(if i < r0 { 0.8f64.powi(i as i32) } else { 0.0 }))
+        .collect();
+    let mut rng = testing::rng(seed);
+    let l = testing::with_singular_values::<T>(m, n, &sv, &mut rng);
+    let g: Array2<T> = testing::gaussian(m, n, &mut rng);
+    &l + &g.mapv(|x| x * T::from_f64(nu))
+}
+
+fn spectral_norm<T: Scalar>(a: &Array2<T>) -> f64 {
+    ndfactor::Svd::values(a).unwrap()[0].to_f64()
+}
+
+/// Single-pass sketch against the in-core SVD. Tropp, Yurtsever, Udell and Cevher (2017),
+/// Theorems 4.3 and 5.1 with their defaults k = 2r + 1, l = 2k + 1 (f(k, l) = f(r, k) = 1):
+/// E‖A − [[Â]]_r‖_F ≤ τ_{r+1} + 2·√(4·τ_{r+1}²) = 5·τ_{r+1}, τ_{r+1} = √Σ_{j>r} σⱼ². A single
+/// draw concentrates tightly around its mean (it sits near 1.1·τ here), so 5·τ plus rounding
+/// (10·(m + n)·l·ε·‖A‖_F) is a bound a correct implementation meets on every seed. Weyl's
+/// inequality gives |σ̃ᵢ − σᵢ| ≤ ‖A − [[Â]]_r‖₂ ≤ ‖A − [[Â]]_r‖_F, checked with the measured
+/// error, and the HMT bound in the report must hold (it fails with probability 10⁻¹⁰).
+fn check_single_pass<T: Scalar + WritableElement + ndarray_npy::ViewElement>() {
+    use ndfactor::stream::SinglePassSvd;
+    use ndfactor::ErrorSource;
+    let (m, n, r) = (61, 19, 3);
+    let a = low_rank_plus_noise::<T>(m, n, 5, 1e-2, 41);
+    let exact = ndfactor::Svd::values(&a).unwrap();
+    let tau = exact
+        .iter()
+        .skip(r)
+        .map(|x| x.to_f64().powi(2))
+        .sum::<f64>()
+        .sqrt();
+    let fro = ndfactor::verify::norm_fro(&a).to_f64();
+    let eps = T::eps().to_f64();
+    let l = 2 * (2 * r + 1) + 1;
+    let round = 10.0 * ((m + n) * l) as f64 * eps * fro;
+    let dir = tempfile::tempdir().unwrap();
+    let pc = write(dir.path(), "c.npy", &a);
+    let pf = write(dir.path(), "f.npy", &fortran(&a));
+    for seed in [1, 2, 3] {
+        for h in [1, 7, 1000] {
+            let b = SinglePassSvd::new(r).seed(seed).block_rows(h);
+            let mut passes = 0;
+            let mut fs = FnSource::new(m, n, |r0, rows| {
+                if r0 == 0 {
+                    passes += 1;
+                }
+                Ok(a.slice(s![r0..r0 + rows, ..]).to_owned())
+            });
+            let mut progress_passes = 0;
+            let via_fn = b
+                .compute_with_progress(&mut fs, |p| progress_passes = p.passes)
+                .unwrap();
+            assert_eq!((passes, progress_passes), (1, 1), "exactly one pass");
+            let results = [
+                via_fn,
+                b.compute(&mut a.view()).unwrap(),
+                b.compute(&mut NpyFile::<T>::open(&pc).unwrap()).unwrap(),
+                b.compute(&mut NpyFile::<T>::open(&pf).unwrap()).unwrap(),
+            ];
+            for t in &results {
+                assert_eq!((t.rank(), t.u().dim(), t.vt().dim()), (r, (m, r), (r, n)));
+                let g = &a - &t.to_dense();
+                let err = ndfactor::verify::norm_fro(&g).to_f64();
+                assert!(
+                    err <= 5.0 * tau + round,
+                    "{} seed={seed} h={h}: error {err:e} > 5·τ = {:e}",
+                    T::NAME,
+                    5.0 * tau
+                );
+                for (x, y) in t.s().iter().zip(&exact) {
+                    let d = (x.to_f64() - y.to_f64()).abs();
+                    assert!(d <= err + round, "{} Weyl: {d:e} > {err:e}", T::NAME);
+                }
+                let rep = t.report();
+                match rep.error_source {
+                    ErrorSource::Estimate {
+                        vectors,
+                        spectral_bound,
+                        ..
+                    } => {
+                        assert_eq!(vectors, 10);
+                        let e2 = spectral_norm(&g);
+                        assert!(spectral_bound.to_f64() + round >= e2, "HMT bound fails");
+                    }
+                    other => panic!("single pass must report an estimate, got {other:?}"),
+                }
+                // The Frobenius estimate is unbiased, with a χ²₁₀-type spread: within a factor 3.
+                let fe = rep.frobenius_error.to_f64();
+                assert!(
+                    fe <= 3.0 * err + round && err <= 3.0 * fe + round,
+                    "{fe:e} vs {err:e}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn stream_single_pass_f64() {
+    check_single_pass::<f64>();
+}
+
+#[test]
+fn stream_single_pass_f32() {
+    check_single_pass::<f32>();
+}
+
+#[test]
+fn stream_single_pass_c64() {
+    check_single_pass::<c64>();
+}
+
+#[test]
+fn stream_single_pass_bad_input() {
+    use ndfactor::stream::SinglePassSvd;
+    let mut a: Array2<f64> = testing::gaussian(12, 5, &mut testing::rng(5));
+    assert!(matches!(
+        SinglePassSvd::new(6).compute(&mut a.view()),
+        Err(Error::InvalidRank { k: 6, max: 5 })
+    ));
+    a[(9, 3)] = f64::NAN;
+    for h in [1, 4, 100] {
+        assert_eq!(
+            SinglePassSvd::new(2)
+                .block_rows(h)
+                .compute(&mut a.view())
+                .unwrap_err(),
+            Error::NonFinite { row: 9, col: 3 }
+        );
+    }
+    let mut e = Array2::<f64>::zeros((0, 4));
+    let t = SinglePassSvd::new(0).compute(&mut e).unwrap();
+    assert_eq!((t.rank(), t.u().dim(), t.vt().dim()), (0, (0, 0), (0, 4)));
+    // Rank 0 of a non-empty matrix: the error is ‖A‖_F itself.
+    let b: Array2<f64> = testing::gaussian(6, 3, &mut testing::rng(6));
+    let t = SinglePassSvd::new(0)
+        .block_rows(4)
+        .compute(&mut b.view())
+        .unwrap();
+    let f = ndfactor::verify::norm_fro(&b);
+    assert!((t.report().frobenius_error - f).abs() <= 4.0 * f64::EPSILON * f);
+    // Overflowing sketches are a typed error, not garbage.
+    let big = Array2::from_elem((8, 4), 1e308f64);
+    assert!(matches!(
+        SinglePassSvd::new(1).compute(&mut big.view()),
+        Err(Error::NumericalBreakdown { .. })
+    ));
+}
+
+/// The a-posteriori estimate (Halko, Martinsson and Tropp 2011, §4.3): on several seeds the
+/// stated bounds hold (each fails with probability 10⁻ʳ): ‖A − UΣVᴴ‖₂ ≤ spectral_bound and
+/// σ_{l+1}(A) ≤ ‖A − QQᴴA‖₂ ≤ range_bound (Q has l columns); the Frobenius estimate is within
+/// a factor 3 of the true residual (an unbiased χ²-type estimate from r = 10 vectors); no extra
+/// pass is taken even when the exact formula cancels, where the estimate replaces it.
+fn check_estimate<T: Scalar>() {
+    use ndfactor::ErrorSource;
+    let (m, n, k, p, q) = (50, 16, 3, 4, 1);
+    let eps = T::eps().to_f64();
+    // nu = 1e-2: the formula is accurate; nu tiny: 1 − Σσ̃²/‖A‖² < √ε, the formula cancels.
+    for nu in [1e-2, 1e3 * eps] {
+        for seed in 0..6 {
+            let a = low_rank_plus_noise::<T>(m, n, k, nu, 100 + seed);
+            let exact = ndfactor::Svd::values(&a).unwrap();
+            let fro = ndfactor::verify::norm_fro(&a).to_f64();
+            let round = 10.0 * ((m + n) * (k + p)) as f64 * eps * fro;
+            let mut passes = 0;
+            let t = StreamedRandomizedSvd::new(k)
+                .oversamples(p)
+                .power_iterations(q)
+                .seed(seed)
+                .block_rows(7)
+                .error_estimate(10)
+                .compute_with_progress(&mut a.view(), |pr| passes = pr.passes)
+                .unwrap();
+            assert_eq!(passes, 2 * q + 2, "no residual pass");
+            let g = &a - &t.to_dense();
+            let rep = t.report();
+            let ErrorSource::Estimate {
+                vectors,
+                range_bound,
+                spectral_bound,
+                failure_probability,
+            } = rep.error_source
+            else {
+                panic!("estimate asked for, got {:?}", rep.error_source)
+            };
+            assert_eq!(vectors, 10);
+            assert!(failure_probability.to_f64() <= 1e-10 * (1.0 + eps));
+            let e2 = spectral_norm(&g);
+            assert!(
+                spectral_bound.to_f64() + round >= e2,
+                "{} seed {seed}: ‖A − UΣVᴴ‖₂ = {e2:e} > bound {:e}",
+                T::NAME,
+                spectral_bound.to_f64()
+            );
+            let sl1 = exact[k + p].to_f64();
+            assert!(
+                range_bound.to_f64() + round >= sl1,
+                "range bound below σ_(l+1)"
+            );
+            let ef = ndfactor::verify::norm_fro(&g).to_f64();
+            let fe = rep.frobenius_error.to_f64();
+            assert!(
+                fe <= 3.0 * ef + round && ef <= 3.0 * fe + round,
+                "{} nu={nu:e} seed {seed}: estimate {fe:e} vs residual {ef:e}",
+                T::NAME
+            );
+        }
+    }
+    // Without the opt-out the report names its source: the formula, or the measured residual.
+    let a = low_rank_plus_noise::<T>(m, n, k, 1e-2, 7);
+    let b = StreamedRandomizedSvd::new(k)
+        .oversamples(p)
+        .power_iterations(q);
+    assert_eq!(
+        b.compute(&mut a.view()).unwrap().report().error_source,
+        ErrorSource::Formula
+    );
+    assert_eq!(
+        b.exact_error(true)
+            .compute(&mut a.view())
+            .unwrap()
+            .report()
+            .error_source,
+        ErrorSource::Residual
+    );
+}
+
+#[test]
+fn stream_rsvd_error_estimate_bounds_residual() {
+    check_estimate::<f64>();
+    check_estimate::<f32>();
+    check_estimate::<c64>();
+}
+
+/// TSQR with Q written to a file: LAPACK's ratios ‖I − QᴴQ‖/(m·ε) and ‖A − QR‖/(‖A‖·m·ε)
+/// below verify::LIN_THRESHOLD, for well-conditioned and (κ = 10⁸ in f64, 10³ in f32)
+/// ill-conditioned matrices, block sizes 1, 7 (ragged: 45 = 6·7 + 3) and larger than m.
+fn check_tsqr_q<T>() -> f64
+where
+    T: Scalar + WritableElement + ndarray_npy::ViewElement + ndarray_npy::ReadableElement,
+{
+    use ndfactor::stream::tsqr;
+    use ndfactor::verify;
+    let (m, n) = (45, 6);
+    let dir = tempfile::tempdir().unwrap();
+    let big_kappa = if T::eps().to_f64() > 1e-10 { 1e3 } else { 1e8 };
+    let mut worst = 0.0f64;
+    for kappa in [1.0, big_kappa] {
+        let sv: Vec<T::Real> = (0..n)
+            .map(|i| T::Real::from_f64(kappa.powf(-(i as f64) / (n - 1) as f64)))
+            .collect();
+        let a = testing::with_singular_values::<T>(m, n, &sv, &mut testing::rng(51));
+        let pf = write(dir.path(), "a.npy", &fortran(&a));
+        for h in [1, 7, 1000] {
+            let qp = dir.path().join(format!("q{h}.npy"));
+            for src in 0..2 {
+                let r = if src == 0 {
+                    tsqr(&mut a.view(), h, Some(&qp)).unwrap()
+                } else {
+                    tsqr(&mut NpyFile::<T>::open(&pf).unwrap(), h, Some(&qp)).unwrap()
+                };
+                let q: Array2<T> = ndarray_npy::read_npy(&qp).unwrap();
+                assert_eq!((q.dim(), r.dim()), ((m, n), (n, n)));
+                for i in 0..n {
+                    for j in 0..i {
+                        assert_eq!(r[(i, j)], T::zero(), "upper triangular by construction");
+                    }
+                }
+                let o = verify::orthogonality_ratio(&q).to_f64();
+                let res = verify::qr_ratio(&a, &q, &r).to_f64();
+                worst = worst.max(o).max(res);
+                assert!(
+                    o < verify::LIN_THRESHOLD && res < verify::LIN_THRESHOLD,
+                    "{} κ={kappa:e} h={h}: orthogonality {o}, residual {res}",
+                    T::NAME
+                );
+            }
+        }
+    }
+    worst
+}
+
+#[test]
+fn stream_tsqr_q_file() {
+    let w = [
+        check_tsqr_q::<f64>(),
+        check_tsqr_q::<f32>(),
+        check_tsqr_q::<c64>(),
+    ];
+    println!("largest TSQR-Q ratios (f64, f32, c64): {w:?}");
+}
+
+/// A stream failing while Q is written leaves neither the target nor the temporary file; other
+/// bad input gets typed errors.
+#[test]
+fn stream_tsqr_q_bad_input() {
+    use ndfactor::stream::tsqr;
+    let dir = tempfile::tempdir().unwrap();
+    let a: Array2<f64> = testing::gaussian(20, 3, &mut testing::rng(52));
+    let qp = dir.path().join("q.npy");
+    // Passes 1 and 2 succeed, pass 3 (the one writing Q) fails at row 10.
+    let mut calls = 0;
+    let mut failing = FnSource::new(20, 3, |r0, rows| {
+        if r0 == 0 {
+            calls += 1;
+        }
+        if calls == 3 && r0 >= 10 {
+            return Err(Error::Io {
+                path: "decoder".into(),
+                operation: "decode rows",
+                reason: "simulated failure".into(),
+            });
+        }
+        Ok(a.slice(s![r0..r0 + rows, ..]).to_owned())
+    });
+    assert!(matches!(
+        tsqr(&mut failing, 4, Some(&qp)),
+        Err(Error::Io { .. })
+    ));
+    assert!(!qp.exists(), "no Q file after a failed stream");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no partial file left"
+    );
+    // Output directory that does not exist.
+    assert!(matches!(
+        tsqr(&mut a.view(), 4, Some(&dir.path().join("missing/q.npy"))),
+        Err(Error::Io { .. })
+    ));
+    // Rank deficient: a zero column.
+    let mut d = a.clone();
+    d.column_mut(1).fill(0.0);
+    assert!(matches!(
+        tsqr(&mut d.view(), 4, Some(&qp)),
+        Err(Error::Singular { .. })
+    ));
+    assert!(!qp.exists());
+    // Wide.
+    assert!(matches!(
+        tsqr(&mut a.t(), 4, Some(&qp)),
+        Err(Error::InvalidArgument { .. })
+    ));
+    // exact: without a path tsqr is tsqr_r, the same computation on the same blocks.
+    assert_eq!(
+        tsqr(&mut a.view(), 4, None).unwrap(),
+        ndfactor::stream::tsqr_r(&mut a.view(), 4).unwrap()
+    );
+}
+
+/// A file rewritten between two passes of an algorithm (after pass 1, from the progress
+/// callback), with the same length so that only the other checks can see it: (a) in place with
+/// a different modification time; (b) replaced by another file renamed over it, its
+/// modification time set back to the original's (what `cp -p` or `rsync -t` would do), seen by
+/// the inode. Timestamps are set explicitly, so neither case depends on the clock's granularity.
+#[test]
+fn stream_file_changed_between_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let a: Array2<f64> = testing::gaussian(30, 6, &mut testing::rng(61));
+    let p = write(dir.path(), "a.npy", &a);
+    let t0 = std::fs::metadata(&p).unwrap().modified().unwrap();
+    for case in ["in place", "renamed over"] {
+        write_npy(&p, &a).unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&p)
+            .unwrap()
+            .set_modified(t0)
+            .unwrap();
+        let mut f = NpyFile::<f64>::open(&p).unwrap();
+        let len = std::fs::metadata(&p).unwrap().len();
+        let mut rewritten = false;
+        let r = StreamedRandomizedSvd::new(2)
+            .power_iterations(1)
+            .block_rows(7)
+            .compute_with_progress(&mut f, |pr| {
+                if pr.pass == 1 && pr.rows_done == pr.rows && !rewritten {
+                    rewritten = true;
+                    let b = a.mapv(|x| -x);
+                    let (target, mtime) = if case == "in place" {
+                        (p.clone(), t0 + std::time::Duration::from_secs(10))
+                    } else {
+                        (dir.path().join("b.npy"), t0)
+                    };
+                    write_npy(&target, &b).unwrap();
+                    std::fs::File::options()
+                        .write(true)
+                        .open(&target)
+                        .unwrap()
+                        .set_modified(mtime)
+                        .unwrap();
+                    if target != p {
+                        std::fs::rename(&target, &p).unwrap();
+                    }
+                    assert_eq!(std::fs::metadata(&p).unwrap().len(), len, "same length");
+                }
+            });
+        assert!(rewritten);
+        match r {
+            Err(Error::SourceChanged { path, reason }) => {
+                assert_eq!(path, p.display().to_string());
+                println!("{case}: {reason}");
+            }
+            other => panic!("{case}: expected SourceChanged, got {other:?}"),
+        }
+    }
+}

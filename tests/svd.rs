@@ -29,7 +29,12 @@ const TYPES: &[SvdType] = &[
     SvdType::Clustered,
 ];
 
-fn generate<T: Scalar>(ty: SvdType, m: usize, n: usize, rng: &mut rand::rngs::StdRng) -> Array2<T> {
+fn generate<T: Scalar>(
+    ty: SvdType,
+    m: usize,
+    n: usize,
+    rng: &mut ndfactor::testing::SeededRng,
+) -> Array2<T> {
     let k = m.min(n);
     match ty {
         SvdType::Lapack(t) => testing::matrix(t, m, n, rng),

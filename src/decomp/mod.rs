@@ -19,6 +19,12 @@
 //! | [`ColPivQr`](crate::ColPivQr) | `A·P = Q·R` | ?geqp3 | ≈ 2mn² − 2n³/3 |
 //! | [`Svd`](crate::Svd) | `A = U·Σ·Vᴴ` | ?gesdd (?gesvd fallback) | ≈ 4mn² + 8n³ |
 //! | [`TridiagonalLu`](crate::TridiagonalLu) | `P·A = L·U`, `A` tridiagonal | ?gttrf (+gttrs gtcon) | ≈ 8n |
+//! | [`BandLu`](crate::BandLu) | `P·A = L·U`, `A` banded (`kl`, `ku`) | ?gbtrf (+gbtrs gbcon) | ≈ 2n·kl·(kl + ku + 1) |
+//! | [`BandCholesky`](crate::BandCholesky) | `A = L·Lᴴ`, `A` HPD banded (`kd`) | ?pbtrf (+pbtrs pbcon) | ≈ n·kd² |
+//! | [`SpdTridiagonal`](crate::SpdTridiagonal) | `A = L·D·Lᴴ`, `A` HPD tridiagonal | ?pttrf (+pttrs ptcon) | ≈ 4n |
+//! | [`BandLu`](crate::BandLu) | `P·A = L·U`, `A` banded (`kl`, `ku`) | ?gbtrf (+gbtrs gbcon) | ≈ 2n·kl·(kl + ku + 1) |
+//! | [`BandCholesky`](crate::BandCholesky) | `A = L·Lᴴ`, `A` HPD banded (`kd`) | ?pbtrf (+pbtrs pbcon) | ≈ n·kd² |
+//! | [`SpdTridiagonal`](crate::SpdTridiagonal) | `A = L·D·Lᴴ`, `A` HPD tridiagonal | ?pttrf (+pttrs ptcon) | ≈ 4n |
 //! | [`SymmetricEigen`](crate::SymmetricEigen) | `A = V·Λ·Vᴴ`, `A = Aᴴ` | ?syevd/?heevd, ?syevr/?heevr | ≈ 9n³ (4n³/3 values only) |
 
 use ndarray::{Array, Array1, Array2, ArrayBase, Data, Dimension, Ix1, Ix2, ShapeBuilder};
@@ -27,6 +33,7 @@ use crate::error::{Error, Result};
 use crate::layout::to_col_major;
 use crate::scalar::{RealScalar, Scalar};
 
+pub mod band;
 pub mod cholesky;
 pub mod eig;
 pub mod eigh;

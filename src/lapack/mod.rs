@@ -32,6 +32,7 @@ use num_complex::Complex;
 use crate::error::{Error, Result};
 use crate::scalar::{RealScalar, Scalar};
 
+pub(crate) mod band;
 pub(crate) mod cholesky;
 pub(crate) mod eig;
 pub(crate) mod eigh;
@@ -179,6 +180,7 @@ pub trait Lapack:
     + svd::SvdLapack
     + eigh::EighLapack
     + tridiag::TridiagLapack
+    + band::BandLapack
 {
 }
 impl<T> Lapack for T where
@@ -193,6 +195,7 @@ impl<T> Lapack for T where
         + svd::SvdLapack
         + eigh::EighLapack
         + tridiag::TridiagLapack
+        + band::BandLapack
 {
 }
 

@@ -151,6 +151,42 @@ pub struct EckartYoung<R> {
     pub dense_values: usize,
     /// `true` when the spectral error is an estimate (randomized SVD) rather than exact.
     pub estimated: bool,
+    /// How `frobenius_error` was obtained: from singular values, measured in a pass over the
+    /// data, or estimated from random test vectors (with its failure probability).
+    pub error_source: ErrorSource<R>,
+}
+
+/// How the errors of an [`EckartYoung`] report were obtained.
+///
+/// ```
+/// use ndfactor::{ErrorSource, Rank, Svd};
+/// let r = Svd::new(&ndarray::array![[3.0f64, 0.0], [0.0, 4.0]])?.truncate(Rank::Fixed(1))?.report();
+/// assert_eq!(r.error_source, ErrorSource::Formula);
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ErrorSource<R> {
+    /// From singular values: `√Σ_{i>k} σᵢ²` of a full SVD, or for a randomized SVD
+    /// `√(‖A‖_F² − Σ_{i≤k} σ̃ᵢ²)`, which is the exact `‖A − U·Σ·Vᴴ‖_F` of the returned factors
+    /// (`U = Q·U_B`) up to the rounding of that difference.
+    Formula,
+    /// `‖A − U·Σ·Vᴴ‖_F` measured directly, in one more pass over the data.
+    Residual,
+    /// The a-posteriori estimate of Halko, Martinsson and Tropp (2011, §4.3) from `vectors`
+    /// Gaussian test vectors `ωᵢ` drawn independently of the sketch: for any matrix `G` fixed
+    /// before they are drawn, `‖G‖₂ ≤ 10·√(2/π)·maxᵢ ‖G·ωᵢ‖` with probability at least
+    /// `1 − 10^(−vectors)`, and `mean ‖G·ωᵢ‖²` is an unbiased estimate of `‖G‖_F²` (which
+    /// `frobenius_error` then reports, unless the exact formula was accurate).
+    Estimate {
+        /// Number `r` of test vectors.
+        vectors: usize,
+        /// Bound on `‖A − Q·Qᴴ·A‖₂` (`Q` the sketch's orthonormal range basis).
+        range_bound: R,
+        /// Bound on `‖A − U·Σ·Vᴴ‖₂` for the returned factors.
+        spectral_bound: R,
+        /// `10^(−vectors)`: the probability that the bounds fail.
+        failure_probability: R,
+    },
 }
 
 impl<R: RealScalar> EckartYoung<R> {
@@ -172,6 +208,7 @@ impl<R: RealScalar> EckartYoung<R> {
             stored_values: (m + n + 1) * k,
             dense_values: m * n,
             estimated: false,
+            error_source: ErrorSource::Formula,
         }
     }
 }

@@ -2,11 +2,11 @@
 
 use ndarray::{s, Array1, Array2, ArrayBase, Data, Ix2};
 
-use super::{scaled_cols, EckartYoung, TruncatedSvd};
+use super::{scaled_cols, EckartYoung, ErrorSource, TruncatedSvd};
 use crate::error::{Error, Result};
 use crate::layout::{check_dims, check_finite, to_col_major};
 use crate::scalar::{RealScalar, Scalar};
-use crate::{testing, verify, Qr, Svd};
+use crate::{random, verify, Qr, Svd};
 
 /// Randomized truncated SVD (Halko–Martinsson–Tropp 2011, Algorithms 4.4 and 5.1).
 ///
@@ -88,6 +88,9 @@ impl RandomizedSvd {
     }
 
     /// Seed of the Gaussian test matrix (same seed, same thread count: bitwise same result).
+    ///
+    /// The seed drives [`SeededRng`](crate::testing::SeededRng) (ChaCha8), so a seed gives the
+    /// same random numbers on every platform and across upgrades of `rand`.
     ///
     /// ```
     /// # use ndfactor::RandomizedSvd;
@@ -180,6 +183,7 @@ impl RandomizedSvd {
                 stored_values: 0,
                 dense_values: m * n,
                 estimated: true,
+                error_source: ErrorSource::Formula,
             };
             return Ok(TruncatedSvd::from_parts(
                 Array2::zeros((m, 0)),
@@ -228,7 +232,7 @@ impl RandomizedSvd {
         // the conjugate, so only they pay for a copy of Aᴴ.
         let ah_copy = T::IS_COMPLEX.then(|| a.t().mapv(|x| x.conj()));
         let ah = ah_copy.as_ref().map_or_else(|| a.t(), |c| c.view());
-        let omega: Array2<T> = testing::gaussian(n, l, &mut testing::rng(self.seed));
+        let omega: Array2<T> = random::gaussian(n, l, &mut random::rng(self.seed));
         let steps = q + 4;
         let mut step = 0;
         let mut report = |stage| {
@@ -276,6 +280,7 @@ impl RandomizedSvd {
         // The largest entry of the working matrix is known from the scan: one pass, not two.
         let amax_work = crate::decomp::lu::scale_pow2(T::from_real(amax_real), -e).re();
         let fa = verify::norm_fro_with_max(&a, amax_work);
+        let mut source = ErrorSource::Formula;
         let (frob, rel) = if fa == zero {
             (zero, zero)
         } else {
@@ -285,6 +290,7 @@ impl RandomizedSvd {
             });
             let diff = T::Real::from_f64(1.0) - kept;
             if diff < T::eps().sqrt() {
+                source = ErrorSource::Residual;
                 let r = &a - &scaled_cols(&u, &sk_scaled).dot(&vt);
                 let e = verify::norm_fro(&r);
                 (e, e / fa)
@@ -301,6 +307,7 @@ impl RandomizedSvd {
             stored_values: (m + n + 1) * k,
             dense_values: m * n,
             estimated: true,
+            error_source: source,
         };
         report(RandomizedSvdStage::ErrorReport);
         Ok(TruncatedSvd::from_parts(u, sk, vt, rep))

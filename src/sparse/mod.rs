@@ -42,7 +42,7 @@ use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2, Axis, ShapeBuilder};
 
 use crate::error::{Error, Result};
 use crate::scalar::{RealScalar, Scalar};
-use crate::{testing, LowRank, Qr, Svd};
+use crate::{random, LowRank, Qr, Svd};
 
 use operator::apply_checked;
 pub use operator::LinearOperator;
@@ -261,6 +261,9 @@ impl Svds {
     }
 
     /// Seed of the random start vector (Lanczos) or test matrix (randomized).
+    ///
+    /// The seed drives [`SeededRng`](crate::testing::SeededRng) (ChaCha8), so a seed gives the
+    /// same random numbers on every platform and across upgrades of `rand`.
     ///
     /// ```
     /// use ndfactor::sparse::Svds;
@@ -698,14 +701,14 @@ impl<T: Scalar, A: LinearOperator<T> + ?Sized> Ctx<'_, T, A> {
         let (m, n) = self.a.shape();
         let k = self.k;
         let zero = T::Real::from_f64(0.0);
-        let mut rng = testing::rng(seed);
+        let mut rng = random::rng(seed);
         let mut p = Array2::<T>::zeros((n, ncv + 1).f());
         let mut q = Array2::<T>::zeros((m, ncv).f());
         let mut b = Array2::<T>::zeros((ncv, ncv).f());
         let breakdown_scale = T::eps() * T::Real::from_f64((m.max(n) as f64).sqrt());
         let mut anorm = zero;
 
-        let mut start: Array2<T> = testing::gaussian(n, 1, &mut rng);
+        let mut start: Array2<T> = random::gaussian(n, 1, &mut rng);
         let nrm = col_norm(start.column(0));
         start.mapv_inplace(|x| x.scale(T::Real::from_f64(1.0) / nrm));
         p.column_mut(0).assign(&start.column(0));
@@ -783,10 +786,10 @@ impl<T: Scalar, A: LinearOperator<T> + ?Sized> Ctx<'_, T, A> {
         &self,
         basis: ArrayView2<'_, T>,
         len: usize,
-        rng: &mut rand::rngs::StdRng,
+        rng: &mut crate::random::SeededRng,
     ) -> Array2<T> {
         // Two tries are plenty: a Gaussian vector lies in a proper subspace with probability 0.
-        let mut w: Array2<T> = testing::gaussian(len, 1, rng);
+        let mut w: Array2<T> = random::gaussian(len, 1, rng);
         for _ in 0..2 {
             orthogonalize(basis, &mut w);
         }
@@ -801,7 +804,7 @@ impl<T: Scalar, A: LinearOperator<T> + ?Sized> Ctx<'_, T, A> {
     fn randomized(&mut self, l: usize, max_iter: usize, seed: u64) -> Result<PartialSvd<T>> {
         let (_, n) = self.a.shape();
         let k = self.k;
-        let omega: Array2<T> = testing::gaussian(n, l, &mut testing::rng(seed));
+        let omega: Array2<T> = random::gaussian(n, l, &mut random::rng(seed));
         let y = self.apply(omega.view(), false)?;
         drop(omega);
         let mut qm = Qr::from_owned(y)?.q();

@@ -3,7 +3,8 @@
 //! A [`RowBlockSource`] is an `m×n` matrix that can be visited as row blocks `A[r₀..r₁, :]` of
 //! at most `block_rows` rows, from the first row to the last, as many times as an algorithm
 //! needs ("passes"). Only one block (plus whatever the source maps or decodes) is in memory at a
-//! time, so the streamed algorithms here ([`StreamedRandomizedSvd`], [`StreamedPca`], [`tsqr_r`]) work on matrices larger than
+//! time, so the streamed algorithms here ([`StreamedRandomizedSvd`], [`SinglePassSvd`],
+//! [`StreamedPca`], [`tsqr_r`]) work on matrices larger than
 //! memory, with working memory `O(block_rows·n + (m + n)·(k + p))` values.
 //!
 //! Sources:
@@ -29,12 +30,14 @@
 mod npy;
 mod pca;
 mod rsvd;
+mod sketch;
 mod tsqr;
 
-pub use npy::{NpyFile, NpyShards};
+pub use npy::{NpyFile, NpyRowWriter, NpyShards};
 pub use pca::StreamedPca;
 pub use rsvd::{StreamProgress, StreamedRandomizedSvd};
-pub use tsqr::{tall_skinny_svd, tsqr_r};
+pub use sketch::SinglePassSvd;
+pub use tsqr::{tall_skinny_svd, tsqr, tsqr_r};
 
 use ndarray::{s, Array2, ArrayBase, ArrayView2, Data, Ix2};
 

@@ -1,12 +1,13 @@
 //! Memory-mapped `.npy` files as row-block sources.
 
 use std::fs::File;
+use std::io::{BufWriter, Seek, SeekFrom};
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use ndarray::ArrayView2;
-use ndarray_npy::{ViewElement, ViewNpyError, ViewNpyExt};
+use ndarray_npy::{ViewElement, ViewNpyError, ViewNpyExt, WritableElement};
 
 use super::{visit_view_blocks, BlockVisitor, RowBlockSource};
 use crate::error::{Error, Result};
@@ -25,9 +26,12 @@ use crate::scalar::Scalar;
 ///   dimension `m`. A pass still touches every page once, but in `n` interleaved streams; use
 ///   blocks of a few thousand rows (`h·8` bytes per run ≥ a few pages) to keep reads sequential.
 ///
-/// The file's length and modification time are recorded when it is opened and checked again at
-/// the start of every pass ([`Error::SourceChanged`]). Do not modify a file while it is read: a
-/// file truncated during a pass makes the reads fault.
+/// The file's length and modification time (on Unix also its inode and status-change time) are
+/// recorded when it is opened and checked again at the start of every pass
+/// ([`Error::SourceChanged`]). Timestamps have the file system's granularity (often a clock
+/// tick of a few milliseconds): a rewrite of the same length within the same tick as the open
+/// is not seen. Do not modify a file while it is read: a file truncated during a pass makes the
+/// reads fault.
 ///
 /// ```
 /// use ndarray::array;
@@ -49,6 +53,7 @@ pub struct NpyFile<T> {
     fortran: bool,
     len: u64,
     modified: Option<SystemTime>,
+    identity: FileIdentity,
     _elem: PhantomData<T>,
 }
 
@@ -102,9 +107,26 @@ fn map_view_error<T: Scalar>(path: &Path, e: ViewNpyError) -> Error {
     }
 }
 
-fn stamp(path: &Path) -> Result<(u64, Option<SystemTime>)> {
+/// What identifies a file's content beyond its length and modification time: on Unix the
+/// device and inode (a file replaced by another, e.g. renamed over it) and the status-change
+/// time `ctime`, which every write updates and which, unlike `mtime`, cannot be set back by
+/// tools that preserve timestamps (`cp -p`, `rsync -t`, `touch -d`).
+#[cfg(unix)]
+type FileIdentity = (u64, u64, i64, i64);
+#[cfg(not(unix))]
+type FileIdentity = ();
+
+#[cfg(unix)]
+fn identity(md: &std::fs::Metadata) -> FileIdentity {
+    use std::os::unix::fs::MetadataExt;
+    (md.dev(), md.ino(), md.ctime(), md.ctime_nsec())
+}
+#[cfg(not(unix))]
+fn identity(_: &std::fs::Metadata) -> FileIdentity {}
+
+fn stamp(path: &Path) -> Result<(u64, Option<SystemTime>, FileIdentity)> {
     let md = std::fs::metadata(path).map_err(|e| io_error(path, "read metadata", e))?;
-    Ok((md.len(), md.modified().ok()))
+    Ok((md.len(), md.modified().ok(), identity(&md)))
 }
 
 impl<T: Scalar + ViewElement> NpyFile<T> {
@@ -126,7 +148,7 @@ impl<T: Scalar + ViewElement> NpyFile<T> {
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         let file = File::open(path).map_err(|e| io_error(path, "open", e))?;
-        let (len, modified) = stamp(path)?;
+        let (len, modified, identity) = stamp(path)?;
         if len == 0 {
             return Err(Error::NpyHeader {
                 path: path.display().to_string(),
@@ -148,6 +170,7 @@ impl<T: Scalar + ViewElement> NpyFile<T> {
             fortran,
             len,
             modified,
+            identity,
             _elem: PhantomData,
         })
     }
@@ -163,7 +186,7 @@ impl<T: Scalar + ViewElement> NpyFile<T> {
     /// let path = dir.path().join("a.npy");
     /// ndarray_npy::write_npy(&path, &ndarray::Array2::<f64>::eye(3)).unwrap();
     /// let f = NpyFile::<f64>::open(&path)?;
-    /// assert_eq!(f.view()?[(1, 1)], 1.0);
+    /// assert_eq!(f.view()?[(1, 1)], 1.0); // exact: the stored value, mapped
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn view(&self) -> Result<ArrayView2<'_, T>> {
@@ -217,7 +240,7 @@ impl<T: Scalar + ViewElement> NpyFile<T> {
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn check_unchanged(&self) -> Result<()> {
-        let (len, modified) = stamp(&self.path)?;
+        let (len, modified, identity) = stamp(&self.path)?;
         let changed = |reason: String| Error::SourceChanged {
             path: self.path.display().to_string(),
             reason,
@@ -227,6 +250,12 @@ impl<T: Scalar + ViewElement> NpyFile<T> {
         }
         if modified != self.modified {
             return Err(changed("modification time differs".into()));
+        }
+        #[allow(clippy::unit_cmp)] // `()` off Unix: nothing more to compare there
+        if identity != self.identity {
+            return Err(changed(
+                "replaced or rewritten (inode or status-change time differs)".into(),
+            ));
         }
         Ok(())
     }
@@ -259,7 +288,7 @@ impl<T: Scalar + ViewElement> RowBlockSource<T> for NpyFile<T> {
 /// assert_eq!(s.shape(), (3, 2));
 /// let mut firsts = Vec::new();
 /// s.for_each_block(8, &mut |r0, b| { firsts.push((r0, b[(0, 0)])); Ok(()) })?;
-/// assert_eq!(firsts, vec![(0, 1.0), (1, 3.0)]);
+/// assert_eq!(firsts, vec![(0, 1.0), (1, 3.0)]); // exact: stored values
 /// # Ok::<(), ndfactor::Error>(())
 /// ```
 #[derive(Debug)]
@@ -341,5 +370,213 @@ impl<T: Scalar + ViewElement> RowBlockSource<T> for NpyShards<T> {
             offset += s.shape.0;
         }
         Ok(())
+    }
+}
+
+/// A 2-D `.npy` file (C order) written row block by row block, for outputs larger than memory
+/// (`Q` of [`tsqr`](super::tsqr), generated data), with `O(1)` memory beyond the block.
+///
+/// The header (and the file's full length) is written by `ndarray-npy`'s writer
+/// (`write_zeroed_npy`), then the rows in order. Everything goes to a hidden temporary name in
+/// the target's directory (`.name.partial-<pid>`), which [`finish`](Self::finish) syncs and
+/// renames to the target once all `m` rows are written; dropping the writer before (a failed
+/// stream, a panic) removes it. So the target never holds a partial file that looks complete.
+///
+/// ```
+/// use ndarray::array;
+/// use ndfactor::stream::NpyRowWriter;
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("a.npy");
+/// let mut w = NpyRowWriter::<f64>::create(&path, (3, 2))?;
+/// w.write_rows(array![[1.0, 2.0], [3.0, 4.0]].view())?;
+/// assert!(!path.exists()); // not complete yet
+/// w.write_rows(array![[5.0, 6.0]].view())?;
+/// w.finish()?;
+/// let a: ndarray::Array2<f64> = ndarray_npy::read_npy(&path).unwrap();
+/// assert_eq!(a, array![[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]); // a copy: exact
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+pub struct NpyRowWriter<T> {
+    tmp: PathBuf,
+    target: PathBuf,
+    out: Option<BufWriter<File>>,
+    rows: usize,
+    shape: (usize, usize),
+    _elem: PhantomData<T>,
+}
+
+impl<T> std::fmt::Debug for NpyRowWriter<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NpyRowWriter")
+            .field("target", &self.target)
+            .field("shape", &self.shape)
+            .field("rows", &self.rows)
+            .finish()
+    }
+}
+
+impl<T: Scalar + WritableElement> NpyRowWriter<T> {
+    /// Starts writing an `m×n` array to `target` (under a temporary name until
+    /// [`finish`](Self::finish)).
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the temporary file cannot be created in the target's directory (it
+    /// does not exist, is not writable, the disk is full) or the header cannot be written.
+    ///
+    /// ```
+    /// use ndfactor::{stream::NpyRowWriter, Error};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let r = NpyRowWriter::<f32>::create(dir.path().join("missing/a.npy"), (2, 2));
+    /// assert!(matches!(r, Err(Error::Io { .. })));
+    /// ```
+    pub fn create(target: impl AsRef<Path>, shape: (usize, usize)) -> Result<Self> {
+        let target = target.as_ref();
+        let name = target.file_name().ok_or_else(|| Error::Io {
+            path: target.display().to_string(),
+            operation: "create output file",
+            reason: "the path has no file name".into(),
+        })?;
+        let mut tmp_name = std::ffi::OsString::from(".");
+        tmp_name.push(name);
+        tmp_name.push(format!(".partial-{}", std::process::id()));
+        let tmp = target.with_file_name(tmp_name);
+        let mut file = File::create(&tmp).map_err(|e| io_error(&tmp, "create output file", e))?;
+        let fail = |e: String| Error::Io {
+            path: tmp.display().to_string(),
+            operation: "write .npy header",
+            reason: e,
+        };
+        let written = ndarray_npy::write_zeroed_npy::<T, _>(&file, shape)
+            .map_err(|e| fail(e.to_string()))
+            .and_then(|()| {
+                let len = file.metadata().map_err(|e| fail(e.to_string()))?.len();
+                let data = (shape.0 as u64)
+                    .checked_mul(shape.1 as u64)
+                    .and_then(|v| v.checked_mul(std::mem::size_of::<T>() as u64))
+                    .filter(|&d| d <= len)
+                    .ok_or_else(|| fail("size overflows".into()))?;
+                file.seek(SeekFrom::Start(len - data))
+                    .map_err(|e| fail(e.to_string()))
+            });
+        if let Err(e) = written {
+            drop(file);
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+        Ok(NpyRowWriter {
+            tmp,
+            target: target.to_path_buf(),
+            out: Some(BufWriter::with_capacity(1 << 20, file)),
+            rows: 0,
+            shape,
+            _elem: PhantomData,
+        })
+    }
+
+    /// Appends rows (`h×n`, any layout).
+    ///
+    /// # Errors
+    /// [`Error::DimensionMismatch`] for a block with another column count, or more rows in
+    /// total than `m`; [`Error::Io`] when writing fails.
+    ///
+    /// ```
+    /// # use ndfactor::stream::NpyRowWriter;
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let mut w = NpyRowWriter::<f64>::create(dir.path().join("a.npy"), (1, 2))?;
+    /// assert!(w.write_rows(ndarray::Array2::zeros((1, 3)).view()).is_err());
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn write_rows(&mut self, block: ArrayView2<'_, T>) -> Result<()> {
+        if block.ncols() != self.shape.1 {
+            return Err(Error::DimensionMismatch {
+                operation: "NpyRowWriter: columns of a block",
+                expected: self.shape.1,
+                found: block.ncols(),
+            });
+        }
+        if self.rows + block.nrows() > self.shape.0 {
+            return Err(Error::DimensionMismatch {
+                operation: "NpyRowWriter: rows written",
+                expected: self.shape.0,
+                found: self.rows + block.nrows(),
+            });
+        }
+        let block = block.as_standard_layout();
+        let slice = block.as_slice().expect("standard layout");
+        let Some(out) = self.out.as_mut() else {
+            unreachable!("finish consumes the writer");
+        };
+        T::write_slice(slice, out).map_err(|e| Error::Io {
+            path: self.tmp.display().to_string(),
+            operation: "write rows",
+            reason: e.to_string(),
+        })?;
+        self.rows += block.nrows();
+        Ok(())
+    }
+
+    /// Rows written so far.
+    ///
+    /// ```
+    /// # use ndfactor::stream::NpyRowWriter;
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let mut w = NpyRowWriter::<f64>::create(dir.path().join("a.npy"), (4, 2))?;
+    /// w.write_rows(ndarray::Array2::zeros((3, 2)).view())?;
+    /// assert_eq!(w.rows_written(), 3);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn rows_written(&self) -> usize {
+        self.rows
+    }
+
+    /// Checks that all `m` rows were written, syncs the file and renames it to the target.
+    ///
+    /// # Errors
+    /// [`Error::DimensionMismatch`] when rows are missing (the temporary file is removed);
+    /// [`Error::Io`] when flushing, syncing or renaming fails.
+    ///
+    /// ```
+    /// # use ndfactor::stream::NpyRowWriter;
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let path = dir.path().join("a.npy");
+    /// let w = NpyRowWriter::<f64>::create(&path, (2, 2))?;
+    /// assert!(w.finish().is_err()); // no rows written
+    /// assert!(!path.exists());
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn finish(mut self) -> Result<()> {
+        if self.rows != self.shape.0 {
+            return Err(Error::DimensionMismatch {
+                operation: "NpyRowWriter: rows written",
+                expected: self.shape.0,
+                found: self.rows,
+            });
+        }
+        let Some(out) = self.out.take() else {
+            unreachable!("finish consumes the writer");
+        };
+        let tmp = self.tmp.clone();
+        let done = out
+            .into_inner()
+            .map_err(|e| io_error(&tmp, "write rows", e.into_error()))
+            .and_then(|file| file.sync_all().map_err(|e| io_error(&tmp, "sync", e)))
+            .and_then(|()| {
+                std::fs::rename(&tmp, &self.target)
+                    .map_err(|e| io_error(&self.target, "rename into place", e))
+            });
+        if done.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        done
+    }
+}
+
+impl<T> Drop for NpyRowWriter<T> {
+    fn drop(&mut self) {
+        // Still open: dropped before `finish` (a failed stream). A failure to remove leaves only
+        // the hidden `.partial-` file, never the target.
+        if self.out.take().is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
     }
 }

@@ -11,9 +11,9 @@ use crate::decomp::qr::Qr;
 use crate::decomp::svd::Svd;
 use crate::error::{Error, Result};
 use crate::layout::{check_dims, max_component};
-use crate::lowrank::{lu_basis, scaled_cols, EckartYoung, TruncatedSvd};
+use crate::lowrank::{lu_basis, scaled_cols, EckartYoung, ErrorSource, TruncatedSvd};
 use crate::scalar::{RealScalar, Scalar};
-use crate::{testing, verify};
+use crate::{random, verify};
 
 /// Progress of a streamed algorithm, reported after every block.
 ///
@@ -49,7 +49,7 @@ impl StreamProgress {
     /// use ndfactor::stream::StreamProgress;
     /// let p = StreamProgress { pass: 1, passes: 3, rows_done: 500, rows: 1000,
     ///                          elapsed: std::time::Duration::from_secs(2) };
-    /// assert_eq!(p.rows_per_second(), 250.0);
+    /// assert_eq!(p.rows_per_second(), 250.0); // exact: 500 / 2 in binary floating point
     /// ```
     pub fn rows_per_second(&self) -> f64 {
         let t = self.elapsed.as_secs_f64();
@@ -84,7 +84,9 @@ impl StreamProgress {
 ///
 /// The report is that of the in-core version: `‖A‖_F` is accumulated in the first pass, and the
 /// Frobenius error of the returned factors is exact (`√(‖A‖_F² − Σ_{i≤k} σ̃ᵢ²)`, or the residual
-/// `‖A − U·Σ·Vᴴ‖_F` in one more pass when that difference cancels).
+/// `‖A − U·Σ·Vᴴ‖_F` in one more pass when that difference cancels); with
+/// [`error_estimate`](Self::error_estimate) that pass is never taken, and the report carries
+/// Halko, Martinsson and Tropp's a-posteriori bounds instead ([`ErrorSource`] says which).
 ///
 /// # Errors
 /// [`Error::InvalidRank`] for `k > min(m, n)`; [`Error::NonFinite`] with the global row and
@@ -110,6 +112,7 @@ pub struct StreamedRandomizedSvd {
     seed: u64,
     block_rows: usize,
     exact_error: bool,
+    error_vectors: Option<usize>,
 }
 
 impl StreamedRandomizedSvd {
@@ -130,6 +133,7 @@ impl StreamedRandomizedSvd {
             seed: 0,
             block_rows: 4096,
             exact_error: false,
+            error_vectors: None,
         }
     }
 
@@ -163,6 +167,9 @@ impl StreamedRandomizedSvd {
 
     /// Seed of `Ω` (the in-core [`RandomizedSvd`](crate::RandomizedSvd) with the same seed draws
     /// the same `Ω`).
+    ///
+    /// The seed drives [`SeededRng`](crate::testing::SeededRng) (ChaCha8), so a seed gives the
+    /// same random numbers on every platform and across upgrades of `rand`.
     ///
     /// ```
     /// # use ndfactor::stream::StreamedRandomizedSvd;
@@ -203,6 +210,33 @@ impl StreamedRandomizedSvd {
     /// ```
     pub fn exact_error(mut self, yes: bool) -> Self {
         self.exact_error = yes;
+        self
+    }
+
+    /// Never take the extra residual pass: estimate the error instead from `r` Gaussian test
+    /// vectors `Ω_t` (`n×r`, drawn independently of `Ω`) sketched in the last pass (`A·Ω_t`
+    /// alongside `B = Qᴴ·A`), as Halko, Martinsson and Tropp (2011, §4.3) propose. The report's
+    /// [`ErrorSource::Estimate`] then holds bounds on `‖A − Q·Qᴴ·A‖₂` and on `‖A − U·Σ·Vᴴ‖₂`,
+    /// each `10·√(2/π)·maxᵢ ‖G·ωᵢ‖` for its `G`, that hold with probability at least
+    /// `1 − 10^(−r)`; `frobenius_error` is the exact formula when it does not cancel and the
+    /// unbiased estimate `√(mean ‖(A − U·Σ·Vᴴ)·ωᵢ‖²)` when it does. `r = 0` is taken as 1.
+    /// [`exact_error`](Self::exact_error) takes precedence.
+    ///
+    /// Costs `O(m·n·r)` flops in the last pass and `m·r` values of memory, no pass.
+    ///
+    /// ```
+    /// use ndfactor::{stream::StreamedRandomizedSvd, ErrorSource};
+    /// let a = ndfactor::testing::gaussian::<f64>(40, 12, &mut ndfactor::testing::rng(0));
+    /// let t = StreamedRandomizedSvd::new(3).error_estimate(10).compute(&mut a.view())?;
+    /// let ErrorSource::Estimate { spectral_bound, failure_probability, .. } = t.report().error_source
+    ///     else { panic!("an estimate was asked for") };
+    /// let g = &a - &t.to_dense();
+    /// assert!(spectral_bound >= ndfactor::Svd::values(&g)?[0]); // fails with probability 1e-10
+    /// assert!(failure_probability <= 1e-10);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn error_estimate(mut self, r: usize) -> Self {
+        self.error_vectors = Some(r.max(1));
         self
     }
 
@@ -299,7 +333,7 @@ impl StreamedRandomizedSvd {
         let omega: Array2<T> = if k == 0 {
             Array2::zeros((n, 0))
         } else {
-            testing::gaussian(n, l, &mut testing::rng(self.seed))
+            random::gaussian(n, l, &mut random::rng(self.seed))
         };
         // Pass 1: finiteness, max |a_ij|, ‖A‖_F and Y = A·Ω, unscaled.
         let mut y = Array2::<T>::zeros((m, l));
@@ -365,6 +399,7 @@ impl StreamedRandomizedSvd {
                 stored_values: 0,
                 dense_values: m * n,
                 estimated: true,
+                error_source: ErrorSource::Formula,
             };
             return Ok(TruncatedSvd::from_parts(
                 Array2::zeros((m, 0)),
@@ -414,12 +449,34 @@ impl StreamedRandomizedSvd {
             y = normalise(yn, i + 1 == q)?;
         }
         let qm = y;
-        // B = Qᴴ·A, one pass.
+        // Test vectors of the a-posteriori estimate, independent of Ω.
+        let rt = if self.exact_error {
+            0
+        } else {
+            self.error_vectors.unwrap_or(0)
+        };
+        let omega_t: Array2<T> = random::gaussian(
+            n,
+            rt,
+            &mut random::rng(self.seed.wrapping_add(0x9E37_79B9_7F4A_7C15)),
+        );
+        let mut yt = Array2::<T>::zeros((m, rt));
+        // B = Qᴴ·A (and A·Ω_t), one pass.
         let mut bmat = Array2::<T>::zeros((l, n));
         run(src, passes, &mut |r0, b| {
             let b = scaled(b, e);
-            let qh = qm.slice(s![r0..r0 + b.nrows(), ..]).t().mapv(|x| x.conj());
+            let h = b.nrows();
+            let qh = qm.slice(s![r0..r0 + h, ..]).t().mapv(|x| x.conj());
             general_mat_mul(T::one(), &qh, &b, T::one(), &mut bmat);
+            if rt > 0 {
+                general_mat_mul(
+                    T::one(),
+                    &b,
+                    &omega_t,
+                    T::zero(),
+                    &mut yt.slice_mut(s![r0..r0 + h, ..]),
+                );
+            }
             Ok(())
         })?;
         let svd = Svd::from_owned(bmat)?;
@@ -434,6 +491,19 @@ impl StreamedRandomizedSvd {
         let sk_scaled: Array1<T::Real> = sb.slice(s![..k]).to_owned();
         let vt = svd.vt().slice(s![..k, ..]).to_owned();
 
+        let estimate = (rt > 0).then(|| {
+            let us = scaled_cols(&u, &sk_scaled);
+            super::sketch::hmt_estimate(&yt, &omega_t, &qm, &us, &vt)
+        });
+        let mut source = match estimate {
+            Some((range_bound, spectral_bound, _)) => ErrorSource::Estimate {
+                vectors: rt,
+                range_bound: unscale(range_bound),
+                spectral_bound: unscale(spectral_bound),
+                failure_probability: super::sketch::failure_probability(rt),
+            },
+            None => ErrorSource::Formula,
+        };
         let (frob, rel) = if fa == zero {
             (zero, zero)
         } else {
@@ -442,7 +512,11 @@ impl StreamedRandomizedSvd {
                 acc + r * r
             });
             let diff = one - kept;
-            if self.exact_error || diff < T::eps().sqrt() {
+            let cancels = diff < T::eps().sqrt();
+            if let (Some((_, _, f)), true) = (estimate, cancels) {
+                (f, f / fa)
+            } else if self.exact_error || cancels {
+                source = ErrorSource::Residual;
                 // ‖A − U·Σ·Vᴴ‖_F, one more pass.
                 passes += 1;
                 let us = scaled_cols(&u, &sk_scaled);
@@ -476,6 +550,7 @@ impl StreamedRandomizedSvd {
             stored_values: (m + n + 1) * k,
             dense_values: m * n,
             estimated: true,
+            error_source: source,
         };
         Ok(TruncatedSvd::from_parts(u, sk, vt, rep))
     }
