@@ -17,8 +17,8 @@ use mpi::topology::SimpleCommunicator;
 use mpi::traits::*;
 use ndarray::{s, Array1, Array2, ArrayView2};
 use ndfactor::dist::{
-    tsqr, DistCholesky, DistLu, DistMatrix, DistPca, DistQr, DistRandomizedSvd, DistScalar,
-    DistSvd, DistSymmetricEigen, ProcessGrid,
+    read_npy_rows, tsqr, DistCholesky, DistLu, DistMatrix, DistPca, DistQr, DistRandomizedSvd,
+    DistScalar, DistSvd, DistSymmetricEigen, ProcessGrid,
 };
 use ndfactor::testing::{gaussian, hermitian_part, random_spd, rng, with_singular_values};
 use ndfactor::verify::{
@@ -114,7 +114,13 @@ fn lu_body<T: DistScalar>(world: &SimpleCommunicator) {
                 let rcond = lu.rcond().unwrap().to_f64();
                 let core = Lu::new(&a).unwrap();
                 // Every rank gets the same pivots, equal to in-core ?getrf's.
-                let core_piv: Vec<i32> = core.pivots().iter().map(|&p| p as i32).collect();
+                // BlasInt is i32 or i64 by backend feature; ScaLAPACK's pivots are i32.
+                #[allow(clippy::useless_conversion)]
+                let core_piv: Vec<i32> = core
+                    .pivots()
+                    .iter()
+                    .map(|&p| i32::try_from(p).expect("pivots fit i32"))
+                    .collect();
                 assert_eq!(piv, core_piv, "{}", ctx());
                 if let (Some(x), Some(f)) = (x, f) {
                     let name = format!("lu/solve {}", std::any::type_name::<T>());
@@ -440,6 +446,52 @@ fn svd_body<T: DistScalar>(world: &SimpleCommunicator) {
 }
 
 /// Row blocks in, row blocks and the whole matrix out, with uneven (and empty) blocks.
+/// `.npy` input: every process reads its even share of the rows of a file written by rank 0,
+/// in C and Fortran order; NaN in the file and a missing file are the same error everywhere.
+fn npy_input(world: &SimpleCommunicator) {
+    let size = world.size() as usize;
+    let me = world.rank() as usize;
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("dist-npy-{size}"));
+    let a: Array2<f64> = gaussian(11, 4, &mut rng(8));
+    let fortran = a.t().as_standard_layout().t().to_owned();
+    let mut bad = a.clone();
+    bad[[7, 2]] = f64::NAN;
+    if me == 0 {
+        std::fs::create_dir_all(&dir).unwrap();
+        ndarray_npy::write_npy(dir.join("c.npy"), &a).unwrap();
+        ndarray_npy::write_npy(dir.join("f.npy"), &fortran).unwrap();
+        ndarray_npy::write_npy(dir.join("bad.npy"), &bad).unwrap();
+    }
+    world.barrier();
+    let even: Vec<usize> = (0..size)
+        .map(|r| 11 / size + usize::from(r < 11 % size))
+        .collect();
+    let r0: usize = even[..me].iter().sum();
+    for name in ["c.npy", "f.npy"] {
+        let mine = read_npy_rows::<_, f64>(world, dir.join(name)).unwrap();
+        // exact: values are copied from the file
+        expect(mine == a.slice(s![r0..r0 + even[me], ..]), &|| {
+            format!("{name}: wrong rows")
+        });
+        for grid in grids(world) {
+            let d = DistMatrix::<f64>::from_npy(&grid, dir.join(name), 3).unwrap();
+            if let Some(all) = d.gather().unwrap() {
+                expect(all == a, &|| format!("{name}: gathered ≠ file")); // exact: copies
+            }
+        }
+    }
+    let err = read_npy_rows::<_, f64>(world, dir.join("bad.npy")).unwrap_err();
+    expect(matches!(err, Error::NonFinite { row: 7, col: 2 }), &|| {
+        format!("NaN in the file: {err:?}")
+    });
+    let err = read_npy_rows::<_, f64>(world, dir.join("missing.npy")).unwrap_err();
+    expect(
+        matches!(err, Error::Io { .. } | Error::InvalidArgument { .. }),
+        &|| format!("missing file: {err:?}"),
+    );
+    world.barrier();
+}
+
 fn redistribution(world: &SimpleCommunicator) {
     let size = world.size() as usize;
     let me = world.rank() as usize;
@@ -731,6 +783,7 @@ fn main() {
     let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let tests: &[Test] = &[
         ("redistribution", redistribution),
+        ("npy_input", npy_input),
         ("lu_f64", lu_body::<f64>),
         ("lu_c64", lu_body::<c64>),
         ("lu_f32", lu_body::<f32>),

@@ -138,9 +138,11 @@ fn check_rhs<T: DistScalar>(a: &DistMatrix<'_, T>, b: &DistMatrix<'_, T>) -> Res
 /// let grid = ProcessGrid::new(&universe.world())?;
 /// let a = ndarray::array![[2.0f64, 1.0, 0.0], [1.0, 3.0, 1.0], [0.0, 1.0, 4.0]];
 /// let b = ndarray::array![[1.0f64], [2.0], [3.0]];
-/// let on_root = |m: &ndarray::Array2<f64>| (grid.rank() == 0).then(|| m.view());
-/// let lu = DistLu::new(&DistMatrix::scatter(&grid, on_root(&a), 2)?)?;
-/// let x = lu.solve(&DistMatrix::scatter(&grid, on_root(&b), 2)?)?;
+/// fn on_root<'a>(grid: &ProcessGrid, m: &'a ndarray::Array2<f64>) -> Option<ndarray::ArrayView2<'a, f64>> {
+///     (grid.rank() == 0).then(|| m.view())
+/// }
+/// let lu = DistLu::new(&DistMatrix::scatter(&grid, on_root(&grid, &a), 2)?)?;
+/// let x = lu.solve(&DistMatrix::scatter(&grid, on_root(&grid, &b), 2)?)?;
 /// if let Some(x) = x.gather()? {
 ///     let r = &a.dot(&x) - &b;
 ///     assert!(r.iter().all(|e| e.abs() < 1e-14));
@@ -271,10 +273,12 @@ impl<'g, T: DistScalar> DistLu<'g, T> {
     /// use ndfactor::dist::{mpi, DistLu, DistMatrix, ProcessGrid};
     /// # let universe = mpi::initialize().unwrap();
     /// let grid = ProcessGrid::new(&universe.world())?;
-    /// let root = |m: &ndarray::Array2<f64>| (grid.rank() == 0).then(|| m.view());
+    /// fn root<'a>(grid: &ProcessGrid, m: &'a ndarray::Array2<f64>) -> Option<ndarray::ArrayView2<'a, f64>> {
+    ///     (grid.rank() == 0).then(|| m.view())
+    /// }
     /// let a = ndarray::array![[1.0f64, 2.0], [2.0, 4.0]];
-    /// let lu = DistLu::new(&DistMatrix::scatter(&grid, root(&a), 1)?)?;
-    /// let b = DistMatrix::scatter(&grid, root(&ndarray::array![[1.0], [1.0]]), 1)?;
+    /// let lu = DistLu::new(&DistMatrix::scatter(&grid, root(&grid, &a), 1)?)?;
+    /// let b = DistMatrix::scatter(&grid, root(&grid, &ndarray::array![[1.0], [1.0]]), 1)?;
     /// assert!(matches!(lu.solve(&b), Err(ndfactor::Error::Singular { index: 2 })));
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
@@ -548,11 +552,13 @@ impl<'g, T: DistScalar> DistCholesky<'g, T> {
     /// use ndfactor::dist::{mpi, DistCholesky, DistMatrix, ProcessGrid};
     /// # let universe = mpi::initialize().unwrap();
     /// let grid = ProcessGrid::new(&universe.world())?;
-    /// let root = |m: &ndarray::Array2<f64>| (grid.rank() == 0).then(|| m.view());
+    /// fn root<'a>(grid: &ProcessGrid, m: &'a ndarray::Array2<f64>) -> Option<ndarray::ArrayView2<'a, f64>> {
+    ///     (grid.rank() == 0).then(|| m.view())
+    /// }
     /// let a = ndarray::array![[4.0f64, 2.0], [2.0, 5.0]];
     /// let b = ndarray::array![[6.0f64], [7.0]];
-    /// let c = DistCholesky::new(&DistMatrix::scatter(&grid, root(&a), 1)?, ndfactor::Uplo::Lower)?;
-    /// if let Some(x) = c.solve(&DistMatrix::scatter(&grid, root(&b), 1)?)?.gather()? {
+    /// let c = DistCholesky::new(&DistMatrix::scatter(&grid, root(&grid, &a), 1)?, ndfactor::Uplo::Lower)?;
+    /// if let Some(x) = c.solve(&DistMatrix::scatter(&grid, root(&grid, &b), 1)?)?.gather()? {
     ///     assert!((x[[0, 0]] - 1.0).abs() < 1e-14 && (x[[1, 0]] - 1.0).abs() < 1e-14);
     /// }
     /// # Ok::<(), ndfactor::Error>(())

@@ -13,7 +13,7 @@ use super::{agree, agree_finite, first_non_finite_rows, sum_f64, sum_in_place, D
 use crate::decomp::qr::Qr;
 use crate::decomp::svd::Svd;
 use crate::error::{Error, Result};
-use crate::lowrank::EckartYoung;
+use crate::lowrank::{EckartYoung, ErrorSource};
 use crate::scalar::{RealScalar, Scalar};
 
 /// Global layout of a row-partitioned matrix: `(row offset of this rank, total rows, n)`, after
@@ -463,7 +463,7 @@ impl DistRandomizedSvd {
         let k = self.k;
         let l = (k + self.oversamples).min(kmax);
         let a_norm2 = sum_f64(comm, crate::verify::norm_fro(a).to_f64().powi(2));
-        let omega = crate::testing::gaussian::<T>(n, l, &mut crate::testing::rng(self.seed));
+        let omega = crate::random::gaussian::<T>(n, l, &mut crate::random::rng(self.seed));
         let (_, mut q) = tsqr_unchecked(comm, a.dot(&omega), l, true)?;
         for _ in 0..self.power_iterations {
             // Z = AᴴQ (local products summed), orthonormalised in core (the same on every
@@ -533,6 +533,7 @@ impl DistRandomizedSvd {
             stored_values: (m + n + 1) * k,
             dense_values: m * n,
             estimated: true,
+            error_source: ErrorSource::Residual,
         };
         Ok(DistTruncatedSvd {
             u,

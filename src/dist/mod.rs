@@ -5,7 +5,7 @@
 //! Every function here is **collective**: all processes of the grid (or communicator) call it
 //! together, with the same global arguments. Errors are agreed on before returning: when the
 //! input is bad on any process (a NaN, local shapes that do not fit), or ScaLAPACK reports a
-//! failure, *every* process returns the same [`Error`](crate::Error), with global positions,
+//! failure, *every* process returns the same [`Error`], with global positions,
 //! so that no process is left waiting in a collective call. Inputs are checked for NaN/∞ before
 //! any ScaLAPACK call, as in core.
 //!
@@ -260,6 +260,78 @@ fn exchange<C: Communicator, T: DistScalar>(
         comm.all_to_all_varcount_into(&s, &mut r);
     }
     Ok(recv)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading a file collectively.
+
+/// This process's share of the rows of a `.npy` file that every process can open (a shared
+/// file system, or the same file on each node): rows `[r₀, r₀ + mᵣ)` of the even split
+/// ([`ProcessGrid::even_rows`]: the first `m mod size` ranks get one row more), copied out of
+/// a read-only memory map of the file ([`stream::NpyFile`](crate::stream::NpyFile); f32, f64,
+/// c32 or c64, C or Fortran order). Collective over `comm`.
+///
+/// The result is what [`tsqr`], [`DistRandomizedSvd`] and [`DistPca`] take as each process's
+/// rows, and [`DistMatrix::from_npy`] redistributes it for ScaLAPACK. In a C-order file each
+/// process reads one contiguous byte range (`mᵣ·n` values); in a Fortran-order file its rows
+/// are `n` strided pieces, one per column, which costs more page reads when `mᵣ` is small.
+///
+/// # Errors
+/// On every process, the error of the lowest rank that failed: the file's own errors
+/// ([`Error::Io`], [`Error::NpyHeader`], [`Error::WrongDtype`]; re-created as
+/// [`Error::InvalidArgument`] with the same message on the other processes),
+/// [`Error::ShardMismatch`] when a process sees a file of another shape than rank 0 (its
+/// column count, or its row count when the columns agree), and [`Error::NonFinite`] at the
+/// global position of the first NaN/∞.
+///
+/// ```
+/// use ndfactor::dist::{mpi, read_npy_rows};
+/// let universe = mpi::initialize().unwrap();
+/// let world = universe.world();
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("a.npy");
+/// let a = ndarray::Array2::from_shape_fn((7, 3), |(i, j)| (3 * i + j) as f64);
+/// ndarray_npy::write_npy(&path, &a).unwrap(); // every process writes the same file here
+/// let mine = read_npy_rows::<_, f64>(&world, &path)?;
+/// assert_eq!(mine.ncols(), 3);
+/// // A single process gets every row.
+/// # use mpi::traits::Communicator;
+/// if world.size() == 1 {
+///     assert_eq!(mine, a); // exact: values are copied from the file
+/// }
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+pub fn read_npy_rows<C: Communicator, T: DistScalar + ndarray_npy::ViewElement>(
+    comm: &C,
+    path: impl AsRef<std::path::Path>,
+) -> Result<Array2<T>> {
+    let file = agree(comm, crate::stream::NpyFile::<T>::open(path.as_ref()))?;
+    let (m, n) = agree(comm, file.view().map(|v| v.dim()))?;
+    let size = comm.size() as usize;
+    let mut all = vec![0u64; 2 * size];
+    comm.all_gather_into(&[m as u64, n as u64][..], &mut all[..]);
+    if let Some(r) = (0..size).find(|&r| all[2 * r] != all[0] || all[2 * r + 1] != all[1]) {
+        // The column count when it differs, else the row count.
+        let i = usize::from(all[2 * r + 1] != all[1]);
+        return Err(Error::ShardMismatch {
+            shard: r,
+            expected: all[i] as usize,
+            found: all[2 * r + i] as usize,
+        });
+    }
+    let counts = even_split(m, size);
+    let me = comm.rank() as usize;
+    let r0: usize = counts[..me].iter().sum();
+    let rows = agree(
+        comm,
+        file.view().map(|v| {
+            v.slice(ndarray::s![r0..r0 + counts[me], ..])
+                .as_standard_layout()
+                .into_owned()
+        }),
+    )?;
+    agree_finite(comm, first_non_finite_rows(&rows.view(), r0), n)?;
+    Ok(rows)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -689,6 +761,41 @@ impl<'g, T: DistScalar> DistMatrix<'g, T> {
         }
         let counts: Vec<usize> = (0..size).map(|r| all[2 * r] as usize).collect();
         Self::from_rows(grid, rows, &counts, n, nb)
+    }
+
+    /// Reads a `.npy` file that every process can open and distributes it in `nb×nb` blocks:
+    /// [`read_npy_rows`] (each process copies its even share of the rows out of a memory map),
+    /// then [`from_row_blocks`](DistMatrix::from_row_blocks). Collective. Memory per process:
+    /// its row share plus its block-cyclic part, never the whole matrix.
+    ///
+    /// # Errors
+    /// Those of [`read_npy_rows`] and [`zeros`](DistMatrix::zeros), on every process.
+    ///
+    /// ```
+    /// use ndfactor::dist::{mpi, DistMatrix, ProcessGrid};
+    /// # let universe = mpi::initialize().unwrap();
+    /// let grid = ProcessGrid::new(&universe.world())?;
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let path = dir.path().join("a.npy");
+    /// let a = ndarray::Array2::from_shape_fn((6, 4), |(i, j)| (4 * i + j) as f64);
+    /// ndarray_npy::write_npy(&path, &a).unwrap();
+    /// let d = DistMatrix::<f64>::from_npy(&grid, &path, 2)?;
+    /// assert_eq!(d.dim(), (6, 4));
+    /// if let Some(back) = d.gather()? {
+    ///     assert_eq!(back, a); // exact: values are copied, never computed
+    /// }
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn from_npy(
+        grid: &'g ProcessGrid,
+        path: impl AsRef<std::path::Path>,
+        nb: usize,
+    ) -> Result<Self>
+    where
+        T: ndarray_npy::ViewElement,
+    {
+        let rows = read_npy_rows::<_, T>(&grid.comm, path)?;
+        Self::from_row_blocks(grid, &rows.view(), nb)
     }
 
     /// Redistribution from contiguous row blocks (`counts[r]` rows on rank `r`).

@@ -1487,7 +1487,10 @@ pub(crate) fn pheevd<T: Scalapack>(
     let (wmin, rmin) = if complex {
         // The same PDORMTR margin for PZUNMTR (see below).
         let unmtr = (nb * (nb - 1) / 2).max((np0 + mq0) * nb) + nb * nb;
-        (ni + (np0 + mq0 + nb) * nb + unmtr, 1 + 9 * ni + 3 * np0 * mq0)
+        (
+            ni + (np0 + mq0 + nb) * nb + unmtr,
+            1 + 9 * ni + 3 * np0 * mq0,
+        )
     } else {
         // Plus what PDORMTR (applying the tridiagonal reduction's reflectors to the
         // vectors) needs, max(NB(NB − 1)/2, (NP0 + MQ0)·NB) + NB²: PDSYEVD's own formula and
