@@ -72,6 +72,33 @@ fn main() {
         println!("cargo:rustc-link-search=native={dir}");
         println!("cargo:rustc-link-lib=dylib=openblas64");
     }
+    if feature("mpi") {
+        // ScaLAPACK with BLACS over Open MPI (Debian: libscalapack-openmpi-dev); the mpi crate
+        // links the MPI library itself. Its Fortran INTEGER is 32 bits.
+        let found = [
+            "/usr/lib/x86_64-linux-gnu",
+            "/usr/lib/aarch64-linux-gnu",
+            "/usr/lib64",
+            "/usr/lib",
+        ]
+        .iter()
+        .find(|d| Path::new(d).join("libscalapack-openmpi.so").exists());
+        match (found, env::var("NDFACTOR_SCALAPACK_LIB")) {
+            (_, Ok(lib)) => println!("cargo:rustc-link-lib=dylib={lib}"),
+            (Some(dir), Err(_)) => {
+                println!("cargo:rustc-link-search=native={dir}");
+                println!("cargo:rustc-link-lib=dylib=scalapack-openmpi");
+            }
+            (None, Err(_)) => panic!(
+                "\n\nndfactor: feature `mpi` needs ScaLAPACK built for Open MPI \
+                 (libscalapack-openmpi.so). Install it (Debian/Ubuntu: `sudo apt-get install \
+                 openmpi-bin libopenmpi-dev libscalapack-openmpi-dev libclang-dev`), or name another \
+                 ScaLAPACK library with NDFACTOR_SCALAPACK_LIB (and its directory in \
+                 RUSTFLAGS=-L).\n\n"
+            ),
+        }
+        println!("cargo:rerun-if-env-changed=NDFACTOR_SCALAPACK_LIB");
+    }
     if feature("netlib-system") && target_os == "linux" {
         // Debian/Ubuntu keep the reference libraries in their own directories, while
         // /usr/lib/<triplet>/lib{blas,lapack}.so.3 are alternatives that point at OpenBLAS

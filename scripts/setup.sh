@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # Installs what ndfactor needs on a fresh Debian/Ubuntu machine that has only the Rust toolchain:
 # the system OpenBLAS (libopenblas-dev) and pkg-config; with --netlib also the reference
-# LAPACK/BLAS and gfortran (for the netlib-system backend); cargo-nextest for the test runner.
+# LAPACK/BLAS and gfortran (for the netlib-system backend); with --mpi Open MPI, ScaLAPACK and
+# libclang (for feature `mpi`); cargo-nextest for the test runner.
 # Nothing is installed when it is already there. Uses sudo when not root.
 set -euo pipefail
 
 want_netlib=0
-[ "${1:-}" = "--netlib" ] && want_netlib=1
+want_mpi=0
+for arg in "$@"; do
+  case "$arg" in
+    --netlib) want_netlib=1 ;;
+    --mpi) want_mpi=1 ;;
+    *) echo "setup: unknown option $arg (known: --netlib, --mpi)" >&2; exit 2 ;;
+  esac
+done
 
 SUDO=""
 if [ "$(id -u)" != "0" ]; then
@@ -23,6 +31,13 @@ if [ "$want_netlib" = 1 ]; then
   have_pkg liblapack-dev || pkgs+=(liblapack-dev)
   have_pkg libblas-dev || pkgs+=(libblas-dev)
   have_pkg gfortran || pkgs+=(gfortran)
+fi
+if [ "$want_mpi" = 1 ]; then
+  # Feature `mpi`: Open MPI, ScaLAPACK with BLACS built for it, and libclang for the MPI
+  # bindings' build.
+  for p in openmpi-bin libopenmpi-dev libscalapack-openmpi-dev libclang-dev; do
+    have_pkg "$p" || pkgs+=("$p")
+  done
 fi
 
 if [ "${#pkgs[@]}" -gt 0 ]; then

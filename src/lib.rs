@@ -162,6 +162,12 @@ compile_error!(
      backend other than the default, add `default-features = false` to the ndfactor dependency"
 );
 
+#[cfg(all(feature = "mpi", feature = "openblas64-system"))]
+compile_error!(
+    "feature `mpi` needs an LP64 backend: ScaLAPACK's INTEGER is 32 bits and it calls the \
+     system LAPACK with 32-bit integers"
+);
+
 // Force the backend crate to be linked (the linker would otherwise drop it as unused).
 #[cfg(any(feature = "intel-mkl-system", feature = "intel-mkl-static"))]
 extern crate intel_mkl_src as _;
@@ -174,6 +180,8 @@ pub mod auto;
 pub mod completion;
 pub mod cond;
 pub mod decomp;
+#[cfg(feature = "mpi")]
+pub mod dist;
 mod error;
 pub mod ext;
 #[allow(unsafe_code)]

@@ -43,6 +43,8 @@ pub(crate) mod memory;
 pub(crate) mod mmap;
 pub(crate) mod norm;
 pub(crate) mod qr;
+#[cfg(feature = "mpi")]
+pub(crate) mod scalapack;
 pub(crate) mod schur;
 pub(crate) mod svd;
 pub(crate) mod tridiag;
