@@ -16,7 +16,7 @@ use crate::scalar::{RealScalar, Scalar};
 
 macro_rules! band_ffi {
     ($t:ty, $r:ty, $gbtrf:ident, $gbtrs:ident, $pbtrf:ident, $pbtrs:ident, $pttrf:ident) => {
-        extern "C" {
+        unsafe extern "C" {
             // SUBROUTINE xGBTRF( M, N, KL, KU, AB, LDAB, IPIV, INFO )
             fn $gbtrf(
                 m: *const BlasInt,
@@ -94,7 +94,7 @@ band_ffi!(
 
 macro_rules! real_ffi {
     ($t:ty, $gbcon:ident, $pbcon:ident, $pttrs:ident, $ptcon:ident, $stev:ident, $stemr:ident) => {
-        extern "C" {
+        unsafe extern "C" {
             // SUBROUTINE DGBCON( NORM, N, KL, KU, AB, LDAB, IPIV, ANORM, RCOND, WORK, IWORK, INFO )
             // WORK(3N), IWORK(N)
             fn $gbcon(
@@ -194,7 +194,7 @@ real_ffi!(f64, dgbcon_, dpbcon_, dpttrs_, dptcon_, dstev_, dstemr_);
 
 macro_rules! complex_ffi {
     ($t:ty, $r:ty, $gbcon:ident, $pbcon:ident, $pttrs:ident, $ptcon:ident) => {
-        extern "C" {
+        unsafe extern "C" {
             // SUBROUTINE ZGBCON( NORM, N, KL, KU, AB, LDAB, IPIV, ANORM, RCOND, WORK, RWORK, INFO )
             // WORK(2N), RWORK(N)
             fn $gbcon(

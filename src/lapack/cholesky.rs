@@ -13,7 +13,7 @@ use crate::scalar::Scalar;
 
 macro_rules! chol_ffi {
     ($t:ty, $potrf:ident, $potrs:ident, $potri:ident) => {
-        extern "C" {
+        unsafe extern "C" {
             // SUBROUTINE xPOTRF( UPLO, N, A, LDA, INFO )
             fn $potrf(
                 uplo: *const c_char,
@@ -52,7 +52,7 @@ chol_ffi!(f64, dpotrf_, dpotrs_, dpotri_);
 chol_ffi!(Complex<f32>, cpotrf_, cpotrs_, cpotri_);
 chol_ffi!(Complex<f64>, zpotrf_, zpotrs_, zpotri_);
 
-extern "C" {
+unsafe extern "C" {
     // SUBROUTINE DPOCON( UPLO, N, A, LDA, ANORM, RCOND, WORK, IWORK, INFO )  WORK(3N) IWORK(N)
     fn spocon_(
         uplo: *const c_char,

@@ -14,7 +14,7 @@ use crate::scalar::Scalar;
 
 macro_rules! geev_ffi_real {
     ($t:ty, $geev:ident) => {
-        extern "C" {
+        unsafe extern "C" {
             // SUBROUTINE DGEEV( JOBVL, JOBVR, N, A, LDA, WR, WI, VL, LDVL, VR, LDVR, WORK,
             //                   LWORK, INFO )
             fn $geev(
@@ -43,7 +43,7 @@ geev_ffi_real!(f64, dgeev_);
 
 macro_rules! geev_ffi_complex {
     ($r:ty, $geev:ident) => {
-        extern "C" {
+        unsafe extern "C" {
             // SUBROUTINE ZGEEV( JOBVL, JOBVR, N, A, LDA, W, VL, LDVL, VR, LDVR, WORK, LWORK,
             //                   RWORK, INFO )
             fn $geev(
@@ -307,7 +307,7 @@ pub(crate) fn geev<T: Scalar>(a: &mut Array2<T>, left: bool, right: bool) -> Res
 
 macro_rules! geevx_ffi_real {
     ($t:ty, $geevx:ident) => {
-        extern "C" {
+        unsafe extern "C" {
             // SUBROUTINE DGEEVX( BALANC, JOBVL, JOBVR, SENSE, N, A, LDA, WR, WI, VL, LDVL, VR,
             //                    LDVR, ILO, IHI, SCALE, ABNRM, RCONDE, RCONDV, WORK, LWORK,
             //                    IWORK, INFO )
@@ -348,7 +348,7 @@ geevx_ffi_real!(f64, dgeevx_);
 
 macro_rules! geevx_ffi_complex {
     ($r:ty, $geevx:ident) => {
-        extern "C" {
+        unsafe extern "C" {
             // SUBROUTINE ZGEEVX( BALANC, JOBVL, JOBVR, SENSE, N, A, LDA, W, VL, LDVL, VR, LDVR,
             //                    ILO, IHI, SCALE, ABNRM, RCONDE, RCONDV, WORK, LWORK, RWORK,
             //                    INFO )

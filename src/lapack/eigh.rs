@@ -14,7 +14,7 @@ use crate::scalar::{RealScalar, Scalar};
 
 macro_rules! eigh_ffi_real {
     ($t:ty, $syevd:ident, $syevr:ident) => {
-        extern "C" {
+        unsafe extern "C" {
             // SUBROUTINE DSYEVD( JOBZ, UPLO, N, A, LDA, W, WORK, LWORK, IWORK, LIWORK, INFO )
             fn $syevd(
                 jobz: *const c_char,
@@ -67,7 +67,7 @@ eigh_ffi_real!(f64, dsyevd_, dsyevr_);
 
 macro_rules! eigh_ffi_complex {
     ($t:ty, $r:ty, $heevd:ident, $heevr:ident) => {
-        extern "C" {
+        unsafe extern "C" {
             // SUBROUTINE ZHEEVD( JOBZ, UPLO, N, A, LDA, W, WORK, LWORK, RWORK, LRWORK, IWORK,
             //                    LIWORK, INFO )
             fn $heevd(

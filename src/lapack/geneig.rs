@@ -32,7 +32,7 @@ extern "C" fn selctg_none_complex<R>(_a: *const Complex<R>, _b: *const Complex<R
 
 macro_rules! geneig_ffi_real {
     ($t:ty, $sygvd:ident, $sygvx:ident, $ggev:ident, $gges:ident, $tgsen:ident) => {
-        extern "C" {
+        unsafe extern "C" {
             // SUBROUTINE DSYGVD( ITYPE, JOBZ, UPLO, N, A, LDA, B, LDB, W, WORK, LWORK, IWORK,
             //                    LIWORK, INFO )
             fn $sygvd(
@@ -172,7 +172,7 @@ geneig_ffi_real!(f64, dsygvd_, dsygvx_, dggev_, dgges_, dtgsen_);
 
 macro_rules! geneig_ffi_complex {
     ($r:ty, $hegvd:ident, $hegvx:ident, $ggev:ident, $gges:ident, $tgsen:ident) => {
-        extern "C" {
+        unsafe extern "C" {
             // SUBROUTINE ZHEGVD( ITYPE, JOBZ, UPLO, N, A, LDA, B, LDB, W, WORK, LWORK, RWORK,
             //                    LRWORK, IWORK, LIWORK, INFO )
             fn $hegvd(

@@ -16,7 +16,7 @@ use crate::scalar::Scalar;
 
 macro_rules! trf_trs_ffi {
     ($t:ty, $trf:ident, $trs:ident) => {
-        extern "C" {
+        unsafe extern "C" {
             // SUBROUTINE xSYTRF( UPLO, N, A, LDA, IPIV, WORK, LWORK, INFO )  (same for xHETRF)
             fn $trf(
                 uplo: *const c_char,
@@ -54,7 +54,7 @@ trf_trs_ffi!(Complex<f64>, zhetrf_, zhetrs_);
 
 macro_rules! con_real_ffi {
     ($t:ty, $con:ident) => {
-        extern "C" {
+        unsafe extern "C" {
             // SUBROUTINE DSYCON( UPLO, N, A, LDA, IPIV, ANORM, RCOND, WORK, IWORK, INFO )
             // WORK(2N) IWORK(N)
             fn $con(
@@ -78,7 +78,7 @@ con_real_ffi!(f64, dsycon_);
 
 macro_rules! con_complex_ffi {
     ($t:ty, $r:ty, $con:ident) => {
-        extern "C" {
+        unsafe extern "C" {
             // SUBROUTINE ZSYCON( UPLO, N, A, LDA, IPIV, ANORM, RCOND, WORK, INFO )  WORK(2N)
             // (same for ZHECON)
             fn $con(

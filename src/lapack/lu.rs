@@ -13,7 +13,7 @@ use crate::scalar::Scalar;
 
 macro_rules! lu_ffi {
     ($t:ty, $getrf:ident, $getrs:ident, $getri:ident) => {
-        extern "C" {
+        unsafe extern "C" {
             // SUBROUTINE xGETRF( M, N, A, LDA, IPIV, INFO )
             fn $getrf(
                 m: *const BlasInt,
@@ -54,7 +54,7 @@ lu_ffi!(f64, dgetrf_, dgetrs_, dgetri_);
 lu_ffi!(Complex<f32>, cgetrf_, cgetrs_, cgetri_);
 lu_ffi!(Complex<f64>, zgetrf_, zgetrs_, zgetri_);
 
-extern "C" {
+unsafe extern "C" {
     // SUBROUTINE DGECON( NORM, N, A, LDA, ANORM, RCOND, WORK, IWORK, INFO )  WORK(4N) IWORK(N)
     fn sgecon_(
         norm: *const c_char,

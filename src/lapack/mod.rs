@@ -240,7 +240,7 @@ thread_local! {
 /// Called by LAPACK with `srname` pointing to at least `len` bytes (a Fortran CHARACTER, not
 /// NUL-terminated) and `info` to one integer. It cannot unwind: nothing in it panics.
 #[cfg(feature = "xerbla")]
-#[no_mangle]
+#[unsafe(no_mangle)]
 pub unsafe extern "C" fn xerbla_(srname: *const c_char, info: *const BlasInt, len: usize) {
     let mut name = String::new();
     if !srname.is_null() {
@@ -406,7 +406,7 @@ mod tests {
 // Which library is loaded.
 
 #[cfg(unix)]
-extern "C" {
+unsafe extern "C" {
     fn dlsym(handle: *mut std::ffi::c_void, symbol: *const c_char) -> *mut std::ffi::c_void;
 }
 

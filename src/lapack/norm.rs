@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::layout::{col_major_slice, ld};
 use crate::scalar::Scalar;
 
-extern "C" {
+unsafe extern "C" {
     // DOUBLE PRECISION FUNCTION DLANGE( NORM, M, N, A, LDA, WORK )   WORK(M) for 'I'
     fn slange_(
         norm: *const c_char,

@@ -13,7 +13,7 @@ use crate::scalar::{RealScalar, Scalar};
 
 macro_rules! qr_ffi {
     ($t:ty, $geqrf:ident, $geqrt:ident, $orgqr:ident, $ormqr:ident, $trtrs:ident) => {
-        extern "C" {
+        unsafe extern "C" {
             // SUBROUTINE xGEQRF( M, N, A, LDA, TAU, WORK, LWORK, INFO )
             fn $geqrf(
                 m: *const BlasInt,
@@ -93,7 +93,7 @@ qr_ffi!(Complex<f64>, zgeqrf_, zgeqrt_, zungqr_, zunmqr_, ztrtrs_);
 
 macro_rules! real_ffi {
     ($t:ty, $geqp3:ident, $trcon:ident) => {
-        extern "C" {
+        unsafe extern "C" {
             // SUBROUTINE DGEQP3( M, N, A, LDA, JPVT, TAU, WORK, LWORK, INFO )   LWORK ≥ 3N+1
             fn $geqp3(
                 m: *const BlasInt,
@@ -131,7 +131,7 @@ real_ffi!(f64, dgeqp3_, dtrcon_);
 
 macro_rules! complex_ffi {
     ($t:ty, $r:ty, $geqp3:ident, $trcon:ident) => {
-        extern "C" {
+        unsafe extern "C" {
             // SUBROUTINE ZGEQP3( M, N, A, LDA, JPVT, TAU, WORK, LWORK, RWORK, INFO )
             // LWORK ≥ N+1, RWORK(2N)
             fn $geqp3(

@@ -38,7 +38,7 @@ const MB_: usize = 4;
 const NB_: usize = 5;
 const LLD: usize = 8;
 
-extern "C" {
+unsafe extern "C" {
     // BLACS, C interface (libscalapack-openmpi exports both the C and the Fortran entry points).
     // void Cblacs_pinfo(int *mypnum, int *nprocs)
     fn Cblacs_pinfo(mypnum: *mut c_int, nprocs: *mut c_int);
@@ -108,7 +108,7 @@ thread_local! {
 /// Called by ScaLAPACK with `srname` pointing to `len` bytes (a Fortran CHARACTER) and `info`
 /// to one integer. It cannot unwind: nothing in it panics.
 #[cfg(feature = "xerbla")]
-#[no_mangle]
+#[unsafe(no_mangle)]
 pub unsafe extern "C" fn pxerbla_(
     _ictxt: *const ScaInt,
     srname: *const c_char,
@@ -282,7 +282,7 @@ pub(crate) fn assert_local<T>(buf: &[T], desc: &Desc) {
 macro_rules! sca_ffi {
     ($t:ty, $r:ty, $getrf:ident, $getrs:ident, $potrf:ident, $potrs:ident, $geqrf:ident,
      $orgqr:ident, $lange:ident, $gemm:ident, $gemr2d:ident) => {
-        extern "C" {
+        unsafe extern "C" {
             // SUBROUTINE PxGETRF( M, N, A, IA, JA, DESCA, IPIV, INFO )
             fn $getrf(
                 m: *const ScaInt,
@@ -456,7 +456,7 @@ sca_ffi!(
 
 macro_rules! sca_real_ffi {
     ($t:ty, $syevd:ident, $gesvd:ident, $gecon:ident) => {
-        extern "C" {
+        unsafe extern "C" {
             // SUBROUTINE PxSYEVD( JOBZ, UPLO, N, A, IA, JA, DESCA, W, Z, IZ, JZ, DESCZ, WORK,
             //                     LWORK, IWORK, LIWORK, INFO )
             fn $syevd(
@@ -532,7 +532,7 @@ sca_real_ffi!(f64, pdsyevd_, pdgesvd_, pdgecon_);
 
 macro_rules! sca_complex_ffi {
     ($t:ty, $r:ty, $heevd:ident, $gesvd:ident, $gecon:ident) => {
-        extern "C" {
+        unsafe extern "C" {
             // SUBROUTINE PxHEEVD( JOBZ, UPLO, N, A, IA, JA, DESCA, W, Z, IZ, JZ, DESCZ, WORK,
             //                     LWORK, RWORK, LRWORK, IWORK, LIWORK, INFO )
             fn $heevd(

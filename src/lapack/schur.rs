@@ -31,7 +31,7 @@ extern "C" fn select_none_complex<R>(_w: *const Complex<R>) -> BlasInt {
 
 macro_rules! schur_ffi_real {
     ($t:ty, $gees:ident, $trsen:ident) => {
-        extern "C" {
+        unsafe extern "C" {
             // SUBROUTINE DGEES( JOBVS, SORT, SELECT, N, A, LDA, SDIM, WR, WI, VS, LDVS, WORK,
             //                   LWORK, BWORK, INFO )
             fn $gees(
@@ -85,7 +85,7 @@ schur_ffi_real!(f64, dgees_, dtrsen_);
 
 macro_rules! schur_ffi_complex {
     ($r:ty, $gees:ident, $trsen:ident) => {
-        extern "C" {
+        unsafe extern "C" {
             // SUBROUTINE ZGEES( JOBVS, SORT, SELECT, N, A, LDA, SDIM, W, VS, LDVS, WORK, LWORK,
             //                   RWORK, BWORK, INFO )
             fn $gees(

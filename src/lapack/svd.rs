@@ -14,7 +14,7 @@ use crate::scalar::Scalar;
 
 macro_rules! svd_ffi_real {
     ($t:ty, $gesdd:ident, $gesvd:ident) => {
-        extern "C" {
+        unsafe extern "C" {
             // SUBROUTINE DGESDD( JOBZ, M, N, A, LDA, S, U, LDU, VT, LDVT, WORK, LWORK, IWORK, INFO )
             fn $gesdd(
                 jobz: *const c_char,
@@ -60,7 +60,7 @@ svd_ffi_real!(f64, dgesdd_, dgesvd_);
 
 macro_rules! svd_ffi_complex {
     ($t:ty, $r:ty, $gesdd:ident, $gesvd:ident) => {
-        extern "C" {
+        unsafe extern "C" {
             // SUBROUTINE ZGESDD( JOBZ, M, N, A, LDA, S, U, LDU, VT, LDVT, WORK, LWORK, RWORK,
             //                    IWORK, INFO )
             fn $gesdd(

@@ -13,7 +13,7 @@ use crate::scalar::Scalar;
 
 macro_rules! gt_ffi {
     ($t:ty, $r:ty, $gttrf:ident, $gttrs:ident) => {
-        extern "C" {
+        unsafe extern "C" {
             // SUBROUTINE xGTTRF( N, DL, D, DU, DU2, IPIV, INFO )
             fn $gttrf(
                 n: *const BlasInt,
@@ -47,7 +47,7 @@ gt_ffi!(f64, f64, dgttrf_, dgttrs_);
 gt_ffi!(Complex<f32>, f32, cgttrf_, cgttrs_);
 gt_ffi!(Complex<f64>, f64, zgttrf_, zgttrs_);
 
-extern "C" {
+unsafe extern "C" {
     // SUBROUTINE DGTCON( NORM, N, DL, D, DU, DU2, IPIV, ANORM, RCOND, WORK, IWORK, INFO )
     // WORK(2N), IWORK(N)
     fn sgtcon_(
