@@ -11,7 +11,9 @@
 //! whole). Default: [`StreamedRandomizedSvd`] (`2q + 2` passes; `--exact-error` adds the
 //! residual pass, `--error-estimate r` replaces the error formula's fallback pass by
 //! Halko–Martinsson–Tropp bounds from `r` test vectors). `--single-pass`: [`SinglePassSvd`]
-//! (one pass, sketch sizes `k = 2r + 1`, `l = 2k + 1`). Other options: `--seed s`;
+//! (one pass, sketch sizes `k = 2r + 1`, `l = 2k + 1`). `--pass-efficient`: the same
+//! randomized SVD in `q + 1` passes (each pass forms `A·X` and `Aᴴ·(A·X)` from the same block;
+//! see [`StreamedRandomizedSvd::pass_efficient`]). Other options: `--seed s`;
 //! `--in-core` (for a file that fits in memory) also loads the whole matrix and runs the in-core
 //! [`RandomizedSvd`](ndfactor::RandomizedSvd) with the same settings, and reports both times and
 //! the largest relative difference of the singular values.
@@ -37,7 +39,8 @@ type AnyResult<T> = std::result::Result<T, Box<dyn StdError>>;
 
 const USAGE: &str = "usage: cargo run --release --example stream_svd -- big.npy --rank k
     [--power-iters q] [--oversample p] [--block-rows N] [--seed s]
-    [--single-pass] [--exact-error] [--error-estimate r] [--in-core] [--out dir/]";
+    [--single-pass] [--pass-efficient] [--exact-error] [--error-estimate r] [--in-core]
+    [--out dir/]";
 
 #[derive(Debug)]
 struct Opts {
@@ -49,6 +52,7 @@ struct Opts {
     block_rows: usize,
     seed: u64,
     single_pass: bool,
+    pass_efficient: bool,
     exact_error: bool,
     error_estimate: Option<usize>,
     in_core: bool,
@@ -66,6 +70,7 @@ fn parse() -> AnyResult<Opts> {
         block_rows: 4096,
         seed: 0,
         single_pass: false,
+        pass_efficient: false,
         exact_error: false,
         error_estimate: None,
         in_core: false,
@@ -85,6 +90,7 @@ fn parse() -> AnyResult<Opts> {
             "--out" => o.out = PathBuf::from(value("--out")?),
             "--error-estimate" => o.error_estimate = Some(value("--error-estimate")?.parse()?),
             "--single-pass" => o.single_pass = true,
+            "--pass-efficient" => o.pass_efficient = true,
             "--exact-error" => o.exact_error = true,
             "--in-core" => o.in_core = true,
             "-h" | "--help" => return Err(USAGE.into()),
@@ -179,7 +185,8 @@ where
             .oversamples(o.oversample)
             .seed(o.seed)
             .block_rows(o.block_rows)
-            .exact_error(o.exact_error);
+            .exact_error(o.exact_error)
+            .pass_efficient(o.pass_efficient);
         if let Some(q) = o.power_iters {
             b = b.power_iterations(q);
         }
@@ -209,6 +216,8 @@ where
         "algorithm        {}",
         if o.single_pass {
             "SinglePassSvd (Tropp–Yurtsever–Udell–Cevher 2017)"
+        } else if o.pass_efficient {
+            "StreamedRandomizedSvd, pass efficient (q + 1 passes; Bjarkason 2019)"
         } else {
             "StreamedRandomizedSvd (Halko–Martinsson–Tropp 2011)"
         }

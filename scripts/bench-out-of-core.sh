@@ -5,6 +5,7 @@
 # randomized SVD on it while sampling the process's anonymous memory (RssAnon, which leaves out
 # the mapped file's page cache), prints the report, and deletes the file (KEEP=1 keeps it).
 #   ROWS=3300000 COLS=1000 RANK=50 Q=2 bash scripts/bench-out-of-core.sh
+# PASS_EFFICIENT=1 adds a second run with --pass-efficient (q + 1 passes) on the same file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${ROWS:-3300000}
@@ -32,25 +33,29 @@ s=$(date +%s.%N)
 cat "$file" > /dev/null
 read_s=$(echo "$(date +%s.%N) - $s" | bc)
 echo "sequential read (cat > /dev/null, $cache): $read_s s"
-if echo 3 > /proc/sys/vm/drop_caches 2>/dev/null; then :; fi
-rm -rf "$dir/out"
-s=$(date +%s.%N)
-"$svd" "$file" --rank "$RANK" --power-iters "$Q" --oversample 10 --block-rows "$BLOCK" \
-  --out "$dir/out" 2> "$dir/svd.log" &
-pid=$!
-peak_anon=0
-peak_rss=0
-while kill -0 "$pid" 2>/dev/null; do
-  if [ -r "/proc/$pid/status" ]; then
-    a=$(awk '/^RssAnon/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
-    r=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
-    [ -n "$a" ] && [ "$a" -gt "$peak_anon" ] && peak_anon=$a
-    [ -n "$r" ] && [ "$r" -gt "$peak_rss" ] && peak_rss=$r
-  fi
-  sleep 0.2
-done
-wait "$pid"
-total=$(echo "$(date +%s.%N) - $s" | bc)
-echo "stream_svd: $total s in all; peak RssAnon $((peak_anon / 1024)) MiB; peak VmRSS (with mapped file pages) $((peak_rss / 1024)) MiB"
-cat "$dir/out/report.txt"
+# One streamed SVD run (extra options in "$@"), page cache dropped first, with its peak memory.
+svd_run() {
+  if echo 3 > /proc/sys/vm/drop_caches 2>/dev/null; then :; fi
+  rm -rf "$dir/out"
+  local s pid peak_anon=0 peak_rss=0 a r total
+  s=$(date +%s.%N)
+  "$svd" "$file" --rank "$RANK" --power-iters "$Q" --oversample 10 --block-rows "$BLOCK" \
+    --out "$dir/out" "$@" 2> "$dir/svd.log" &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    if [ -r "/proc/$pid/status" ]; then
+      a=$(awk '/^RssAnon/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+      r=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+      [ -n "$a" ] && [ "$a" -gt "$peak_anon" ] && peak_anon=$a
+      [ -n "$r" ] && [ "$r" -gt "$peak_rss" ] && peak_rss=$r
+    fi
+    sleep 0.2
+  done
+  wait "$pid"
+  total=$(echo "$(date +%s.%N) - $s" | bc)
+  echo "stream_svd $*: $total s in all; peak RssAnon $((peak_anon / 1024)) MiB; peak VmRSS (with mapped file pages) $((peak_rss / 1024)) MiB"
+  cat "$dir/out/report.txt"
+}
+svd_run
+if [ "${PASS_EFFICIENT:-0}" = 1 ]; then svd_run --pass-efficient; fi
 if [ "${KEEP:-0}" != 1 ]; then rm -f "$file" "${file%.npy}.spectrum.npy"; echo "deleted $file"; fi
