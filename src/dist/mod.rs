@@ -59,7 +59,7 @@ use crate::scalar::Scalar;
 mod factor;
 mod lowrank;
 
-pub use factor::{DistCholesky, DistLu, DistQr, DistSvd, DistSymmetricEigen};
+pub use factor::{DistCholesky, DistLeastSquares, DistLu, DistQr, DistSvd, DistSymmetricEigen};
 pub use lowrank::{tsqr, DistFittedPca, DistPca, DistRandomizedSvd, DistTruncatedSvd, Tsqr};
 
 /// The element types of distributed matrices: `f32`, `f64`, `c32`, `c64` (every type that is
@@ -81,7 +81,8 @@ const ROUTINES: &[&str] = &[
     "psgetrf", "pdgetrf", "pcgetrf", "pzgetrf", "pspotrf", "pdpotrf", "pcpotrf", "pzpotrf",
     "pssyevd", "pdsyevd", "pcheevd", "pzheevd", "psgesvd", "pdgesvd", "pcgesvd", "pzgesvd",
     "psgeqrf", "pdgeqrf", "pcgeqrf", "pzgeqrf", "psgecon", "pdgecon", "pcgecon", "pzgecon",
-    "sgeqrf", "dgeqrf", "cgeqrf", "zgeqrf", "sgesdd", "dgesdd", "cgesdd", "zgesdd",
+    "sgeqrf", "dgeqrf", "cgeqrf", "zgeqrf", "sgesdd", "dgesdd", "cgesdd", "zgesdd", "psgels",
+    "pdgels", "pcgels", "pzgels", "pspocon", "pdpocon", "pcpocon", "pzpocon",
 ];
 
 fn routine_code(r: &str) -> i64 {
