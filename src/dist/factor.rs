@@ -464,7 +464,9 @@ fn inverse_norm1_estimate<T: DistScalar>(
 // ---------------------------------------------------------------------------------------------
 
 /// Cholesky factorization `A = L·Lᴴ` (or `Uᴴ·U`) of a distributed Hermitian positive definite
-/// matrix (ScaLAPACK `p?potrf`), and solves with it (`p?potrs`). Only triangle `uplo` is read.
+/// matrix (ScaLAPACK `p?potrf`), solves with it (`p?potrs`) and its condition estimate
+/// ([`rcond`](DistCholesky::rcond), `p?pocon` with `‖A‖₁` from `p?lansy` / `p?lanhe`). Only
+/// triangle `uplo` is read.
 ///
 /// # Errors
 /// [`Error::NotPositiveDefinite`] with the order of the first leading minor that is not
