@@ -815,7 +815,7 @@ fn copy_leading<T: DistScalar>(src: &DistMatrix<'_, T>, dst: &mut DistMatrix<'_,
 
 /// A distributed least-squares (or minimum-norm) solution and its residual norms, from
 /// [`DistMatrix::lstsq`] and [`DistMatrix::lstsq_adjoint`]: the distributed counterpart of
-/// [`LeastSquares`](crate::LeastSquares) (what [`Qr::solve_with_residual`](crate::Qr::solve_with_residual)
+/// [`LeastSquares`](crate::decomp::qr::LeastSquares) (what [`Qr::solve_with_residual`](crate::Qr::solve_with_residual)
 /// returns in core).
 ///
 /// ```
