@@ -17,8 +17,8 @@ use mpi::topology::SimpleCommunicator;
 use mpi::traits::*;
 use ndarray::{s, Array1, Array2, ArrayView2};
 use ndfactor::dist::{
-    read_npy_rows, tsqr, DistCholesky, DistLu, DistMatrix, DistPca, DistQr, DistRandomizedSvd,
-    DistScalar, DistSvd, DistSymmetricEigen, ProcessGrid,
+    read_npy_rows, tsqr, DistCholesky, DistLeastSquares, DistLu, DistMatrix, DistPca, DistQr,
+    DistRandomizedSvd, DistScalar, DistSvd, DistSymmetricEigen, ProcessGrid,
 };
 use ndfactor::testing::{gaussian, hermitian_part, random_spd, rng, with_singular_values};
 use ndfactor::verify::{
@@ -226,6 +226,8 @@ fn cholesky_body<T: DistScalar>(world: &SimpleCommunicator) {
                     let b: Array2<T> = gaussian(n, 2, &mut rng(n as u64 + 8));
                     let da = DistMatrix::scatter(&grid, root(&grid, &a), nb).unwrap();
                     let c = DistCholesky::new(&da, uplo).unwrap();
+                    let rcond = c.rcond().unwrap().to_f64();
+                    same_on_every_rank(world, rcond, &ctx);
                     let f = c.factor().unwrap().gather().unwrap();
                     let x = c
                         .solve(&DistMatrix::scatter(&grid, root(&grid, &b), nb).unwrap())
@@ -264,8 +266,35 @@ fn cholesky_body<T: DistScalar>(world: &SimpleCommunicator) {
                             LIN_THRESHOLD * 10.0,
                             &ctx,
                         );
+                        check_cholesky_rcond(&a, &core, rcond, &ctx);
                     }
                 }
+            }
+        }
+        // rcond of ill-conditioned matrices (κ₁ up to about 10⁹), and with a NaN in the
+        // triangle not read (ignored by ‖A‖₁ as by the factorization).
+        for (n, kappa) in [(23, 1e6), (70, 1e8), (12, 1e3)] {
+            let mut a: Array2<T> = random_spd(n, T::Real::from_f64(kappa), &mut rng(n as u64 + 40));
+            let core = Cholesky::new(&a).unwrap();
+            a[[0, n - 1]] = T::from_f64(f64::NAN);
+            for &nb in &[2, 64] {
+                let ctx = || {
+                    format!(
+                        "{}, n = {n}, κ₂ = {kappa:e}, nb = {nb}, NaN above, grid {:?}",
+                        std::any::type_name::<T>(),
+                        grid.shape()
+                    )
+                };
+                let da = DistMatrix::scatter(&grid, root(&grid, &a), nb).unwrap();
+                let rcond = DistCholesky::new(&da, Uplo::Lower)
+                    .unwrap()
+                    .rcond()
+                    .unwrap()
+                    .to_f64();
+                same_on_every_rank(world, rcond, &ctx);
+                let mut clean = a.clone();
+                clean[[0, n - 1]] = clean[[n - 1, 0]].conj();
+                check_cholesky_rcond(&clean, &core, rcond, &ctx);
             }
         }
         // Not positive definite: a negative eigenvalue makes minor 5 fail; every rank gets
@@ -284,6 +313,255 @@ fn cholesky_body<T: DistScalar>(world: &SimpleCommunicator) {
             let nan = DistCholesky::new(&da, Uplo::Upper).unwrap_err();
             assert_eq!(nan, Error::NonFinite { row: 0, col: 8 });
         }
+    }
+}
+
+/// Records a failure unless `x` is bitwise the same on every rank.
+fn same_on_every_rank(world: &SimpleCommunicator, x: f64, ctx: &dyn Fn() -> String) {
+    let (mut lo, mut hi) = (0.0f64, 0.0f64);
+    world.all_reduce_into(&x, &mut lo, SystemOperation::min());
+    world.all_reduce_into(&x, &mut hi, SystemOperation::max());
+    // exact: every rank must return the very same value (agreed or all-reduced)
+    expect(lo.to_bits() == hi.to_bits() || (lo == hi), &|| {
+        format!("ranks disagree: {lo:e} … {hi:e} ({})", ctx())
+    });
+}
+
+/// `DistCholesky::rcond` against the in-core `Cholesky::rcond` (both estimates, within a factor
+/// 10 and at most 1) and against the exact `1/(‖A‖₁‖A⁻¹‖₁)` (LAPACK's dget06 ratio).
+fn check_cholesky_rcond<T: Scalar>(
+    a: &Array2<T>,
+    core: &Cholesky<T>,
+    rcond: f64,
+    ctx: &dyn Fn() -> String,
+) {
+    let t = std::any::type_name::<T>();
+    let rc = core.rcond().to_f64();
+    expect(rcond > 0.0 && rcond <= 1.0, &|| {
+        format!("cholesky/rcond {rcond:e} outside (0, 1] ({})", ctx())
+    });
+    check(
+        &format!("cholesky/rcond-vs-core-factor {t}"),
+        rcond.max(rc) / rcond.min(rc),
+        10.0,
+        ctx,
+    );
+    let inv = core.inverse().unwrap();
+    let exact = 1.0 / (norm1(a).to_f64() * norm1(&inv).to_f64());
+    check(
+        &format!("cholesky/rcond {t}"),
+        verify::rcond_ratio(rcond, exact),
+        RCOND_THRESHOLD,
+        ctx,
+    );
+}
+
+fn lstsq_body<T: DistScalar>(world: &SimpleCommunicator) {
+    let t = std::any::type_name::<T>();
+    let e = eps::<T>();
+    for grid in grids(world) {
+        for &nb in BLOCKS {
+            for &(m, n) in &[(1, 1), (23, 7), (7, 23), (40, 40), (75, 12), (12, 75)] {
+                for adjoint in [false, true] {
+                    let ctx = || {
+                        format!(
+                            "{t}, {m}×{n}{}, nb = {nb}, grid {:?}",
+                            if adjoint { " adjoint" } else { "" },
+                            grid.shape()
+                        )
+                    };
+                    // op(A) is r×c.
+                    let (r, c) = if adjoint { (n, m) } else { (m, n) };
+                    let a: Array2<T> = gaussian(m, n, &mut rng((m * 100 + n) as u64 + 3));
+                    let b: Array2<T> = gaussian(r, 3, &mut rng((m * 100 + n) as u64 + 4));
+                    let da = DistMatrix::scatter(&grid, root(&grid, &a), nb).unwrap();
+                    let db = DistMatrix::scatter(&grid, root(&grid, &b), nb).unwrap();
+                    let ls: DistLeastSquares<'_, T> = if adjoint {
+                        da.lstsq_adjoint(&db).unwrap()
+                    } else {
+                        da.lstsq(&db).unwrap()
+                    };
+                    assert_eq!(ls.solution.dim(), (c, 3));
+                    for v in &ls.residual_norm {
+                        same_on_every_rank(world, v.to_f64(), &ctx);
+                    }
+                    let Some(x) = ls.solution.gather().unwrap() else {
+                        continue;
+                    };
+                    let op: Array2<T> = if adjoint {
+                        a.t().mapv(|v| v.conj())
+                    } else {
+                        a.clone()
+                    };
+                    let res = &b - &op.dot(&x);
+                    let anorm = norm_fro(&a).to_f64();
+                    let dim = m.max(n) as f64;
+                    if r > c {
+                        // LAPACK's xQRT17: the residual is orthogonal to the range of op(A).
+                        let rnorm = norm_fro(&res).to_f64();
+                        let ortho = norm_fro(&op.t().mapv(|v| v.conj()).dot(&res)).to_f64();
+                        check(
+                            &format!("lstsq/qrt17 {t}"),
+                            ortho / (anorm * rnorm * dim * e),
+                            LIN_THRESHOLD,
+                            &ctx,
+                        );
+                    } else {
+                        // LAPACK's xQRT16: a consistent system is solved to backward error.
+                        let xnorm = norm_fro(&x).to_f64();
+                        check(
+                            &format!("lstsq/qrt16 {t}"),
+                            norm_fro(&res).to_f64() / (anorm * xnorm * dim * e),
+                            LIN_THRESHOLD,
+                            &ctx,
+                        );
+                        // exact: consistent systems report a zero residual by construction
+                        expect(ls.residual_norm.iter().all(|&v| v.to_f64() == 0.0), &ctx);
+                    }
+                    // Against in-core QR: both are backward stable, so they differ by at most
+                    // the least-squares forward error bound max(m,n)·ε·(κ + κ²·‖r‖/(σ₁‖x‖)).
+                    let core = Qr::new(&op).unwrap().solve_with_residual(&b).unwrap();
+                    let s = Svd::values(&a).unwrap();
+                    let (s1, sk) = (s[0].to_f64(), s[s.len() - 1].to_f64());
+                    let kappa = s1 / sk;
+                    let xnorm = norm_fro(&x).to_f64();
+                    let rnorm = norm_fro(&res).to_f64();
+                    let bound = dim * e * (kappa + kappa * kappa * rnorm / (s1 * xnorm));
+                    check(
+                        &format!("lstsq/vs-core {t}"),
+                        rel_diff(&core.solution, &x) / bound,
+                        LIN_THRESHOLD,
+                        &ctx,
+                    );
+                    // Residual norms: the measured ‖bⱼ − op(A)xⱼ‖ and the in-core ones, to the
+                    // rounding of forming the residual, max(m,n)·ε·(‖A‖‖xⱼ‖ + ‖bⱼ‖).
+                    for j in 0..3 {
+                        let col = |z: &Array2<T>| norm_fro(&z.slice(s![.., j..j + 1])).to_f64();
+                        let scale = dim * e * (anorm * col(&x) + col(&b));
+                        let got = ls.residual_norm[j].to_f64();
+                        check(
+                            &format!("lstsq/residual-norm {t}"),
+                            (got - col(&res)).abs() / scale,
+                            LIN_THRESHOLD,
+                            &ctx,
+                        );
+                        check(
+                            &format!("lstsq/residual-norm-vs-core {t}"),
+                            (got - core.residual_norm[j].to_f64()).abs() / scale,
+                            LIN_THRESHOLD,
+                            &ctx,
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn lstsq_errors(world: &SimpleCommunicator) {
+    for grid in grids(world) {
+        let a: Array2<f64> = gaussian(12, 5, &mut rng(12));
+        let b: Array2<f64> = gaussian(12, 2, &mut rng(13));
+        let scatter = |m: &Array2<f64>, nb| DistMatrix::scatter(&grid, root(&grid, m), nb).unwrap();
+        // NaN/∞ in A (on whichever process owns it): the in-core error, on every rank.
+        for (i, j) in [(0, 0), (6, 2), (11, 4)] {
+            let mut bad = a.clone();
+            bad[[i, j]] = f64::NAN;
+            if (i, j) == (11, 4) {
+                bad[[9, 3]] = f64::NEG_INFINITY; // first in row-major order wins
+            }
+            let want = Qr::new(&bad).unwrap_err();
+            assert_eq!(scatter(&bad, 2).lstsq(&scatter(&b, 2)).unwrap_err(), want);
+            let bt: Array2<f64> = Array2::ones((5, 1));
+            assert_eq!(
+                scatter(&bad, 2)
+                    .lstsq_adjoint(&scatter(&bt, 2))
+                    .unwrap_err(),
+                want
+            );
+        }
+        // NaN in B: its global position in B, as in core.
+        let mut bad = b.clone();
+        bad[[10, 1]] = f64::NAN;
+        let want = Qr::new(&a).unwrap().solve(&bad).unwrap_err();
+        assert_eq!(want, Error::NonFinite { row: 10, col: 1 });
+        assert_eq!(scatter(&a, 5).lstsq(&scatter(&bad, 5)).unwrap_err(), want);
+        // Wrong shapes and blocks: typed errors on every rank.
+        let short = scatter(&Array2::zeros((11, 2)), 2);
+        assert!(matches!(
+            scatter(&a, 2).lstsq(&short).unwrap_err(),
+            Error::DimensionMismatch {
+                expected: 12,
+                found: 11,
+                ..
+            }
+        ));
+        assert!(matches!(
+            scatter(&a, 2).lstsq_adjoint(&short).unwrap_err(),
+            Error::DimensionMismatch {
+                expected: 5,
+                found: 11,
+                ..
+            }
+        ));
+        assert!(matches!(
+            scatter(&a, 2).lstsq(&scatter(&b, 3)).unwrap_err(),
+            Error::DimensionMismatch {
+                expected: 2,
+                found: 3,
+                ..
+            }
+        ));
+        // Exactly rank deficient: a zero column gives an exactly zero R(3, 3), as in core.
+        let mut def = a.clone();
+        def.column_mut(2).fill(0.0);
+        let want = Qr::new(&def).unwrap().solve(&b).unwrap_err();
+        assert_eq!(want, Error::Singular { index: 3 });
+        for nb in [1, 2, 64] {
+            assert_eq!(scatter(&def, nb).lstsq(&scatter(&b, nb)).unwrap_err(), want);
+        }
+        // Wide with a zero row: L(2, 2) = 0 exactly in A = L·Q (in core, where the solve goes
+        // through the QR of Rᴴ, the zero is only zero to rounding).
+        let mut wide: Array2<f64> = gaussian(4, 9, &mut rng(14));
+        wide.row_mut(1).fill(0.0);
+        let bw: Array2<f64> = gaussian(4, 1, &mut rng(15));
+        for nb in [1, 2, 64] {
+            assert_eq!(
+                scatter(&wide, nb).lstsq(&scatter(&bw, nb)).unwrap_err(),
+                Error::Singular { index: 2 }
+            );
+        }
+        // The zero matrix: Singular at 1, in core and distributed.
+        let z = Array2::<f64>::zeros((6, 3));
+        assert_eq!(
+            Qr::new(&z)
+                .unwrap()
+                .solve(&b.slice(s![..6, ..]))
+                .unwrap_err(),
+            Error::Singular { index: 1 }
+        );
+        assert_eq!(
+            scatter(&z, 2)
+                .lstsq(&scatter(&b.slice(s![..6, ..]).to_owned(), 2))
+                .unwrap_err(),
+            Error::Singular { index: 1 }
+        );
+        // Empty: 0×3 gives X = 0 (3×2) with residual 0; 4×0 gives a 0×2 X and ‖bⱼ‖.
+        let ls = scatter(&Array2::zeros((0, 3)), 2)
+            .lstsq(&scatter(&Array2::zeros((0, 2)), 2))
+            .unwrap();
+        assert_eq!(ls.solution.dim(), (3, 2));
+        assert_eq!(ls.residual_norm, vec![0.0, 0.0]); // exact: nothing to fit
+        if let Some(x) = ls.solution.gather().unwrap() {
+            assert!(x.iter().all(|&v| v == 0.0)); // exact: zeros by construction
+        }
+        let b4 = ndarray::array![[3.0, 0.0], [4.0, 0.0], [0.0, 0.0], [0.0, 2.0]];
+        let ls = scatter(&Array2::zeros((4, 0)), 2)
+            .lstsq(&scatter(&b4, 2))
+            .unwrap();
+        assert_eq!(ls.solution.dim(), (0, 2));
+        assert!((ls.residual_norm[0] - 5.0).abs() <= 4.0 * f64::EPSILON * 5.0);
+        assert!((ls.residual_norm[1] - 2.0).abs() <= 4.0 * f64::EPSILON * 2.0);
     }
 }
 
@@ -791,6 +1069,9 @@ fn main() {
         ("lu_singular_and_errors", lu_singular_and_errors),
         ("cholesky_f64", cholesky_body::<f64>),
         ("cholesky_c64", cholesky_body::<c64>),
+        ("lstsq_f64", lstsq_body::<f64>),
+        ("lstsq_c64", lstsq_body::<c64>),
+        ("lstsq_errors", lstsq_errors),
         ("qr_f64", qr_body::<f64>),
         ("qr_c64", qr_body::<c64>),
         ("eigh_f64", eigh_body::<f64>),

@@ -345,109 +345,128 @@ impl<'g, T: DistScalar> DistLu<'g, T> {
             return Ok(zero);
         }
         let one = T::Real::from_f64(1.0);
-        let inv_norm = (one / rcond / self.anorm).max(self.inverse_norm1_estimate()?);
+        let estimate = inverse_norm1_estimate(self.lu.n, |x, adj| self.solve_replicated(x, adj))?;
+        let inv_norm = (one / rcond / self.anorm).max(estimate);
         Ok(one / inv_norm / self.anorm)
     }
 
     /// `A⁻¹·x` (or `A⁻ᴴ·x`) for a vector replicated on every process, replicated back.
     fn solve_replicated(&self, x: &[T], adjoint: bool) -> Result<Vec<T>> {
-        let n = self.lu.n;
-        let mut b = DistMatrix::zeros(self.lu.grid, n, 1, self.lu.nb)?;
-        b.map_global(|i, _, _| x[i]);
         let trans = (if adjoint { b'C' } else { b'N' }) as c_char;
-        let info = sl::pgetrs(
-            trans,
-            &self.lu.local,
-            &self.lu.desc,
-            &self.ipiv,
-            &mut b.local,
-            &b.desc,
-        );
-        reconcile(&self.lu.grid.comm, prname!(T, "getrs"), info)?;
-        // The owners of the entries (process column 0) fill them in, the others add zeros.
-        let mut y = vec![T::zero(); n];
-        for li in 0..b.lr {
-            if b.lc > 0 {
-                y[b.global_row(li)] = b.local[li];
-            }
-        }
-        super::sum_in_place(&self.lu.grid.comm, &mut y);
-        Ok(y)
+        replicated_solve(&self.lu, x, |b| {
+            let info = sl::pgetrs(
+                trans,
+                &self.lu.local,
+                &self.lu.desc,
+                &self.ipiv,
+                &mut b.local,
+                &b.desc,
+            );
+            reconcile(&self.lu.grid.comm, prname!(T, "getrs"), info).map(|_| ())
+        })
     }
+}
 
-    /// Hager–Higham estimate of `‖A⁻¹‖₁` (LAPACK's ?lacn2 iteration, at most five solves with
-    /// `A` and four with `Aᴴ`, each a distributed `p?getrs` of one vector).
-    fn inverse_norm1_estimate(&self) -> Result<T::Real> {
-        let n = self.lu.n;
-        let zero = T::Real::from_f64(0.0);
-        let norm1 = |v: &[T]| v.iter().fold(zero, |s, x| s + x.abs());
-        let sign = |v: &[T]| -> Vec<T> {
-            v.iter()
-                .map(|&x| {
-                    let a = x.abs();
-                    if a > zero {
-                        x.scale(T::Real::from_f64(1.0) / a)
-                    } else {
-                        T::one()
-                    }
-                })
-                .collect()
-        };
-        let argmax = |v: &[T]| {
-            let mut j = 0;
-            for (i, x) in v.iter().enumerate() {
-                if x.abs() > v[j].abs() {
-                    j = i;
-                }
-            }
-            j
-        };
-        let x = vec![T::from_f64(1.0 / n as f64); n];
-        let y = self.solve_replicated(&x, false)?;
-        let mut est = norm1(&y);
-        if n == 1 {
-            return Ok(est);
+/// `solve` applied to the vector `x` replicated on every process, as an `n×1` matrix in the
+/// blocks of `a` (`n×n`); the result replicated back (one all-reduce of `n` values).
+fn replicated_solve<'g, T: DistScalar>(
+    a: &DistMatrix<'g, T>,
+    x: &[T],
+    solve: impl FnOnce(&mut DistMatrix<'g, T>) -> Result<()>,
+) -> Result<Vec<T>> {
+    let n = a.n;
+    let mut b = DistMatrix::zeros(a.grid, n, 1, a.nb)?;
+    b.map_global(|i, _, _| x[i]);
+    solve(&mut b)?;
+    // The owners of the entries (process column 0) fill them in, the others add zeros.
+    let mut y = vec![T::zero(); n];
+    for li in 0..b.lr {
+        if b.lc > 0 {
+            y[b.global_row(li)] = b.local[li];
         }
-        let mut xi = sign(&y);
-        let z = self.solve_replicated(&xi, true)?;
-        let mut j = argmax(&z);
-        for _ in 2..=5 {
-            let mut e = vec![T::zero(); n];
-            e[j] = T::one();
-            let y = self.solve_replicated(&e, false)?;
-            let old = est;
-            est = norm1(&y);
-            let s = sign(&y);
-            if s == xi || est <= old {
-                est = est.max(old);
-                break;
-            }
-            xi = s;
-            let z = self.solve_replicated(&xi, true)?;
-            let last = j;
-            j = argmax(&z);
-            if z[last].abs() == z[j].abs() {
-                // exact: the maximum did not move (the same entry or an exact tie)
-                break;
-            }
-        }
-        // Higham's alternating vector guards against the worst cases of the iteration.
-        let alt: Vec<T> = (0..n)
-            .map(|i| {
-                let v = 1.0 + i as f64 / (n - 1) as f64;
-                T::from_f64(if i % 2 == 0 { v } else { -v })
-            })
-            .collect();
-        let y = self.solve_replicated(&alt, false)?;
-        let temp = norm1(&y).to_f64() * 2.0 / (3.0 * n as f64);
-        Ok(est.max(T::Real::from_f64(temp)))
     }
+    super::sum_in_place(&a.grid.comm, &mut y);
+    Ok(y)
+}
+
+/// Hager–Higham estimate of `‖A⁻¹‖₁` for an `n×n` matrix (LAPACK's ?lacn2 iteration, at most
+/// five solves with `A` and four with `Aᴴ`, plus Higham's alternating vector), given
+/// `solve(x, adjoint)` = `A⁻¹·x` or `A⁻ᴴ·x` for vectors replicated on every process. A lower
+/// bound of `‖A⁻¹‖₁`, exact for most matrices.
+fn inverse_norm1_estimate<T: DistScalar>(
+    n: usize,
+    solve: impl Fn(&[T], bool) -> Result<Vec<T>>,
+) -> Result<T::Real> {
+    let zero = T::Real::from_f64(0.0);
+    let norm1 = |v: &[T]| v.iter().fold(zero, |s, x| s + x.abs());
+    let sign = |v: &[T]| -> Vec<T> {
+        v.iter()
+            .map(|&x| {
+                let a = x.abs();
+                if a > zero {
+                    x.scale(T::Real::from_f64(1.0) / a)
+                } else {
+                    T::one()
+                }
+            })
+            .collect()
+    };
+    let argmax = |v: &[T]| {
+        let mut j = 0;
+        for (i, x) in v.iter().enumerate() {
+            if x.abs() > v[j].abs() {
+                j = i;
+            }
+        }
+        j
+    };
+    let x = vec![T::from_f64(1.0 / n as f64); n];
+    let y = solve(&x, false)?;
+    let mut est = norm1(&y);
+    if n == 1 {
+        return Ok(est);
+    }
+    let mut xi = sign(&y);
+    let z = solve(&xi, true)?;
+    let mut j = argmax(&z);
+    for _ in 2..=5 {
+        let mut e = vec![T::zero(); n];
+        e[j] = T::one();
+        let y = solve(&e, false)?;
+        let old = est;
+        est = norm1(&y);
+        let s = sign(&y);
+        if s == xi || est <= old {
+            est = est.max(old);
+            break;
+        }
+        xi = s;
+        let z = solve(&xi, true)?;
+        let last = j;
+        j = argmax(&z);
+        if z[last].abs() == z[j].abs() {
+            // exact: the maximum did not move (the same entry or an exact tie)
+            break;
+        }
+    }
+    // Higham's alternating vector guards against the worst cases of the iteration.
+    let alt: Vec<T> = (0..n)
+        .map(|i| {
+            let v = 1.0 + i as f64 / (n - 1) as f64;
+            T::from_f64(if i % 2 == 0 { v } else { -v })
+        })
+        .collect();
+    let y = solve(&alt, false)?;
+    let temp = norm1(&y).to_f64() * 2.0 / (3.0 * n as f64);
+    Ok(est.max(T::Real::from_f64(temp)))
 }
 
 // ---------------------------------------------------------------------------------------------
 
 /// Cholesky factorization `A = L·Lᴴ` (or `Uᴴ·U`) of a distributed Hermitian positive definite
-/// matrix (ScaLAPACK `p?potrf`), and solves with it (`p?potrs`). Only triangle `uplo` is read.
+/// matrix (ScaLAPACK `p?potrf`), solves with it (`p?potrs`) and its condition estimate
+/// ([`rcond`](DistCholesky::rcond), `p?pocon` with `‖A‖₁` from `p?lansy` / `p?lanhe`). Only
+/// triangle `uplo` is read.
 ///
 /// # Errors
 /// [`Error::NotPositiveDefinite`] with the order of the first leading minor that is not
@@ -460,7 +479,7 @@ impl<'g, T: DistScalar> DistLu<'g, T> {
 /// # ScaLAPACK
 /// | f32 | f64 | c32 | c64 |
 /// |---|---|---|---|
-/// | pspotrf pspotrs | pdpotrf pdpotrs | pcpotrf pcpotrs | pzpotrf pzpotrs |
+/// | pspotrf pspotrs pspocon pslansy | pdpotrf pdpotrs pdpocon pdlansy | pcpotrf pcpotrs pcpocon pclanhe | pzpotrf pzpotrs pzpocon pzlanhe |
 ///
 /// ```
 /// use ndfactor::dist::{mpi, DistCholesky, DistMatrix, ProcessGrid};
@@ -476,6 +495,8 @@ impl<'g, T: DistScalar> DistLu<'g, T> {
 pub struct DistCholesky<'g, T: DistScalar> {
     factor: DistMatrix<'g, T>,
     uplo: Uplo,
+    /// `‖A‖₁` of the input, from triangle `uplo` (p?lansy / p?lanhe), for `rcond`.
+    anorm: T::Real,
 }
 
 impl<'g, T: DistScalar> DistCholesky<'g, T> {
@@ -498,6 +519,12 @@ impl<'g, T: DistScalar> DistCholesky<'g, T> {
     pub fn new(a: &DistMatrix<'g, T>, uplo: Uplo) -> Result<Self> {
         let n = square(a)?;
         check_triangle(a, uplo)?;
+        // ‖A‖₁ of the Hermitian matrix the triangle defines, before the factor overwrites it.
+        let anorm = if n > 0 {
+            sl::planhe(b'1' as c_char, uplo.as_char(), &a.local, &a.desc)
+        } else {
+            T::Real::from_f64(0.0)
+        };
         let mut factor = a.clone();
         if n > 0 {
             let routine = prname!(T, "potrf");
@@ -519,7 +546,71 @@ impl<'g, T: DistScalar> DistCholesky<'g, T> {
             }
         });
         breakdown(&factor, prname!(T, "potrf"))?;
-        Ok(DistCholesky { factor, uplo })
+        Ok(DistCholesky {
+            factor,
+            uplo,
+            anorm,
+        })
+    }
+
+    /// Estimate of the reciprocal condition number `1/(‖A‖₁·‖A⁻¹‖₁)` (at most 1; 1 for an
+    /// empty matrix), with `‖A‖₁` computed from the triangle read before factoring (no extra
+    /// pass over `A` here).
+    ///
+    /// `‖A⁻¹‖₁` is the larger of two lower bounds: ScaLAPACK's `p?pocon` (the same estimator,
+    /// `p?lacon`, as `p?gecon`, which was observed to stop early) and a Hager–Higham iteration
+    /// (LAPACK's `?lacn2`) over distributed `p?potrs` solves, as in
+    /// [`DistLu::rcond`]. `O(n²)` work per solve, at most ten solves.
+    ///
+    /// # Errors
+    /// [`Error::TooLarge`] when the workspace passes ScaLAPACK's integers.
+    ///
+    /// ```
+    /// use ndfactor::dist::{mpi, DistCholesky, DistMatrix, ProcessGrid};
+    /// # let universe = mpi::initialize().unwrap();
+    /// let grid = ProcessGrid::new(&universe.world())?;
+    /// // ‖A‖₁ = 4, ‖A⁻¹‖₁ = 1/0.01: rcond = 0.01/4.
+    /// let a = ndarray::array![[4.0f64, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 0.01]];
+    /// let c = DistCholesky::new(&DistMatrix::scatter(&grid, (grid.rank() == 0).then(|| a.view()), 2)?, ndfactor::Uplo::Lower)?;
+    /// assert!((c.rcond()? - 0.0025).abs() < 1e-15);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn rcond(&self) -> Result<T::Real> {
+        let zero = T::Real::from_f64(0.0);
+        let one = T::Real::from_f64(1.0);
+        let n = self.factor.n;
+        if n == 0 {
+            return Ok(one);
+        }
+        let comm = &self.factor.grid.comm;
+        let r = sl::ppocon(
+            self.uplo.as_char(),
+            &self.factor.local,
+            &self.factor.desc,
+            self.anorm,
+        );
+        let (info, rcond) = agree(comm, r)?;
+        reconcile(comm, prname!(T, "pocon"), info)?;
+        if rcond.is_nan() || rcond == zero {
+            // exact: p?pocon returns 0 when ‖A⁻¹‖ overflows (a positive definite A has ‖A‖₁ > 0)
+            return Ok(zero);
+        }
+        // Two lower bounds of ‖A⁻¹‖₁: keep the larger (see DistLu::rcond). A is Hermitian,
+        // so A⁻ᴴ·x = A⁻¹·x.
+        let estimate = inverse_norm1_estimate(n, |x, _| {
+            replicated_solve(&self.factor, x, |b| {
+                let info = sl::ppotrs(
+                    self.uplo.as_char(),
+                    &self.factor.local,
+                    &self.factor.desc,
+                    &mut b.local,
+                    &b.desc,
+                );
+                reconcile(comm, prname!(T, "potrs"), info).map(|_| ())
+            })
+        })?;
+        let inv_norm = (one / rcond / self.anorm).max(estimate);
+        Ok(one / inv_norm / self.anorm)
     }
 
     /// The triangular factor (`L` for [`Uplo::Lower`], `U` for [`Uplo::Upper`]), the other
@@ -708,15 +799,275 @@ impl<'g, T: DistScalar> DistQr<'g, T> {
     }
 }
 
-/// Copies the leading `dst.m × dst.n` part of `src` (same grid and blocks, `dst` no larger): the
-/// local arrays then hold the same global entries in their leading rows and columns.
+/// Copies the leading `min(src.m, dst.m) × min(src.n, dst.n)` part of `src` into `dst` (same
+/// grid and blocks): the leading global rows and columns are the leading local ones on every
+/// process, so this is a local copy.
 fn copy_leading<T: DistScalar>(src: &DistMatrix<'_, T>, dst: &mut DistMatrix<'_, T>) {
     let (sl_, dl) = (src.lld(), dst.lld());
-    for lj in 0..dst.lc {
-        for li in 0..dst.lr {
+    for lj in 0..dst.lc.min(src.lc) {
+        for li in 0..dst.lr.min(src.lr) {
             dst.local[li + lj * dl] = src.local[li + lj * sl_];
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// A distributed least-squares (or minimum-norm) solution and its residual norms, from
+/// [`DistMatrix::lstsq`] and [`DistMatrix::lstsq_adjoint`]: the distributed counterpart of
+/// [`LeastSquares`](crate::decomp::qr::LeastSquares) (what [`Qr::solve_with_residual`](crate::Qr::solve_with_residual)
+/// returns in core).
+///
+/// ```
+/// use ndfactor::dist::{mpi, DistMatrix, ProcessGrid};
+/// let universe = mpi::initialize().unwrap();
+/// let grid = ProcessGrid::new(&universe.world())?;
+/// let (a, b) = (ndarray::array![[1.0f64], [1.0]], ndarray::array![[1.0f64], [3.0]]);
+/// let da = DistMatrix::scatter(&grid, (grid.rank() == 0).then(|| a.view()), 1)?;
+/// let ls = da.lstsq(&DistMatrix::scatter(&grid, (grid.rank() == 0).then(|| b.view()), 1)?)?;
+/// assert!((ls.residual_norm[0] - 2f64.sqrt()).abs() < 1e-15); // the same on every process
+/// if let Some(x) = ls.solution.gather()? {
+///     assert!((x[[0, 0]] - 2.0).abs() < 1e-15); // the mean
+/// }
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct DistLeastSquares<'g, T: DistScalar> {
+    /// The solution `X`, distributed in the blocks of `B` (`n×nrhs` for `A·X ≈ B`, `m×nrhs` for
+    /// `Aᴴ·X ≈ B`).
+    pub solution: DistMatrix<'g, T>,
+    /// `‖bⱼ − op(A)·xⱼ‖₂` for each column `j` of `B`, the same on every process; 0 when
+    /// `op(A)` has no more rows than columns (the system is consistent).
+    pub residual_norm: Vec<T::Real>,
+}
+
+impl<'g, T: DistScalar> DistMatrix<'g, T> {
+    /// Solves `A·X = B` in the least-squares sense for this `m×n` matrix `A` and a distributed
+    /// `B` with `m` rows on the same grid and in the same blocks (ScaLAPACK `p?gels`).
+    /// Collective.
+    ///
+    /// * `m ≥ n`: the `X` minimizing `‖A·X − B‖_F`, through `A = Q·R` (no normal equations);
+    ///   the residual norms come from the last `m − n` entries of `Qᴴ·bⱼ`, without forming
+    ///   the residual (one all-reduce of `2·nrhs` values).
+    /// * `m < n`: the minimum-norm solution of the consistent system, through `A = L·Q`.
+    ///
+    /// The distributed counterpart of [`Qr::solve_with_residual`](crate::Qr::solve_with_residual),
+    /// not of the SVD-based [`lstsq`](crate::lstsq): **`A` must have full rank**. `p?gels`
+    /// does not check it (its triangular solve divides by the diagonal); ndfactor does what the
+    /// in-core QR solve does: an exactly zero diagonal entry of `R` (or `L`) is
+    /// [`Error::Singular`] with its 1-based index. Nearly rank-deficient matrices are not
+    /// detected (their solutions are large and inaccurate); use [`DistSvd`] then.
+    ///
+    /// # Errors
+    /// On every process: [`Error::DimensionMismatch`] when `B` has not `m` rows or another
+    /// block size, [`Error::InvalidArgument`] for another grid; [`Error::NonFinite`] at the
+    /// global position in `A`, then in `B`; [`Error::Singular`];
+    /// [`Error::NumericalBreakdown`] when the solution overflows.
+    ///
+    /// # Complexity
+    /// `2mn² − 2/3·n³` flops for the factorization (`m ≥ n`; `2nm² − 2/3·m³` for `m < n`) plus
+    /// `4mn` per right-hand side, spread over the processes; `A` is copied, not overwritten.
+    ///
+    /// # ScaLAPACK
+    /// | f32 | f64 | c32 | c64 |
+    /// |---|---|---|---|
+    /// | psgels | pdgels | pcgels | pzgels |
+    ///
+    /// ```
+    /// use ndfactor::dist::{mpi, DistMatrix, ProcessGrid};
+    /// let universe = mpi::initialize().unwrap();
+    /// let grid = ProcessGrid::new(&universe.world())?;
+    /// fn root<'a>(grid: &ProcessGrid, m: &'a ndarray::Array2<f64>) -> Option<ndarray::ArrayView2<'a, f64>> {
+    ///     (grid.rank() == 0).then(|| m.view())
+    /// }
+    /// // Fit y = c₀ + c₁·t through (0, 1), (1, 2), (2, 2): c = (7/6, 1/2).
+    /// let a = ndarray::array![[1.0f64, 0.0], [1.0, 1.0], [1.0, 2.0]];
+    /// let b = ndarray::array![[1.0f64], [2.0], [2.0]];
+    /// let ls = DistMatrix::scatter(&grid, root(&grid, &a), 2)?
+    ///     .lstsq(&DistMatrix::scatter(&grid, root(&grid, &b), 2)?)?;
+    /// if let Some(c) = ls.solution.gather()? {
+    ///     assert!((c[[0, 0]] - 7.0 / 6.0).abs() < 1e-14 && (c[[1, 0]] - 0.5).abs() < 1e-14);
+    ///     let r = &b - &a.dot(&c);
+    ///     assert!((r.iter().map(|x| x * x).sum::<f64>().sqrt() - ls.residual_norm[0]).abs() < 1e-14);
+    /// }
+    /// // Wide: the minimum-norm solution of x₀ + x₁ = 2 is (1, 1).
+    /// let w = ndarray::array![[1.0f64, 1.0]];
+    /// let ls = DistMatrix::scatter(&grid, root(&grid, &w), 2)?
+    ///     .lstsq(&DistMatrix::scatter(&grid, root(&grid, &ndarray::array![[2.0]]), 2)?)?;
+    /// assert_eq!(ls.residual_norm, vec![0.0]); // exact: consistent systems report 0
+    /// if let Some(x) = ls.solution.gather()? {
+    ///     assert!((x[[0, 0]] - 1.0).abs() < 1e-15 && (x[[1, 0]] - 1.0).abs() < 1e-15);
+    /// }
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn lstsq(&self, b: &DistMatrix<'g, T>) -> Result<DistLeastSquares<'g, T>> {
+        self.gels(false, b)
+    }
+
+    /// Solves `Aᴴ·X = B` in the least-squares sense for this `m×n` matrix `A` (`Aᵀ` for real
+    /// types) and a distributed `B` with `n` rows, without forming `Aᴴ` (ScaLAPACK `p?gels`
+    /// with `TRANS = 'T'` / `'C'`). Collective.
+    ///
+    /// For `m < n` (`Aᴴ` tall) the least-squares solution with its residual norms, for `m ≥ n`
+    /// (`Aᴴ` wide or square) the minimum-norm solution; the same full-rank requirement, checks
+    /// and errors as [`lstsq`](DistMatrix::lstsq) (`B` must have `n` rows).
+    ///
+    /// ```
+    /// use ndfactor::dist::{mpi, DistMatrix, ProcessGrid};
+    /// let universe = mpi::initialize().unwrap();
+    /// let grid = ProcessGrid::new(&universe.world())?;
+    /// fn root<'a>(grid: &ProcessGrid, m: &'a ndarray::Array2<f64>) -> Option<ndarray::ArrayView2<'a, f64>> {
+    ///     (grid.rank() == 0).then(|| m.view())
+    /// }
+    /// // Aᵀ = [1 1 1]ᵀ: the least-squares solution of Aᵀ·x ≈ (1, 2, 6) is their mean, 3.
+    /// let a = ndarray::array![[1.0f64, 1.0, 1.0]];
+    /// let b = ndarray::array![[1.0f64], [2.0], [6.0]];
+    /// let ls = DistMatrix::scatter(&grid, root(&grid, &a), 2)?
+    ///     .lstsq_adjoint(&DistMatrix::scatter(&grid, root(&grid, &b), 2)?)?;
+    /// assert!((ls.residual_norm[0] - 14f64.sqrt()).abs() < 1e-14); // ‖(−2, −1, 3)‖
+    /// if let Some(x) = ls.solution.gather()? {
+    ///     assert!((x[[0, 0]] - 3.0).abs() < 1e-14);
+    /// }
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn lstsq_adjoint(&self, b: &DistMatrix<'g, T>) -> Result<DistLeastSquares<'g, T>> {
+        self.gels(true, b)
+    }
+
+    fn gels(&self, adjoint: bool, b: &DistMatrix<'g, T>) -> Result<DistLeastSquares<'g, T>> {
+        let (m, n) = self.dim();
+        // op(A) is r×c: B has r rows, X has c.
+        let (r, c) = if adjoint { (n, m) } else { (m, n) };
+        self.same_blocks(b)?;
+        if b.m != r {
+            return Err(Error::DimensionMismatch {
+                operation: if adjoint {
+                    "DistMatrix::lstsq_adjoint: rows of b"
+                } else {
+                    "DistMatrix::lstsq: rows of b"
+                },
+                expected: r,
+                found: b.m,
+            });
+        }
+        self.check_finite()?;
+        b.check_finite()?;
+        let nrhs = b.n;
+        let mut x = DistMatrix::zeros(self.grid, c, nrhs, self.nb)?;
+        if m == 0 || n == 0 || nrhs == 0 {
+            // X = 0; for c = 0 < r the residual is B itself (p?gels would zero B instead).
+            let residual_norm = if r > c {
+                column_norms(b, c)
+            } else {
+                vec![T::Real::from_f64(0.0); nrhs]
+            };
+            return Ok(DistLeastSquares {
+                solution: x,
+                residual_norm,
+            });
+        }
+        let routine = prname!(T, "gels");
+        // B in a max(m, n)-row matrix, as p?gels wants it; A copied (p?gels overwrites it).
+        let mut work = DistMatrix::zeros(self.grid, m.max(n), nrhs, self.nb)?;
+        copy_leading(b, &mut work);
+        let mut f = self.clone();
+        let trans = match (adjoint, T::PREFIX) {
+            (false, _) => b'N',
+            (true, 's' | 'd') => b'T',
+            (true, _) => b'C',
+        } as c_char;
+        let info = agree(
+            &self.grid.comm,
+            sl::pgels(trans, &mut f.local, &f.desc, &mut work.local, &work.desc),
+        )?;
+        reconcile(&self.grid.comm, routine, info)?;
+        // p?gels divides by the diagonal of R (m ≥ n) or L (m < n) without checking it, as the
+        // in-core QR solve does: report an exactly zero one (the zero matrix, which p?gels
+        // leaves untouched, included).
+        if let Some(index) = first_zero_diagonal(&f) {
+            return Err(Error::Singular { index });
+        }
+        breakdown(&work, routine)?;
+        copy_leading(&work, &mut x);
+        let residual_norm = if r > c {
+            column_norms(&work, c)
+        } else {
+            vec![T::Real::from_f64(0.0); nrhs]
+        };
+        if !residual_norm.iter().all(|v| v.is_finite()) {
+            return Err(Error::NumericalBreakdown { routine });
+        }
+        Ok(DistLeastSquares {
+            solution: x,
+            residual_norm,
+        })
+    }
+}
+
+/// 1-based global index of the first exactly zero diagonal entry among the first
+/// `min(m, n)`, the same on every process (one all-reduce).
+fn first_zero_diagonal<T: DistScalar>(a: &DistMatrix<'_, T>) -> Option<usize> {
+    let k = a.m.min(a.n);
+    let lld = a.lld();
+    let mut first = u64::MAX;
+    for lj in 0..a.lc {
+        let j = a.global_col(lj);
+        if j >= k {
+            continue;
+        }
+        for li in 0..a.lr {
+            if a.global_row(li) == j && a.local[li + lj * lld] == T::zero() {
+                // exact: an exactly zero pivot, what the triangular solve cannot divide by
+                first = first.min(j as u64);
+            }
+        }
+    }
+    let mut global = u64::MAX;
+    a.grid
+        .comm
+        .all_reduce_into(&first, &mut global, SystemOperation::min());
+    (global != u64::MAX).then(|| global as usize + 1)
+}
+
+/// `‖a[r0.., j]‖₂` for every column `j`, the same on every process: the largest modulus per
+/// column first (one all-reduce), then the sums of squares scaled by it (another), so that
+/// neither overflows nor underflows.
+fn column_norms<T: DistScalar>(a: &DistMatrix<'_, T>, r0: usize) -> Vec<T::Real> {
+    let lld = a.lld();
+    let mut big = vec![0f64; a.n];
+    for lj in 0..a.lc {
+        let j = a.global_col(lj);
+        for li in 0..a.lr {
+            if a.global_row(li) >= r0 {
+                big[j] = big[j].max(a.local[li + lj * lld].abs().to_f64());
+            }
+        }
+    }
+    let send = big.clone();
+    a.grid
+        .comm
+        .all_reduce_into(&send[..], &mut big[..], SystemOperation::max());
+    let mut ssq = vec![0f64; a.n];
+    for lj in 0..a.lc {
+        let j = a.global_col(lj);
+        if big[j] == 0.0 {
+            continue;
+        }
+        for li in 0..a.lr {
+            if a.global_row(li) >= r0 {
+                let v = a.local[li + lj * lld].abs().to_f64() / big[j];
+                ssq[j] += v * v;
+            }
+        }
+    }
+    let send = ssq.clone();
+    a.grid
+        .comm
+        .all_reduce_into(&send[..], &mut ssq[..], SystemOperation::sum());
+    big.iter()
+        .zip(&ssq)
+        .map(|(&s, &q)| T::Real::from_f64(s * q.sqrt()))
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,8 +12,9 @@
 //! | in core | distributed | ScaLAPACK |
 //! |---|---|---|
 //! | [`Lu`](crate::Lu) | [`DistLu`] | `p?getrf`, `p?getrs`, `p?gecon` |
-//! | [`Cholesky`](crate::Cholesky) | [`DistCholesky`] | `p?potrf`, `p?potrs` |
+//! | [`Cholesky`](crate::Cholesky) | [`DistCholesky`] | `p?potrf`, `p?potrs`, `p?pocon`, `p?lansy` / `p?lanhe` |
 //! | [`Qr`](crate::Qr) | [`DistQr`] | `p?geqrf`, `p?orgqr` / `p?ungqr` |
+//! | [`Qr::solve_with_residual`](crate::Qr::solve_with_residual) | [`DistMatrix::lstsq`], [`DistMatrix::lstsq_adjoint`] ([`DistLeastSquares`]) | `p?gels` |
 //! | [`SymmetricEigen`](crate::SymmetricEigen) | [`DistSymmetricEigen`] | `p?syevd` / `p?heevd` |
 //! | [`Svd`](crate::Svd) | [`DistSvd`] | `p?gesvd` |
 //! | [`stream::tsqr_r`](crate::stream::tsqr_r) | [`tsqr`] | in-core `?geqrf` on each process, a binary reduction tree over processes |
@@ -41,6 +42,29 @@
 //! }
 //! # Ok::<(), ndfactor::Error>(())
 //! ```
+//!
+//! Least squares and condition estimates work the same way: every process calls, every process
+//! gets the same residual norms and the same `rcond`.
+//!
+//! ```
+//! use ndfactor::dist::{mpi, DistCholesky, DistMatrix, ProcessGrid};
+//! let universe = mpi::initialize().unwrap();
+//! let grid = ProcessGrid::new(&universe.world())?;
+//! let on_root = |m: &ndarray::Array2<f64>| DistMatrix::scatter(&grid, (grid.rank() == 0).then(|| m.view()), 2);
+//! // The line through (0, 0), (1, 1), (2, 3) nearest in least squares: y = −1/6 + 3/2·t.
+//! let a = ndarray::array![[1.0f64, 0.0], [1.0, 1.0], [1.0, 2.0]];
+//! let b = ndarray::array![[0.0f64], [1.0], [3.0]];
+//! let ls = on_root(&a)?.lstsq(&on_root(&b)?)?;
+//! assert!((ls.residual_norm[0] - (1.0f64 / 6.0).sqrt()).abs() < 1e-14);
+//! if let Some(c) = ls.solution.gather()? {
+//!     assert!((c[[0, 0]] + 1.0 / 6.0).abs() < 1e-14 && (c[[1, 0]] - 1.5).abs() < 1e-14);
+//! }
+//! // The normal matrix AᵀA = [[3, 3], [3, 5]] is positive definite; rcond = 1/(‖G‖₁‖G⁻¹‖₁).
+//! let g = a.t().dot(&a);
+//! let rcond = DistCholesky::new(&on_root(&g)?, ndfactor::Uplo::Lower)?.rcond()?;
+//! assert!((rcond - 6.0 / 64.0).abs() < 1e-14); // ‖G‖₁ = 8, ‖G⁻¹‖₁ = 8/6
+//! # Ok::<(), ndfactor::Error>(())
+//! ```
 
 use std::os::raw::c_char;
 
@@ -59,7 +83,7 @@ use crate::scalar::Scalar;
 mod factor;
 mod lowrank;
 
-pub use factor::{DistCholesky, DistLu, DistQr, DistSvd, DistSymmetricEigen};
+pub use factor::{DistCholesky, DistLeastSquares, DistLu, DistQr, DistSvd, DistSymmetricEigen};
 pub use lowrank::{tsqr, DistFittedPca, DistPca, DistRandomizedSvd, DistTruncatedSvd, Tsqr};
 
 /// The element types of distributed matrices: `f32`, `f64`, `c32`, `c64` (every type that is
@@ -81,7 +105,8 @@ const ROUTINES: &[&str] = &[
     "psgetrf", "pdgetrf", "pcgetrf", "pzgetrf", "pspotrf", "pdpotrf", "pcpotrf", "pzpotrf",
     "pssyevd", "pdsyevd", "pcheevd", "pzheevd", "psgesvd", "pdgesvd", "pcgesvd", "pzgesvd",
     "psgeqrf", "pdgeqrf", "pcgeqrf", "pzgeqrf", "psgecon", "pdgecon", "pcgecon", "pzgecon",
-    "sgeqrf", "dgeqrf", "cgeqrf", "zgeqrf", "sgesdd", "dgesdd", "cgesdd", "zgesdd",
+    "sgeqrf", "dgeqrf", "cgeqrf", "zgeqrf", "sgesdd", "dgesdd", "cgesdd", "zgesdd", "psgels",
+    "pdgels", "pcgels", "pzgels", "pspocon", "pdpocon", "pcpocon", "pzpocon",
 ];
 
 fn routine_code(r: &str) -> i64 {

@@ -281,8 +281,41 @@ pub(crate) fn assert_local<T>(buf: &[T], desc: &Desc) {
 
 macro_rules! sca_ffi {
     ($t:ty, $r:ty, $getrf:ident, $getrs:ident, $potrf:ident, $potrs:ident, $geqrf:ident,
-     $orgqr:ident, $lange:ident, $gemm:ident, $gemr2d:ident) => {
+     $orgqr:ident, $lange:ident, $gemm:ident, $gemr2d:ident, $gels:ident, $lansy:ident) => {
         unsafe extern "C" {
+            // SUBROUTINE PxGELS( TRANS, M, N, NRHS, A, IA, JA, DESCA, B, IB, JB, DESCB, WORK,
+            //                    LWORK, INFO )
+            fn $gels(
+                trans: *const c_char,
+                m: *const ScaInt,
+                n: *const ScaInt,
+                nrhs: *const ScaInt,
+                a: *mut $t,
+                ia: *const ScaInt,
+                ja: *const ScaInt,
+                desca: *const ScaInt,
+                b: *mut $t,
+                ib: *const ScaInt,
+                jb: *const ScaInt,
+                descb: *const ScaInt,
+                work: *mut $t,
+                lwork: *const ScaInt,
+                info: *mut ScaInt,
+                trans_len: usize,
+            );
+            // DOUBLE PRECISION FUNCTION PxLANSY / PxLANHE( NORM, UPLO, N, A, IA, JA, DESCA, WORK )
+            fn $lansy(
+                norm: *const c_char,
+                uplo: *const c_char,
+                n: *const ScaInt,
+                a: *const $t,
+                ia: *const ScaInt,
+                ja: *const ScaInt,
+                desca: *const ScaInt,
+                work: *mut $r,
+                norm_len: usize,
+                uplo_len: usize,
+            ) -> $r;
             // SUBROUTINE PxGETRF( M, N, A, IA, JA, DESCA, IPIV, INFO )
             fn $getrf(
                 m: *const ScaInt,
@@ -421,11 +454,11 @@ macro_rules! sca_ffi {
 }
 sca_ffi!(
     f32, f32, psgetrf_, psgetrs_, pspotrf_, pspotrs_, psgeqrf_, psorgqr_, pslange_, psgemm_,
-    psgemr2d_
+    psgemr2d_, psgels_, pslansy_
 );
 sca_ffi!(
     f64, f64, pdgetrf_, pdgetrs_, pdpotrf_, pdpotrs_, pdgeqrf_, pdorgqr_, pdlange_, pdgemm_,
-    pdgemr2d_
+    pdgemr2d_, pdgels_, pdlansy_
 );
 sca_ffi!(
     Complex<f32>,
@@ -438,7 +471,9 @@ sca_ffi!(
     pcungqr_,
     pclange_,
     pcgemm_,
-    pcgemr2d_
+    pcgemr2d_,
+    pcgels_,
+    pclanhe_
 );
 sca_ffi!(
     Complex<f64>,
@@ -451,12 +486,32 @@ sca_ffi!(
     pzungqr_,
     pzlange_,
     pzgemm_,
-    pzgemr2d_
+    pzgemr2d_,
+    pzgels_,
+    pzlanhe_
 );
 
 macro_rules! sca_real_ffi {
-    ($t:ty, $syevd:ident, $gesvd:ident, $gecon:ident) => {
+    ($t:ty, $syevd:ident, $gesvd:ident, $gecon:ident, $pocon:ident) => {
         unsafe extern "C" {
+            // SUBROUTINE PxPOCON( UPLO, N, A, IA, JA, DESCA, ANORM, RCOND, WORK, LWORK, IWORK,
+            //                     LIWORK, INFO )
+            fn $pocon(
+                uplo: *const c_char,
+                n: *const ScaInt,
+                a: *const $t,
+                ia: *const ScaInt,
+                ja: *const ScaInt,
+                desca: *const ScaInt,
+                anorm: *const $t,
+                rcond: *mut $t,
+                work: *mut $t,
+                lwork: *const ScaInt,
+                iwork: *mut ScaInt,
+                liwork: *const ScaInt,
+                info: *mut ScaInt,
+                uplo_len: usize,
+            );
             // SUBROUTINE PxSYEVD( JOBZ, UPLO, N, A, IA, JA, DESCA, W, Z, IZ, JZ, DESCZ, WORK,
             //                     LWORK, IWORK, LIWORK, INFO )
             fn $syevd(
@@ -527,12 +582,30 @@ macro_rules! sca_real_ffi {
         }
     };
 }
-sca_real_ffi!(f32, pssyevd_, psgesvd_, psgecon_);
-sca_real_ffi!(f64, pdsyevd_, pdgesvd_, pdgecon_);
+sca_real_ffi!(f32, pssyevd_, psgesvd_, psgecon_, pspocon_);
+sca_real_ffi!(f64, pdsyevd_, pdgesvd_, pdgecon_, pdpocon_);
 
 macro_rules! sca_complex_ffi {
-    ($t:ty, $r:ty, $heevd:ident, $gesvd:ident, $gecon:ident) => {
+    ($t:ty, $r:ty, $heevd:ident, $gesvd:ident, $gecon:ident, $pocon:ident) => {
         unsafe extern "C" {
+            // SUBROUTINE PxPOCON( UPLO, N, A, IA, JA, DESCA, ANORM, RCOND, WORK, LWORK, RWORK,
+            //                     LRWORK, INFO )
+            fn $pocon(
+                uplo: *const c_char,
+                n: *const ScaInt,
+                a: *const $t,
+                ia: *const ScaInt,
+                ja: *const ScaInt,
+                desca: *const ScaInt,
+                anorm: *const $r,
+                rcond: *mut $r,
+                work: *mut $t,
+                lwork: *const ScaInt,
+                rwork: *mut $r,
+                lrwork: *const ScaInt,
+                info: *mut ScaInt,
+                uplo_len: usize,
+            );
             // SUBROUTINE PxHEEVD( JOBZ, UPLO, N, A, IA, JA, DESCA, W, Z, IZ, JZ, DESCZ, WORK,
             //                     LWORK, RWORK, LRWORK, IWORK, LIWORK, INFO )
             fn $heevd(
@@ -606,8 +679,8 @@ macro_rules! sca_complex_ffi {
         }
     };
 }
-sca_complex_ffi!(Complex<f32>, f32, pcheevd_, pcgesvd_, pcgecon_);
-sca_complex_ffi!(Complex<f64>, f64, pzheevd_, pzgesvd_, pzgecon_);
+sca_complex_ffi!(Complex<f32>, f32, pcheevd_, pcgesvd_, pcgecon_, pcpocon_);
+sca_complex_ffi!(Complex<f64>, f64, pzheevd_, pzgesvd_, pzgecon_, pzpocon_);
 
 /// Raw ScaLAPACK routines; the real and complex signatures are unified (`rwork` is ignored by
 /// the real routines, `iwork` by the complex SVD and condition estimate).
@@ -756,13 +829,102 @@ pub trait ScalapackRaw: LapackScalar {
         iwork: *mut ScaInt,
         liwork: ScaInt,
     ) -> ScaInt;
+    /// # Safety
+    /// `a` is the local part for `desca` (`m×n`), `b` for `descb` (`max(m, n)×nrhs`); `work`
+    /// holds `lwork` (1 for a query, `lwork = -1`).
+    unsafe fn pgels(
+        trans: c_char,
+        m: ScaInt,
+        n: ScaInt,
+        nrhs: ScaInt,
+        a: *mut Self,
+        desca: &Desc,
+        b: *mut Self,
+        descb: &Desc,
+        work: *mut Self,
+        lwork: ScaInt,
+    ) -> ScaInt;
+    /// # Safety
+    /// `a` is the local part for the square `desca`; `work` holds what PxLANSY / PxLANHE
+    /// documents for `norm` (at most `2·LOCc(N) + 2·LOCr(N) + 2·NB` reals).
+    unsafe fn planhe(
+        norm: c_char,
+        uplo: c_char,
+        n: ScaInt,
+        a: *const Self,
+        desca: &Desc,
+        work: *mut Self::Real,
+    ) -> Self::Real;
+    /// # Safety
+    /// `a` the local Cholesky factor; workspaces of the announced lengths (1 for queries).
+    unsafe fn ppocon(
+        uplo: c_char,
+        n: ScaInt,
+        a: *const Self,
+        desca: &Desc,
+        anorm: Self::Real,
+        rcond: &mut Self::Real,
+        work: *mut Self,
+        lwork: ScaInt,
+        rwork: *mut Self::Real,
+        lrwork: ScaInt,
+        iwork: *mut ScaInt,
+        liwork: ScaInt,
+    ) -> ScaInt;
 }
 
 const ONE: ScaInt = 1;
 
 macro_rules! impl_common {
     ($t:ty, $r:ty, $getrf:ident, $getrs:ident, $potrf:ident, $potrs:ident, $geqrf:ident,
-     $orgqr:ident, $lange:ident, $gemm:ident, $gemr2d:ident) => {
+     $orgqr:ident, $lange:ident, $gemm:ident, $gemr2d:ident, $gels:ident, $lansy:ident) => {
+        unsafe fn pgels(
+            trans: c_char,
+            m: ScaInt,
+            n: ScaInt,
+            nrhs: ScaInt,
+            a: *mut Self,
+            desca: &Desc,
+            b: *mut Self,
+            descb: &Desc,
+            work: *mut Self,
+            lwork: ScaInt,
+        ) -> ScaInt {
+            let mut info = 0;
+            // SAFETY: forwarded contract of `ScalapackRaw::pgels`.
+            unsafe {
+                $gels(
+                    &trans,
+                    &m,
+                    &n,
+                    &nrhs,
+                    a,
+                    &ONE,
+                    &ONE,
+                    desca.as_ptr(),
+                    b,
+                    &ONE,
+                    &ONE,
+                    descb.as_ptr(),
+                    work,
+                    &lwork,
+                    &mut info,
+                    1,
+                )
+            };
+            info
+        }
+        unsafe fn planhe(
+            norm: c_char,
+            uplo: c_char,
+            n: ScaInt,
+            a: *const Self,
+            desca: &Desc,
+            work: *mut $r,
+        ) -> $r {
+            // SAFETY: forwarded contract of `ScalapackRaw::planhe`.
+            unsafe { $lansy(&norm, &uplo, &n, a, &ONE, &ONE, desca.as_ptr(), work, 1, 1) }
+        }
         unsafe fn pgetrf(
             m: ScaInt,
             n: ScaInt,
@@ -982,9 +1144,33 @@ macro_rules! impl_common {
 }
 
 macro_rules! impl_real {
-    ($t:ty, [$($common:tt)*], $syevd:ident, $gesvd:ident, $gecon:ident) => {
+    ($t:ty, [$($common:tt)*], $syevd:ident, $gesvd:ident, $gecon:ident, $pocon:ident) => {
         impl ScalapackRaw for $t {
             impl_common!($t, $t, $($common)*);
+            unsafe fn ppocon(
+                uplo: c_char,
+                n: ScaInt,
+                a: *const Self,
+                desca: &Desc,
+                anorm: $t,
+                rcond: &mut $t,
+                work: *mut Self,
+                lwork: ScaInt,
+                _rwork: *mut $t,
+                _lrwork: ScaInt,
+                iwork: *mut ScaInt,
+                liwork: ScaInt,
+            ) -> ScaInt {
+                let mut info = 0;
+                // SAFETY: forwarded contract of `ScalapackRaw::ppocon`.
+                unsafe {
+                    $pocon(
+                        &uplo, &n, a, &ONE, &ONE, desca.as_ptr(), &anorm, rcond, work, &lwork,
+                        iwork, &liwork, &mut info, 1,
+                    )
+                };
+                info
+            }
             unsafe fn pheevd(
                 jobz: c_char,
                 uplo: c_char,
@@ -1066,9 +1252,33 @@ macro_rules! impl_real {
 }
 
 macro_rules! impl_complex {
-    ($t:ty, $r:ty, [$($common:tt)*], $heevd:ident, $gesvd:ident, $gecon:ident) => {
+    ($t:ty, $r:ty, [$($common:tt)*], $heevd:ident, $gesvd:ident, $gecon:ident, $pocon:ident) => {
         impl ScalapackRaw for $t {
             impl_common!($t, $r, $($common)*);
+            unsafe fn ppocon(
+                uplo: c_char,
+                n: ScaInt,
+                a: *const Self,
+                desca: &Desc,
+                anorm: $r,
+                rcond: &mut $r,
+                work: *mut Self,
+                lwork: ScaInt,
+                rwork: *mut $r,
+                lrwork: ScaInt,
+                _iwork: *mut ScaInt,
+                _liwork: ScaInt,
+            ) -> ScaInt {
+                let mut info = 0;
+                // SAFETY: forwarded contract of `ScalapackRaw::ppocon`.
+                unsafe {
+                    $pocon(
+                        &uplo, &n, a, &ONE, &ONE, desca.as_ptr(), &anorm, rcond, work, &lwork,
+                        rwork, &lrwork, &mut info, 1,
+                    )
+                };
+                info
+            }
             unsafe fn pheevd(
                 jobz: c_char,
                 uplo: c_char,
@@ -1152,33 +1362,49 @@ macro_rules! impl_complex {
 
 impl_real!(
     f32,
-    [psgetrf_, psgetrs_, pspotrf_, pspotrs_, psgeqrf_, psorgqr_, pslange_, psgemm_, psgemr2d_],
+    [
+        psgetrf_, psgetrs_, pspotrf_, pspotrs_, psgeqrf_, psorgqr_, pslange_, psgemm_, psgemr2d_,
+        psgels_, pslansy_
+    ],
     pssyevd_,
     psgesvd_,
-    psgecon_
+    psgecon_,
+    pspocon_
 );
 impl_real!(
     f64,
-    [pdgetrf_, pdgetrs_, pdpotrf_, pdpotrs_, pdgeqrf_, pdorgqr_, pdlange_, pdgemm_, pdgemr2d_],
+    [
+        pdgetrf_, pdgetrs_, pdpotrf_, pdpotrs_, pdgeqrf_, pdorgqr_, pdlange_, pdgemm_, pdgemr2d_,
+        pdgels_, pdlansy_
+    ],
     pdsyevd_,
     pdgesvd_,
-    pdgecon_
+    pdgecon_,
+    pdpocon_
 );
 impl_complex!(
     Complex<f32>,
     f32,
-    [pcgetrf_, pcgetrs_, pcpotrf_, pcpotrs_, pcgeqrf_, pcungqr_, pclange_, pcgemm_, pcgemr2d_],
+    [
+        pcgetrf_, pcgetrs_, pcpotrf_, pcpotrs_, pcgeqrf_, pcungqr_, pclange_, pcgemm_, pcgemr2d_,
+        pcgels_, pclanhe_
+    ],
     pcheevd_,
     pcgesvd_,
-    pcgecon_
+    pcgecon_,
+    pcpocon_
 );
 impl_complex!(
     Complex<f64>,
     f64,
-    [pzgetrf_, pzgetrs_, pzpotrf_, pzpotrs_, pzgeqrf_, pzungqr_, pzlange_, pzgemm_, pzgemr2d_],
+    [
+        pzgetrf_, pzgetrs_, pzpotrf_, pzpotrs_, pzgeqrf_, pzungqr_, pzlange_, pzgemm_, pzgemr2d_,
+        pzgels_, pzlanhe_
+    ],
     pzheevd_,
     pzgesvd_,
-    pzgecon_
+    pzgecon_,
+    pzpocon_
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -1646,6 +1872,151 @@ pub(crate) fn pgecon<T: Scalapack>(
     // SAFETY: local part asserted; each workspace has the length passed with it.
     let info = unsafe {
         T::pgecon(
+            n,
+            a.as_ptr(),
+            desc,
+            anorm,
+            &mut rcond,
+            work.as_mut_ptr(),
+            lwork,
+            rwork.as_mut_ptr(),
+            lrwork,
+            iwork.as_mut_ptr(),
+            liwork,
+        )
+    };
+    Ok((info, rcond))
+}
+
+/// Least squares or minimum norm with a QR or LQ factorization (PxGELS), overwriting `a`
+/// (`m×n`) with its factors and `b` (`max(m, n)×nrhs`, both with the same square blocks) with
+/// the solution in its leading rows. `trans` is `N`, or `T` (real) / `C` (complex) for `Aᴴ`.
+/// Returns INFO. The workspace is the query's, which is PxGELS's documented minimum.
+pub(crate) fn pgels<T: Scalapack>(
+    trans: c_char,
+    a: &mut [T],
+    desca: &Desc,
+    b: &mut [T],
+    descb: &Desc,
+) -> Result<ScaInt> {
+    assert_local(a, desca);
+    assert_local(b, descb);
+    let (m, n) = (desca[M_], desca[N_]);
+    let nrhs = descb[N_];
+    assert!(descb[M_] >= m.max(n), "B holds max(m, n) rows");
+    assert!(desca[MB_] == descb[MB_] && desca[NB_] == descb[NB_] && desca[MB_] == desca[NB_]);
+    let mut q = [T::zero()];
+    // SAFETY: a workspace query (lwork = -1) writes only work(1); local parts asserted.
+    let info = unsafe {
+        T::pgels(
+            trans,
+            m,
+            n,
+            nrhs,
+            a.as_mut_ptr(),
+            desca,
+            b.as_mut_ptr(),
+            descb,
+            q.as_mut_ptr(),
+            -1,
+        )
+    };
+    if info != 0 {
+        return Ok(info);
+    }
+    let lwork = sca_lwork(q[0].re(), 0)?;
+    let mut work = vec![T::zero(); ulen(lwork)];
+    // SAFETY: local parts asserted for both descriptors, B has max(m, n) rows; `work` has
+    // `lwork` entries.
+    Ok(unsafe {
+        T::pgels(
+            trans,
+            m,
+            n,
+            nrhs,
+            a.as_mut_ptr(),
+            desca,
+            b.as_mut_ptr(),
+            descb,
+            work.as_mut_ptr(),
+            lwork,
+        )
+    })
+}
+
+/// A norm of a symmetric (real) or Hermitian (complex) distributed matrix from its triangle
+/// `uplo` (PxLANSY / PxLANHE): `norm` is `1`, `I`, `F` or `M`; the same on every process.
+pub(crate) fn planhe<T: Scalapack>(norm: c_char, uplo: c_char, a: &[T], desc: &Desc) -> T::Real {
+    assert_local(a, desc);
+    assert_eq!(desc[M_], desc[N_]);
+    let (lr, lc) = local_dims(desc);
+    let nb = ulen(desc[MB_]).max(ulen(desc[NB_]));
+    // PxLANSY asks for 2·Nq0 + Np0 + LDW reals for the 1- and ∞-norms, with
+    // LDW ≤ MB·⌈Np0/MB⌉ ≤ Np0 + MB; 2·(LOCr + LOCc) + 2·NB + 1 covers every norm.
+    let mut work = vec![T::Real::from_f64(0.0); 2 * (lr + lc) + 2 * nb + 1];
+    // SAFETY: `a` local part of a square matrix asserted; `work` is larger than what PxLANSY /
+    // PxLANHE documents for any norm with IA = JA = 1 (computed above).
+    unsafe { T::planhe(norm, uplo, desc[N_], a.as_ptr(), desc, work.as_mut_ptr()) }
+}
+
+/// Reciprocal condition number in the 1-norm from a Cholesky factor (PxPOCON), given `‖A‖₁`.
+/// Returns `(info, rcond)`.
+pub(crate) fn ppocon<T: Scalapack>(
+    uplo: c_char,
+    a: &[T],
+    desc: &Desc,
+    anorm: T::Real,
+) -> Result<(ScaInt, T::Real)> {
+    assert_local(a, desc);
+    assert_eq!(desc[M_], desc[N_]);
+    let n = desc[N_];
+    let zr = T::Real::from_f64(0.0);
+    let mut rcond = zr;
+    let (mut qw, mut qr, mut qi) = ([T::zero()], [zr], [0 as ScaInt]);
+    // SAFETY: a workspace query writes only work(1), rwork(1)/iwork(1); local part asserted.
+    let info = unsafe {
+        T::ppocon(
+            uplo,
+            n,
+            a.as_ptr(),
+            desc,
+            anorm,
+            &mut rcond,
+            qw.as_mut_ptr(),
+            -1,
+            qr.as_mut_ptr(),
+            -1,
+            qi.as_mut_ptr(),
+            -1,
+        )
+    };
+    if info != 0 {
+        return Ok((info, rcond));
+    }
+    // The documented minimums, in i64, beside the query (which is not trusted alone):
+    // LWORK ≥ 2·LOCr(N) + 2·LOCc(N) + max(2, NB·max(1, ⌈(P − 1)/Q⌉), LOCc(N) + NB·max(1,
+    // ⌈(Q − 1)/P⌉)) (real; the complex one is smaller), LIWORK ≥ LOCr(N) (real), LRWORK ≥
+    // 2·LOCc(N) (complex).
+    let (lr, lc) = local_dims(desc);
+    let (p, q, _, _) = grid_info(desc[CTXT]);
+    let (np, nq, nb) = (lr as i64, lc as i64, i64::from(desc[NB_]));
+    let (p, q) = (i64::from(p), i64::from(q));
+    let ceil = |x: i64, y: i64| (x + y - 1) / y;
+    let wmin = 2 * np
+        + 2 * nq
+        + 2i64
+            .max(nb * ceil(p - 1, q).max(1))
+            .max(nq + nb * ceil(q - 1, p).max(1));
+    let lwork = sca_lwork(qw[0].re(), wmin)?;
+    let lrwork = sca_lwork(qr[0], 2 * nq.max(1))?;
+    let liwork = sca_lwork(T::Real::from_f64(f64::from(qi[0])), np.max(1))?;
+    let mut work = vec![T::zero(); ulen(lwork)];
+    let mut rwork = vec![zr; ulen(lrwork)];
+    let mut iwork = vec![0 as ScaInt; ulen(liwork)];
+    // SAFETY: local part asserted; each workspace has the length passed with it.
+    let info = unsafe {
+        T::ppocon(
+            uplo,
             n,
             a.as_ptr(),
             desc,
