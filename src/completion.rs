@@ -595,21 +595,10 @@ impl<R: RealScalar> Prepared<R> {
             chunks.push((i, a));
             rest = b;
         }
-        let k = l.ncols();
-        let l = l.as_standard_layout();
-        let r = r.as_standard_layout();
-        let (ls, rs) = (
-            l.as_slice().expect("standard layout"),
-            r.as_slice().expect("standard layout"),
-        );
         chunks.into_par_iter().for_each(|(i, o)| {
-            let li = &ls[i * k..(i + 1) * k];
+            let li = l.row(i);
             for (t, p) in o.iter_mut().zip(self.rows.ptr[i]..self.rows.ptr[i + 1]) {
-                let j = self.rows.other[p];
-                *t = li
-                    .iter()
-                    .zip(&rs[j * k..(j + 1) * k])
-                    .fold(R::from_f64(0.0), |a, (&x, &y)| a + x * y);
+                *t = li.dot(&r.row(self.rows.other[p]));
             }
         });
         out
@@ -1528,8 +1517,8 @@ fn half_step<R: RealScalar>(
         .zip(out_bias.par_iter_mut())
         .enumerate()
         .map_init(
-            || (vec![zero; kk * kk], vec![zero; kk]),
-            |(gram, rhs), (grp, (urow, b))| {
+            || (vec![zero; kk * kk], vec![zero; kk], vec![zero; kk]),
+            |(gram, rhs, a), (grp, (urow, b))| {
                 let (lo, hi) = (g.ptr[grp], g.ptr[grp + 1]);
                 if lo == hi || k == 0 {
                     urow.iter_mut().for_each(|x| *x = zero);
@@ -1538,28 +1527,20 @@ fn half_step<R: RealScalar>(
                 }
                 gram.iter_mut().for_each(|x| *x = zero);
                 rhs.iter_mut().for_each(|x| *x = zero);
-                // Rank-one updates of the first k rows of the Gram matrix (whole rows: the
-                // contiguous inner loop vectorises; the Cholesky reads the lower triangle),
-                // and with a bias the last row Σ vᵀ and corner count.
                 for p in lo..hi {
                     let o = g.other[p];
-                    let v = &os[o * k..(o + 1) * k];
-                    let t = g.vals[p] - mu - other_bias[o];
-                    for (r, &vr) in v.iter().enumerate() {
-                        rhs[r] += vr * t;
-                        for (gc, &vc) in gram[r * kk..r * kk + k].iter_mut().zip(v) {
-                            *gc += vr * vc;
-                        }
-                    }
+                    a[..k].copy_from_slice(&os[o * k..(o + 1) * k]);
                     if bias {
-                        rhs[k] += t;
-                        for (gc, &vc) in gram[k * kk..k * kk + k].iter_mut().zip(v) {
-                            *gc += vc;
+                        a[k] = one;
+                    }
+                    let t = g.vals[p] - mu - other_bias[o];
+                    for r in 0..kk {
+                        let ar = a[r];
+                        rhs[r] += ar * t;
+                        for c in 0..=r {
+                            gram[r * kk + c] += ar * a[c];
                         }
                     }
-                }
-                if bias {
-                    gram[k * kk + k] = R::from_f64((hi - lo) as f64);
                 }
                 let l = reg(grp);
                 for d in 0..kk {
