@@ -1772,6 +1772,12 @@ impl<R: RealScalar> CompletionModel<R> {
     /// Each is averaged over those rows (rows without a relevant held-out entry are skipped;
     /// [`RankingMetrics::rows`] says how many counted; all three are 0 when none did).
     ///
+    /// With a few held-out ratings per row among thousands of unrated columns these figures
+    /// are small for any ranking, the true matrix's included, and where what was rated
+    /// depends on popularity they reward popular columns: compare them with baselines on the
+    /// same split ([`ranking_metrics_by`]: an oracle, a random or popularity score, or only
+    /// the held-out columns ranked).
+    ///
     /// # Errors
     /// [`Error::DimensionMismatch`] for another shape; [`Error::InvalidArgument`] for `n = 0`.
     ///
