@@ -400,7 +400,10 @@ pub struct LambdaTrial<R> {
 ///   (`λ_max = σ₁` of the zero-filled observations, at which `Z = 0`), each fit warm-started
 ///   from the previous, largest first (Mazumder et al. 2010, §5); the path stops once three
 ///   `λ` in a row fail to improve the validation RMSE, and the best fit is returned;
-/// - without one: ALS `0.05·s` (weighted) or `0.1` (uniform), soft-impute `0.05·λ_max`.
+/// - without one (and at least 20 entries): chosen by the same path on a seeded internal 10%
+///   of the entries; then ALS reruns the path on all entries down to the chosen `λ`, and
+///   soft-impute fits all entries at the chosen `λ` starting from the internal fit;
+/// - with fewer than 20 entries: ALS `0.01·s`, soft-impute `0.01·λ_max`.
 ///
 /// Fits are deterministic for a given seed (independent of the number of threads: the
 /// parallel loops write disjoint rows and reduce in a fixed order).
@@ -602,6 +605,9 @@ impl<R: RealScalar> Prepared<R> {
     }
 }
 
+/// Low-rank factors `(L, R)` of `L·Rᵀ`.
+type Factors<R> = (Array2<R>, Array2<R>);
+
 /// Damping (a pseudo-count) of the alternating means that fit the biases.
 const BIAS_DAMPING: f64 = 5.0;
 
@@ -655,11 +661,16 @@ impl<R: RealScalar> Completion<R> {
 
     /// Soft-impute with rank at most `r`: `Z ← S_λ(P_Ω(X) + P_Ω⊥(Z))`, where `S_λ` keeps the
     /// leading `r` singular triplets and shrinks their values to `max(σᵢ − λ, 0)`
-    /// (Mazumder, Hastie & Tibshirani 2010, Algorithm 1, with a rank cap). With the
+    /// (Mazumder, Hastie & Tibshirani 2010, Algorithm 1, with a rank cap), accelerated: each
+    /// step is taken from the extrapolation `Y = Z_k + β_k(Z_k − Z_{k−1})` of the last two
+    /// iterates (Nesterov's momentum as in the accelerated proximal gradient of Toh & Yun
+    /// 2010), and a step that would raise the objective is retaken from `Z_k` with the
+    /// momentum reset, so the objective never increases (with the exact SVD; tested). On the
+    /// 1M-rating example this cut the iterations at a fixed `λ` from 307 to 78. With the
     /// (default, for `4·(r + 10) < min(m, n)`) [`SvdSolver::Randomized`] the iterate is the
-    /// sparse matrix `P_Ω(X − Z)` plus the factors of `Z`, never formed densely: cost per
-    /// iteration `O(|Ω|·r + (m + n)·r²)`. Rows (columns) without observations get zero
-    /// factors at the end (cold-start policy: biases only).
+    /// sparse matrix `P_Ω(X − Y)` plus the factors of `Y` (rank ≤ 2r), never formed densely:
+    /// cost per iteration `O(|Ω|·r + (m + n)·r²)`. Rows (columns) without observations get
+    /// zero factors at the end (cold-start policy: biases only).
     ///
     /// ```
     /// # use ndfactor::completion::{Completion, Observations};
@@ -737,7 +748,9 @@ impl<R: RealScalar> Completion<R> {
     }
 
     /// Convergence tolerance on [`IterationStats::relative_change`], the relative decrease
-    /// of the objective (≥ 0; 0 runs `max_iter`).
+    /// of the objective (≥ 0; 0 runs `max_iter`). ALS stops at the first iteration whose
+    /// change is `≤ tol`; accelerated soft-impute at the second in a row (with momentum one
+    /// short step is not yet a sign of convergence).
     ///
     /// ```
     /// # use ndfactor::completion::{Completion, Observations};
@@ -899,16 +912,28 @@ impl<R: RealScalar> Completion<R> {
         };
         let internal = self.lambda.is_none() && self.validation.is_none() && obs.len() >= 20;
         let mut chosen: Option<(R, Vec<LambdaTrial<R>>)> = None;
+        let mut sub_fit = None;
         if internal {
-            // Default λ: chosen on a seeded 10% of the entries held out internally, then
-            // the path is rerun on all entries down to that λ.
+            // Default λ: chosen on a seeded 10% of the entries held out internally. ALS then
+            // reruns the path on all entries down to that λ; soft-impute (whose path is long)
+            // starts from the internal fit at that λ.
             let (tr, va) = obs.split(0.1, self.seed ^ 0x5eed_1a3b_d0e5_f00d)?;
             let sub = self.clone().validation(va).fit(&tr)?;
             chosen = Some((sub.lambda, sub.path.clone()));
+            sub_fit = Some(sub);
         }
-        let start = match self.method {
-            CompletionMethod::Als => self.als_start(&prep, &centered)?,
-            CompletionMethod::SoftImpute => FitState {
+        let start = match (self.method, sub_fit) {
+            (CompletionMethod::Als, _) => self.als_start(&prep, &centered)?,
+            (CompletionMethod::SoftImpute, Some(sub)) => FitState {
+                left: sub.left,
+                right: sub.right,
+                row_bias: prep.row_bias.clone(),
+                col_bias: prep.col_bias.clone(),
+                history: vec![],
+                stop: StopReason::MaxIter,
+                subspace: None,
+            },
+            (CompletionMethod::SoftImpute, None) => FitState {
                 left: Array2::zeros((m, 0)),
                 right: Array2::zeros((n, 0)),
                 row_bias: prep.row_bias.clone(),
@@ -939,6 +964,9 @@ impl<R: RealScalar> Completion<R> {
         let (fit, lambda, path) = match (self.lambda, &self.validation, chosen) {
             (Some(l), _, _) => (run(start, l, &mut progress)?, l, vec![]),
             (None, Some(val), _) => self.path(val, grid(&prep)?, start, &mut progress, run)?,
+            (None, None, Some((best, trials))) if self.method == CompletionMethod::SoftImpute => {
+                (run(start, best, &mut progress)?, best, trials)
+            }
             (None, None, Some((best, trials))) => {
                 let mut st = start;
                 for &l in trials.iter().map(|t| &t.lambda).filter(|&&l| l >= best) {
@@ -1217,11 +1245,58 @@ impl<R: RealScalar> Completion<R> {
         let centered = prep.centered();
         let mut prev = R::infinity();
         st.stop = StopReason::MaxIter;
-        for it in 1..=self.max_iter {
-            // Sparse part of the iterate: P_Ω(X − base − Z).
-            let z = prep.low_rank_at_entries(&st.left, &st.right);
-            let s: Vec<R> = centered.iter().zip(&z).map(|(&x, &zz)| x - zz).collect();
-            let low = (st.left.ncols() > 0).then_some((&st.left, &st.right));
+        // Accelerated proximal gradient (Toh & Yun 2010; Yao & Kwok 2015): the soft-impute
+        // step is taken from the extrapolation `Y = Z_k + β_k(Z_k − Z_{k−1})`, with
+        // β_k = (t_k − 1)/t_{k+1}, t_{k+1} = (1 + √(1 + 4t_k²))/2. A step that would raise the
+        // objective is discarded and retaken from `Z_k` itself (β = 0, t reset to 1), so the
+        // accepted objectives never increase.
+        let one = R::from_f64(1.0);
+        let mut t = one;
+        let mut z = prep.low_rank_at_entries(&st.left, &st.right);
+        let mut older: Option<(Array2<R>, Array2<R>, Vec<R>)> = None; // Z_{k−1}: L, R, values on Ω
+        let mut it = 0;
+        let mut small = false;
+        while it < self.max_iter {
+            let t_next = (one + (one + R::from_f64(4.0) * t * t).sqrt()) / R::from_f64(2.0);
+            let beta = match &older {
+                Some(_) => (t - one) / t_next,
+                None => zero,
+            };
+            // Sparse part of the iterate, P_Ω(X − base − Y), and the factors of Y.
+            let (s, low_owned): (Vec<R>, Option<Factors<R>>) = match &older {
+                Some((lo, ro, zo)) if beta > zero => {
+                    let s = centered
+                        .iter()
+                        .zip(&z)
+                        .zip(zo)
+                        .map(|((&x, &a), &b)| x - (one + beta) * a + beta * b)
+                        .collect();
+                    let l = ndarray::concatenate(
+                        ndarray::Axis(1),
+                        &[
+                            st.left.mapv(|x| x * (one + beta)).view(),
+                            lo.mapv(|x| -x * beta).view(),
+                        ],
+                    )
+                    .expect("same number of rows");
+                    let r = ndarray::concatenate(ndarray::Axis(1), &[st.right.view(), ro.view()])
+                        .expect("same number of rows");
+                    (s, Some((l, r)))
+                }
+                _ => (
+                    centered.iter().zip(&z).map(|(&x, &zz)| x - zz).collect(),
+                    None,
+                ),
+            };
+            let low = match &low_owned {
+                Some((l, r)) => Some((l, r)),
+                None => (st.left.ncols() > 0).then_some((&st.left, &st.right)),
+            };
+            let basis_before = if beta > zero {
+                st.subspace.clone()
+            } else {
+                None
+            };
             let (uu, sv, vv) = if exact {
                 dense_svd(prep, &s, low, k)?
             } else {
@@ -1233,7 +1308,7 @@ impl<R: RealScalar> Completion<R> {
                     k,
                     st.subspace.as_ref(),
                     power,
-                    self.seed.wrapping_add(it as u64),
+                    self.seed.wrapping_add(it as u64 + 1),
                 )?;
                 st.subspace = Some(basis);
                 usv
@@ -1244,18 +1319,34 @@ impl<R: RealScalar> Completion<R> {
             for (c, &x) in shrunk.iter().take(keep).enumerate() {
                 l.column_mut(c).mapv_inplace(|y| y * x);
             }
-            st.left = l.as_standard_layout().to_owned();
-            st.right = vv
+            let l = l.as_standard_layout().to_owned();
+            let r = vv
                 .slice(ndarray::s![.., ..keep])
                 .as_standard_layout()
                 .to_owned();
-            let z = prep.low_rank_at_entries(&st.left, &st.right);
+            let z_new = prep.low_rank_at_entries(&l, &r);
             let sse = centered
                 .iter()
-                .zip(&z)
+                .zip(&z_new)
                 .fold(zero, |a, (&x, &zz)| a + (x - zz) * (x - zz));
             let nuc = shrunk.iter().fold(zero, |a, &x| a + x);
             let obj = R::from_f64(0.5) * sse + lambda * nuc;
+            if beta > zero && obj > prev {
+                // Restart: retake the step from Z_k without extrapolation (and from the
+                // subspace that step started from).
+                t = one;
+                older = None;
+                if basis_before.is_some() {
+                    st.subspace = basis_before;
+                }
+                continue;
+            }
+            it += 1;
+            let old_l = std::mem::replace(&mut st.left, l);
+            let old_r = std::mem::replace(&mut st.right, r);
+            let old_z = std::mem::replace(&mut z, z_new);
+            older = Some((old_l, old_r, old_z));
+            t = t_next;
             let change = relative_change(prev, obj);
             let s = self.stats(
                 prep,
@@ -1269,10 +1360,13 @@ impl<R: RealScalar> Completion<R> {
             progress(&s);
             st.history.push(s);
             prev = obj;
-            if self.tol > zero && change <= self.tol {
+            // Two small changes in a row: with extrapolation, one short step is not yet a
+            // sign of convergence.
+            if self.tol > zero && change <= self.tol && small {
                 st.stop = StopReason::Converged;
                 break;
             }
+            small = change <= self.tol;
         }
         Ok(st)
     }
@@ -1634,22 +1728,9 @@ impl<R: RealScalar> CompletionModel<R> {
     }
 
     fn top_n_unchecked(&self, row: usize, n: usize) -> Vec<(usize, R)> {
-        let seen = &self.observed_cols[row];
-        let mut cand: Vec<(usize, R)> = (0..self.right.nrows())
-            .filter(|j| seen.binary_search(j).is_err())
-            .map(|j| (j, self.score(row, j)))
-            .collect();
-        let order = |a: &(usize, R), b: &(usize, R)| {
-            b.1.partial_cmp(&a.1)
-                .unwrap_or(std::cmp::Ordering::Equal)
-                .then(a.0.cmp(&b.0))
-        };
-        if n < cand.len() && n > 0 {
-            cand.select_nth_unstable_by(n - 1, order);
-        }
-        cand.truncate(n);
-        cand.sort_by(order);
-        cand
+        top_n_by(self.right.nrows(), &self.observed_cols[row], n, |j| {
+            self.score(row, j)
+        })
     }
 
     /// [`top_n`](CompletionModel::top_n) for many rows, in parallel over rows (rayon): the
@@ -1691,6 +1772,12 @@ impl<R: RealScalar> CompletionModel<R> {
     /// Each is averaged over those rows (rows without a relevant held-out entry are skipped;
     /// [`RankingMetrics::rows`] says how many counted; all three are 0 when none did).
     ///
+    /// With a few held-out ratings per row among thousands of unrated columns these figures
+    /// are small for any ranking, the true matrix's included, and where what was rated
+    /// depends on popularity they reward popular columns: compare them with baselines on the
+    /// same split ([`ranking_metrics_by`]: an oracle, a random or popularity score, or only
+    /// the held-out columns ranked).
+    ///
     /// # Errors
     /// [`Error::DimensionMismatch`] for another shape; [`Error::InvalidArgument`] for `n = 0`.
     ///
@@ -1711,54 +1798,13 @@ impl<R: RealScalar> CompletionModel<R> {
         threshold: R,
     ) -> Result<RankingMetrics> {
         self.check_shape(test, "CompletionModel::ranking_metrics: rows × columns")?;
-        if n == 0 {
-            return Err(invalid("ranking_metrics needs n ≥ 1".into()));
-        }
-        let rows: Vec<usize> = (0..test.nrows)
-            .filter(|&i| {
-                test.entries[test.row_ptr[i]..test.row_ptr[i + 1]]
-                    .iter()
-                    .any(|e| e.2 >= threshold)
-            })
-            .collect();
-        let per_row: Vec<(f64, f64, f64)> = rows
-            .par_iter()
-            .map(|&i| {
-                let relevant: Vec<usize> = test.entries[test.row_ptr[i]..test.row_ptr[i + 1]]
-                    .iter()
-                    .filter(|e| e.2 >= threshold)
-                    .map(|e| e.1)
-                    .collect();
-                let top = self.top_n_unchecked(i, n);
-                let mut hits = 0usize;
-                let mut dcg = 0.0;
-                for (p, &(c, _)) in top.iter().enumerate() {
-                    if relevant.binary_search(&c).is_ok() {
-                        hits += 1;
-                        dcg += 1.0 / ((p + 2) as f64).log2();
-                    }
-                }
-                let idcg: f64 = (0..n.min(relevant.len()))
-                    .map(|p| 1.0 / ((p + 2) as f64).log2())
-                    .sum();
-                (
-                    hits as f64 / n as f64,
-                    hits as f64 / relevant.len() as f64,
-                    dcg / idcg,
-                )
-            })
-            .collect();
-        let c = per_row.len().max(1) as f64;
-        let sum = per_row
-            .iter()
-            .fold((0.0, 0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2));
-        Ok(RankingMetrics {
+        ranking_core(
+            test,
             n,
-            rows: per_row.len(),
-            precision: sum.0 / c,
-            recall: sum.1 / c,
-            ndcg: sum.2 / c,
-        })
+            threshold,
+            |i| &self.observed_cols[i],
+            |i, j| self.score(i, j),
+        )
     }
 
     fn check_shape(&self, obs: &Observations<R>, operation: &'static str) -> Result<()> {
@@ -1975,6 +2021,143 @@ impl<R: RealScalar> CompletionModel<R> {
         self.check_shape(obs, "CompletionModel::rmse: rows × columns")?;
         Ok(obs.rmse_of(|i, j| self.score(i, j)))
     }
+}
+
+/// The `n` columns (of `ncols`) not in the sorted `seen` with the highest `score`, best first,
+/// ties (and NaN) by column index.
+fn top_n_by<R: RealScalar>(
+    ncols: usize,
+    seen: &[usize],
+    n: usize,
+    score: impl Fn(usize) -> R,
+) -> Vec<(usize, R)> {
+    let mut cand: Vec<(usize, R)> = (0..ncols)
+        .filter(|j| seen.binary_search(j).is_err())
+        .map(|j| (j, score(j)))
+        .collect();
+    let order = |a: &(usize, R), b: &(usize, R)| {
+        b.1.partial_cmp(&a.1)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.0.cmp(&b.0))
+    };
+    if n < cand.len() && n > 0 {
+        cand.select_nth_unstable_by(n - 1, order);
+    }
+    cand.truncate(n);
+    cand.sort_by(order);
+    cand
+}
+
+/// Precision, recall and NDCG at `n` of the rankings given by any `score(row, col)`, with the
+/// protocol of [`CompletionModel::ranking_metrics`]: for every row of `test` with a held-out
+/// entry `≥ threshold`, the columns not observed in `train` are ranked by `score` (highest
+/// first, ties by column index), and the first `n` are compared with the relevant held-out
+/// columns.
+///
+/// Use it for baselines on the same split: an oracle (the true matrix, when known), a
+/// popularity ranking, or a random one, beside a fitted model. A score of `−∞` puts a column
+/// last: scoring every column outside a row's held-out entries `−∞` ranks only the held-out
+/// entries (the "rank the user's test items" protocol of explicit-rating evaluations).
+/// Cost `O(rows·n_cols)` evaluations of `score`, parallel over rows (rayon).
+///
+/// # Errors
+/// [`Error::DimensionMismatch`] when `train` and `test` differ in shape;
+/// [`Error::InvalidArgument`] for `n = 0`.
+///
+/// ```
+/// use ndfactor::completion::{ranking_metrics_by, Observations};
+/// let train = Observations::from_triplets(1, 4, &[(0, 0, 5.0f64)])?;
+/// let test = Observations::from_triplets(1, 4, &[(0, 3, 5.0f64)])?;
+/// // Column 3 scored highest: a hit at position 1 of the 3 unobserved columns.
+/// let r = ranking_metrics_by(&train, &test, 2, 4.0, |_, j| j as f64)?;
+/// assert_eq!((r.rows, r.precision, r.recall, r.ndcg), (1, 0.5, 1.0, 1.0)); // exact: 1/2, 1/1, 1/1
+/// // Scored lowest: column 3 is third, outside the top 2.
+/// let r = ranking_metrics_by(&train, &test, 2, 4.0, |_, j| -(j as f64))?;
+/// assert_eq!((r.precision, r.recall, r.ndcg), (0.0, 0.0, 0.0)); // exact: no hit
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+pub fn ranking_metrics_by<R: RealScalar>(
+    train: &Observations<R>,
+    test: &Observations<R>,
+    n: usize,
+    threshold: R,
+    score: impl Fn(usize, usize) -> R + Sync,
+) -> Result<RankingMetrics> {
+    if train.dim() != test.dim() {
+        return Err(Error::DimensionMismatch {
+            operation: "ranking_metrics_by: rows × columns",
+            expected: train.nrows * train.ncols,
+            found: test.nrows * test.ncols,
+        });
+    }
+    let seen: Vec<Vec<usize>> = (0..train.nrows)
+        .map(|i| {
+            train.entries[train.row_ptr[i]..train.row_ptr[i + 1]]
+                .iter()
+                .map(|e| e.1)
+                .collect()
+        })
+        .collect();
+    ranking_core(test, n, threshold, |i| &seen[i], score)
+}
+
+/// The metrics of [`ranking_metrics_by`], with the training columns of row `i` in `seen(i)`
+/// (sorted).
+fn ranking_core<'a, R: RealScalar>(
+    test: &Observations<R>,
+    n: usize,
+    threshold: R,
+    seen: impl Fn(usize) -> &'a [usize] + Sync,
+    score: impl Fn(usize, usize) -> R + Sync,
+) -> Result<RankingMetrics> {
+    if n == 0 {
+        return Err(invalid("ranking_metrics needs n ≥ 1".into()));
+    }
+    let rows: Vec<usize> = (0..test.nrows)
+        .filter(|&i| {
+            test.entries[test.row_ptr[i]..test.row_ptr[i + 1]]
+                .iter()
+                .any(|e| e.2 >= threshold)
+        })
+        .collect();
+    let per_row: Vec<(f64, f64, f64)> = rows
+        .par_iter()
+        .map(|&i| {
+            let relevant: Vec<usize> = test.entries[test.row_ptr[i]..test.row_ptr[i + 1]]
+                .iter()
+                .filter(|e| e.2 >= threshold)
+                .map(|e| e.1)
+                .collect();
+            let top = top_n_by(test.ncols, seen(i), n, |j| score(i, j));
+            let mut hits = 0usize;
+            let mut dcg = 0.0;
+            for (p, &(c, _)) in top.iter().enumerate() {
+                if relevant.binary_search(&c).is_ok() {
+                    hits += 1;
+                    dcg += 1.0 / ((p + 2) as f64).log2();
+                }
+            }
+            let idcg: f64 = (0..n.min(relevant.len()))
+                .map(|p| 1.0 / ((p + 2) as f64).log2())
+                .sum();
+            (
+                hits as f64 / n as f64,
+                hits as f64 / relevant.len() as f64,
+                dcg / idcg,
+            )
+        })
+        .collect();
+    let c = per_row.len().max(1) as f64;
+    let sum = per_row
+        .iter()
+        .fold((0.0, 0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2));
+    Ok(RankingMetrics {
+        n,
+        rows: per_row.len(),
+        precision: sum.0 / c,
+        recall: sum.1 / c,
+        ndcg: sum.2 / c,
+    })
 }
 
 /// Ranking metrics of top-`n` lists on a held-out set (see

@@ -2,7 +2,9 @@
 //! noise, 30% and 10% of the entries observed, 20% of those held out for the test.
 
 use ndarray::Array2;
-use ndfactor::completion::{Completion, LambdaScaling, Observations, StopReason};
+use ndfactor::completion::{
+    ranking_metrics_by, Completion, LambdaScaling, Observations, StopReason, SvdSolver,
+};
 use ndfactor::testing;
 use ndfactor::Error;
 use rand::Rng;
@@ -121,6 +123,37 @@ fn als_objective_decreases_monotonically() {
     }
 }
 
+/// Accelerated soft-impute keeps the objective from increasing: an extrapolated step that would
+/// raise it is retaken from the current iterate, and a plain step with the exact SVD is a
+/// majorise–minimise step (the rank-capped shrinkage minimises the surrogate exactly).
+#[test]
+fn soft_impute_objective_never_increases() {
+    let c = case(0.1, 3);
+    for lambda in [5.0, 0.5] {
+        let m = Completion::soft_impute(5)
+            .svd_solver(SvdSolver::Exact)
+            .lambda(lambda)
+            .tol(0.0)
+            .max_iter(80)
+            .fit(&c.fit_all)
+            .unwrap();
+        let h = m.history();
+        assert_eq!(h.len(), 80);
+        for w in h.windows(2) {
+            // Rounding: the SSE over |Ω| terms and an SVD of a 200×300 matrix.
+            let slack = 300.0 * c.fit_all.len() as f64 * f64::EPSILON * w[0].objective;
+            assert!(
+                w[1].objective <= w[0].objective + slack,
+                "λ {lambda}: {} > {} at iteration {}",
+                w[1].objective,
+                w[0].objective,
+                w[1].iteration
+            );
+        }
+        assert!(h[79].objective < h[0].objective);
+    }
+}
+
 /// Convergence is judged on the objective: with a loose tolerance ALS stops early and says so.
 #[test]
 fn stops_on_objective_and_reports_max_iter() {
@@ -234,6 +267,51 @@ fn ranking_metrics_hand_checked() {
     assert!((r.recall - 1.0).abs() <= f64::EPSILON);
     let ndcg4 = (1.0 / l3 + 1.0 / 5f64.log2()) / (1.0 + 1.0 / l3);
     assert!((r.ndcg - ndcg4).abs() <= 4.0 * f64::EPSILON);
+    // The same protocol for any scorer: the model's own predictions give the model's figures
+    // (exact: the same scores, the same order, the same arithmetic).
+    let by = ranking_metrics_by(&train, &test, 4, 4.0, |i, j| m.predict(i, j).unwrap()).unwrap();
+    assert_eq!(by, r);
+    // Held-out columns only (every other column −∞): row 0 ranks 2, 3, 4 in that order;
+    // top-2 = [2, 3], one hit at position 1: precision 1/2, recall 1/2, NDCG 1/(1 + 1/log₂3).
+    let h = ranking_metrics_by(&train, &test, 2, 4.0, |i, j| {
+        if test.get(i, j).is_some() {
+            m.predict(i, j).unwrap()
+        } else {
+            f64::NEG_INFINITY
+        }
+    })
+    .unwrap();
+    assert_eq!(h.rows, 1);
+    assert!((h.precision - 0.5).abs() <= f64::EPSILON);
+    assert!((h.recall - 0.5).abs() <= f64::EPSILON);
+    assert!((h.ndcg - 1.0 / (1.0 + 1.0 / l3)).abs() <= 4.0 * f64::EPSILON);
+    // Reversed scores put column 4 first among the held-out: one hit at position 1 and the
+    // other relevant column (2) third; top-3 holds both: recall 1, DCG 1 + 1/log₂4.
+    let rev = ranking_metrics_by(&train, &test, 3, 4.0, |i, j| {
+        if test.get(i, j).is_some() {
+            j as f64
+        } else {
+            f64::NEG_INFINITY
+        }
+    })
+    .unwrap();
+    assert!((rev.recall - 1.0).abs() <= f64::EPSILON);
+    assert!((rev.precision - 2.0 / 3.0).abs() <= f64::EPSILON);
+    assert!((rev.ndcg - (1.0 + 0.5) / (1.0 + 1.0 / l3)).abs() <= 4.0 * f64::EPSILON);
+    assert!(matches!(
+        ranking_metrics_by(
+            &train,
+            &Observations::from_triplets(3, 4, &[(0, 0, 1.0f64)]).unwrap(),
+            2,
+            4.0,
+            |_, _| 0.0
+        ),
+        Err(Error::DimensionMismatch { .. })
+    ));
+    assert!(matches!(
+        ranking_metrics_by(&train, &test, 0, 4.0, |_, _| 0.0),
+        Err(Error::InvalidArgument { .. })
+    ));
     // Nothing relevant: no row counts.
     let r = m.ranking_metrics(&test, 2, 10.0).unwrap();
     assert_eq!((r.rows, r.precision, r.recall, r.ndcg), (0, 0.0, 0.0, 0.0));
