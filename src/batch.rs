@@ -44,10 +44,20 @@
 //!
 //! [`BatchParallelism::Auto`] (the default of the functions without `_with`) picks rayon when
 //! it can use more than one thread and there are at least two slices, whatever their size.
-//! `peers/benches/batch.rs` compares the two policies (figures in `docs/benchmarks.md`).
+//! The rule rests on `peers/benches/batch.rs` (256 slices of f64, n = 4, 16, 64, 256;
+//! `OPENBLAS_NUM_THREADS=2 cargo bench -p ndfactor-peers --bench batch -- --warm-up-time 1
+//! --measurement-time 3`; 2 cores, shared with other jobs: load average 6–7 during the run).
+//! Sequential / rayon median time: `solve` 0.96, 1.18, 0.96, 4.3; `eigh` 2.2, 6.9, 2.9, 1.75;
+//! `svd` 0.98, 0.93, 4.4, 1.49 (e.g. `eigh` of 256 slices of 16×16: 118 ms against 17 ms;
+//! `svd` of 256×256 slices: 10.4 s against 7.0 s). Rayon was never slower beyond the noise
+//! (the 0.93–0.98 cases have overlapping confidence intervals), and two OpenBLAS threads per
+//! small matrix on busy cores were up to 7× slower: threads that synchronise inside every call
+//! suffer most when the cores are shared, independent slices do not. No crossover was found, so
+//! `Auto` has no size threshold; the table is in `docs/benchmarks.md`. (No run on an idle
+//! machine was possible when this was measured; there, small slices may gain less from rayon.)
 //!
 //! ```
-//! use ndarray::{s, Array3};
+//! use ndarray::{s, Array3, ArrayView2};
 //! use ndfactor::batch;
 //!
 //! // Three 2×2 systems at once; b holds one right-hand side per system.
@@ -59,7 +69,8 @@
 //! let x = batch::solve(&a, &b)?;
 //! assert_eq!(x.dim(), (3, 2, 1));
 //! for i in 0..3 {
-//!     let r = a.slice(s![i, .., ..]).dot(&x.slice(s![i, .., ..])) - b.slice(s![i, .., ..]);
+//!     let (ai, xi): (ArrayView2<f64>, ArrayView2<f64>) = (a.slice(s![i, .., ..]), x.slice(s![i, .., ..]));
+//!     let r = ai.dot(&xi) - b.slice(s![i, .., ..]);
 //!     assert!(r.iter().all(|v| v.abs() < 1e-14));
 //! }
 //!
@@ -218,7 +229,7 @@ fn stack2<T: Clone + num_traits::Zero>(vecs: &[Array1<T>], n: usize) -> Array2<T
 }
 
 fn slice<'a, T>(a: &ArrayView3<'a, T>, i: usize) -> ArrayView2<'a, T> {
-    a.clone().index_axis_move(Axis(0), i)
+    (*a).index_axis_move(Axis(0), i)
 }
 
 fn check_square3<S: Data>(a: &ArrayBase<S, Ix3>) -> Result<usize> {
@@ -450,7 +461,7 @@ pub fn det_with<T: Scalar, S: Data<Elem = T>>(
 ///
 /// ```
 /// use ndarray::Array3;
-/// let a = Array3::from_shape_fn((2, 100, 100), |(k, i, j)| if i == j { if k == 0 { 1e10 } else { -1e-10 } } else { 0.0 });
+/// let a = Array3::<f64>::from_shape_fn((2, 100, 100), |(k, i, j)| if i == j { if k == 0 { 1e10 } else { -1e-10 } } else { 0.0 });
 /// let (sign, ln) = ndfactor::batch::slogdet(&a)?; // det = 1e1000 and 1e-1000 overflow / underflow
 /// assert_eq!(sign.to_vec(), vec![1.0, 1.0]); // exact: products of ±1 (100 negative pivots)
 /// assert!((ln[0] - 1000.0 * 10f64.ln()).abs() < 1e-12 * ln[0].abs());
@@ -628,6 +639,10 @@ pub fn eigvalsh_with<T: Scalar, S: Data<Elem = T>>(
     Ok(stack2(&w, n))
 }
 
+/// Stacked thin SVD factors `(U, s, Vᴴ)` as returned by [`svd`]: `n_batch×m×k`, `n_batch×k`
+/// (`R = T::Real`, descending) and `n_batch×k×n` with `k = min(m, n)`.
+pub type StackedSvd<T, R> = (Array3<T>, Array2<R>, Array3<T>);
+
 /// Thin SVD `A_i = U_i·Σ_i·V_iᴴ` of every slice of an `n_batch×m×n` stack: `U` is
 /// `n_batch×m×k`, `s` is `n_batch×k` (descending, real), `Vᴴ` is `n_batch×k×n`, with
 /// `k = min(m, n)` ([`Svd`]; ?gesdd, ?gesvd fallback). Cost `O(m·n·k)` per slice.
@@ -645,9 +660,7 @@ pub fn eigvalsh_with<T: Scalar, S: Data<Elem = T>>(
 /// ```
 #[doc(alias = "batched_svd")]
 #[doc(alias = "gesdd_batched")]
-pub fn svd<T: Scalar, S: Data<Elem = T>>(
-    a: &ArrayBase<S, Ix3>,
-) -> Result<(Array3<T>, Array2<T::Real>, Array3<T>)> {
+pub fn svd<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix3>) -> Result<StackedSvd<T, T::Real>> {
     svd_with(a, BatchParallelism::Auto)
 }
 
@@ -666,7 +679,7 @@ pub fn svd<T: Scalar, S: Data<Elem = T>>(
 pub fn svd_with<T: Scalar, S: Data<Elem = T>>(
     a: &ArrayBase<S, Ix3>,
     par: BatchParallelism,
-) -> Result<(Array3<T>, Array2<T::Real>, Array3<T>)> {
+) -> Result<StackedSvd<T, T::Real>> {
     let (nb, m, n) = a.dim();
     let k = m.min(n);
     let a = a.view();
