@@ -33,6 +33,10 @@ if [ "$report_only" = 0 ]; then
   # Results of an earlier run with other sizes must not leak into this document.
   rm -rf target/criterion
   cargo bench -p ndfactor-peers --bench factorizations
+  # Stacked inputs: rayon over the batch (one BLAS thread each) against the sequential batch
+  # whose slices use every core through OpenBLAS, so here OpenBLAS gets all the cores.
+  OPENBLAS_NUM_THREADS=$(nproc) cargo bench -p ndfactor-peers --bench batch -- \
+    --warm-up-time 1 --measurement-time 3
   cargo build --release -p ndfactor-peers --bins
 
   if [ "$mode" = quick ]; then

@@ -218,6 +218,15 @@ pub enum Error {
         /// What changed.
         reason: String,
     },
+    /// Slice `index` (0-based, along the batch axis) of a stacked input failed with `source`
+    /// ([`batch`](crate::batch) functions); the other slices' results are not returned.
+    #[error("matrix {index} of the batch (0-based): {source}")]
+    Batch {
+        /// 0-based index of the first failing slice.
+        index: usize,
+        /// That slice's own error.
+        source: Box<Error>,
+    },
     /// Reading or writing a file failed.
     #[error("{path}: {operation} failed: {reason}")]
     Io {

@@ -70,6 +70,12 @@
 //! [`RandomizedSvd`], [`pinv`], [`lstsq`] and principal component analysis ([`Pca`]: SVD of the
 //! centred data, never `XᵀX`).
 //!
+//! ## Stacked inputs
+//! [`batch`] factors or solves every matrix of an `n_batch×m×n` array in one call, as NumPy's
+//! `linalg` gufuncs do (`batch::solve`, `inv`, `det`, `slogdet`, `cholesky`, `eigh`, `svd`, `lu`,
+//! `qr`, `lstsq`, …), in parallel over the batch (rayon, one OpenBLAS thread per slice), with
+//! [`Error::Batch`] naming the first failing slice.
+//!
 //! ## Sparse matrices and operators
 //! [`sparse`] computes the top `k` singular triplets of a sprs `CsMat` (feature `sparse`), a
 //! dense matrix or any [`LinearOperator`] ([`Svds`]: Lanczos or randomized, per-triplet
@@ -177,6 +183,7 @@ extern crate netlib_src as _;
 extern crate openblas_src as _;
 
 pub mod auto;
+pub mod batch;
 pub mod completion;
 pub mod cond;
 pub mod decomp;

@@ -417,7 +417,12 @@ fn main() {
     }
 
     let _ = writeln!(d, "## Factorizations\n");
-    let ops: BTreeSet<String> = table.keys().map(|(o, _)| o.clone()).collect();
+    // `batch_*` groups (stacked inputs) compare threading policies, not contenders: own section.
+    let ops: BTreeSet<String> = table
+        .keys()
+        .map(|(o, _)| o.clone())
+        .filter(|o| !o.starts_with("batch_"))
+        .collect();
     let mut ops_sorted: Vec<&String> = ORDER.iter().filter_map(|o| ops.get(*o)).collect();
     ops_sorted.extend(ops.iter().filter(|o| !ORDER.contains(&o.as_str())));
     for op in ops_sorted {
@@ -471,6 +476,8 @@ fn main() {
         }
         let _ = writeln!(d);
     }
+
+    batch_section(&mut d, &table);
 
     // Randomized SVD.
     let _ = writeln!(d, "## Randomized vs exact truncated SVD\n");
@@ -594,4 +601,37 @@ fn main() {
     }
     std::fs::write(&out, d).expect("write the report");
     eprintln!("wrote {out}");
+}
+
+/// Stacked inputs (`peers/benches/batch.rs`): groups `batch_<op>_f64`, functions `sequential`
+/// and `rayon`, parameter n.
+fn batch_section(d: &mut String, table: &Table) {
+    let _ = writeln!(
+        d,
+        "## Stacked inputs (`ndfactor::batch`): threading policy\n"
+    );
+    let _ = writeln!(d, "`peers/benches/batch.rs`: 256 slices of n×n f64 (Gaussian; `(G+Gᵀ)/2` for `eigh`) per call. **sequential** = `BatchParallelism::Sequential`, one slice after another, each slice using OpenBLAS's threads; **rayon** = `BatchParallelism::Rayon`, slices on rayon's pool with OpenBLAS held at one thread meanwhile. Command: `OPENBLAS_NUM_THREADS=$(nproc) cargo bench -p ndfactor-peers --bench batch -- --warm-up-time 1 --measurement-time 3` (2 here). Ratios > 1 mean rayon is faster; `BatchParallelism::Auto` picks rayon for two or more slices when the pool has more than one thread.\n");
+    let mut any = false;
+    let _ = writeln!(
+        d,
+        "| operation | n | sequential | rayon | sequential / rayon |"
+    );
+    let _ = writeln!(d, "|---|---|---|---|---|");
+    for ((op, ty), rows) in table.iter().filter(|((o, _), _)| o.starts_with("batch_")) {
+        let name = format!("{}_{ty}", op.trim_start_matches("batch_"));
+        for (n, r) in rows {
+            any = true;
+            let _ = writeln!(
+                d,
+                "| {name} | {n} | {} | {} | {} |",
+                r.get("sequential").map_or("–".into(), |&v| time(v)),
+                r.get("rayon").map_or("–".into(), |&v| time(v)),
+                ratio(r.get("sequential"), r.get("rayon")),
+            );
+        }
+    }
+    if !any {
+        let _ = writeln!(d, "| – | – | – | – | not measured in this run |");
+    }
+    let _ = writeln!(d);
 }
