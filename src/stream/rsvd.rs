@@ -3,16 +3,16 @@
 use std::time::{Duration, Instant};
 
 use ndarray::linalg::general_mat_mul;
-use ndarray::{s, Array1, Array2, ArrayView2, CowArray};
+use ndarray::{s, Array1, Array2, ArrayView2, CowArray, ShapeBuilder};
 
-use super::{check_block_finite, FroAccumulator, RowBlockSource};
+use super::{block_max, check_block_finite, FroAccumulator, RowBlockSource};
 use crate::decomp::lu::{floor_log2, scale_pow2};
 use crate::decomp::qr::Qr;
 use crate::decomp::svd::Svd;
 use crate::decomp::triangular::TriangularSolve;
 use crate::error::{Error, Result};
 use crate::lapack::{Trans, Uplo};
-use crate::layout::{check_dims, max_component};
+use crate::layout::check_dims;
 use crate::lowrank::{lu_basis, scaled_cols, EckartYoung, ErrorSource, TruncatedSvd};
 use crate::scalar::{RealScalar, Scalar};
 use crate::{random, verify};
@@ -395,13 +395,14 @@ impl StreamedRandomizedSvd {
             rt,
             &mut random::rng(self.seed.wrapping_add(0x9E37_79B9_7F4A_7C15)),
         );
-        let mut yt = Array2::<T>::zeros((m, rt));
+        let mut yt = Array2::<T>::zeros((m, rt).f());
         // The pass that reads A last sketches A·Ω_t: pass 1 when it is the only product pass.
         let sketch_first = fuse && q == 0 && rt > 0;
         // Pass 1: finiteness, max |a_ij|, ‖A‖_F and Y = A·Ω (pass efficient: and W = Aᴴ·Y),
         // unscaled.
-        let mut y = Array2::<T>::zeros((m, l));
-        let mut w = Array2::<T>::zeros((n, if fuse { l } else { 0 }));
+        // F order: the QR and LU of Y then work in Y's own buffer (no m×l copy).
+        let mut y = Array2::<T>::zeros((m, l).f());
+        let mut w = Array2::<T>::zeros((n, if fuse { l } else { 0 }).f());
         let mut amax = zero;
         let mut fro = FroAccumulator::new();
         let first = |y: &mut Array2<T>,
@@ -415,11 +416,11 @@ impl StreamedRandomizedSvd {
          -> Result<()> {
             check_block_finite(r0, &b)?;
             let b = scaled(b, e);
-            let bm = max_component(&b);
+            let bm = block_max(&b.view());
             if bm > *amax {
                 *amax = bm;
             }
-            fro.add(verify::norm_fro(&b));
+            fro.add(verify::norm_fro_with_max(&b, bm));
             let h = b.nrows();
             let mut yi = y.slice_mut(s![r0..r0 + h, ..]);
             general_mat_mul(T::one(), &b, &omega, T::zero(), &mut yi);
@@ -483,7 +484,7 @@ impl StreamedRandomizedSvd {
         // the last, A·Ω_t), then `B = R⁻ᴴ·Wᴴ` from `Y = Q·R` when `κ(R)` allows it.
         let normalise = |y: Array2<T>, is_last: bool| -> Result<Array2<T>> {
             if is_last {
-                Ok(Qr::from_owned(y)?.q())
+                Ok(Qr::from_owned(y)?.into_q())
             } else {
                 lu_basis(y)
             }
@@ -493,7 +494,7 @@ impl StreamedRandomizedSvd {
             for i in 0..q {
                 let z = Qr::from_owned(std::mem::replace(&mut w, Array2::zeros((0, 0))))?.q();
                 let last = i + 1 == q;
-                let mut wn = Array2::<T>::zeros((n, l));
+                let mut wn = Array2::<T>::zeros((n, l).f());
                 run(src, passes, &mut |r0, b| {
                     let b = scaled(b, e);
                     let h = b.nrows();
@@ -528,13 +529,13 @@ impl StreamedRandomizedSvd {
                 // κ(R) too large for the shortcut: B = Qᴴ·A in one more pass (below).
                 passes += 1;
             }
-            y = qr.q();
+            y = qr.into_q();
         } else {
             y = normalise(y, q == 0)?;
         }
         for i in 0..if fuse { 0 } else { q } {
             // Z = Aᴴ·Y, one pass.
-            let mut z = Array2::<T>::zeros((n, l));
+            let mut z = Array2::<T>::zeros((n, l).f());
             run(src, passes, &mut |r0, b| {
                 let b = scaled(b, e);
                 let yi = y.slice(s![r0..r0 + b.nrows(), ..]);
@@ -542,8 +543,7 @@ impl StreamedRandomizedSvd {
                 Ok(())
             })?;
             let z = lu_basis(z)?;
-            // Y = A·Z, one pass.
-            let mut yn = Array2::<T>::zeros((m, l));
+            // Y = A·Z, one pass, into Y's buffer (its values were used up by Z).
             run(src, passes, &mut |r0, b| {
                 let b = scaled(b, e);
                 let h = b.nrows();
@@ -552,11 +552,11 @@ impl StreamedRandomizedSvd {
                     &b,
                     &z,
                     T::zero(),
-                    &mut yn.slice_mut(s![r0..r0 + h, ..]),
+                    &mut y.slice_mut(s![r0..r0 + h, ..]),
                 );
                 Ok(())
             })?;
-            y = normalise(yn, i + 1 == q)?;
+            y = normalise(y, i + 1 == q)?;
         }
         let qm = y;
         let bmat = match fused_b {
@@ -586,7 +586,14 @@ impl StreamedRandomizedSvd {
         };
         let svd = Svd::from_owned(bmat)?;
         let sb = svd.s();
-        let u = qm.dot(&svd.u().slice(s![.., ..k]));
+        // U = Q·U_B: in Q's buffer unless the error estimate still needs Q.
+        let ub_all = svd.u();
+        let ub = ub_all.slice(s![.., ..k]);
+        let (u, qm) = if rt > 0 {
+            (qm.dot(&ub), Some(qm))
+        } else {
+            (times_in_place(qm, &ub, br), None)
+        };
         let sk: Array1<T::Real> = sb.slice(s![..k]).mapv(unscale);
         if !sk.iter().all(|x| x.is_finite()) {
             return Err(Error::NumericalBreakdown {
@@ -598,7 +605,10 @@ impl StreamedRandomizedSvd {
 
         let estimate = (rt > 0).then(|| {
             let us = scaled_cols(&u, &sk_scaled);
-            super::sketch::hmt_estimate(&yt, &omega_t, &qm, &us, &vt)
+            let qm = qm
+                .as_ref()
+                .expect("Q is kept when the estimate is asked for");
+            super::sketch::hmt_estimate(&yt, &omega_t, qm, &us, &vt)
         });
         let mut source = match estimate {
             Some((range_bound, spectral_bound, _)) => ErrorSource::Estimate {
@@ -659,6 +669,32 @@ impl StreamedRandomizedSvd {
         };
         Ok(TruncatedSvd::from_parts(u, sk, vt, rep))
     }
+}
+
+/// `Q·C` for an F-order `m×l` `Q` and an `l×k` `C` (`k ≤ l`), written over `Q`'s first `k`
+/// columns `rows` rows at a time (row `i` of the product needs only row `i` of `Q`), so the
+/// result takes no memory beyond `Q`'s buffer and one `rows×k` block.
+fn times_in_place<T: Scalar>(mut q: Array2<T>, c: &ArrayView2<'_, T>, rows: usize) -> Array2<T> {
+    let (m, l) = q.dim();
+    let k = c.ncols();
+    debug_assert!(k <= l && c.nrows() == l);
+    if !q.t().is_standard_layout() || m == 0 {
+        return q.dot(c);
+    }
+    let h = rows.clamp(1, m);
+    let mut t = Array2::<T>::zeros((h, k).f());
+    for r0 in (0..m).step_by(h) {
+        let r1 = (r0 + h).min(m);
+        let mut ti = t.slice_mut(s![..r1 - r0, ..]);
+        general_mat_mul(T::one(), &q.slice(s![r0..r1, ..]), c, T::zero(), &mut ti);
+        q.slice_mut(s![r0..r1, ..k]).assign(&ti);
+    }
+    // F order: columns 0..k are the buffer's first m·k values.
+    let (mut v, offset) = q.into_raw_vec_and_offset();
+    debug_assert_eq!(offset.unwrap_or(0), 0);
+    v.truncate(m * k);
+    v.shrink_to_fit();
+    Array2::from_shape_vec((m, k).f(), v).expect("m·k values for an m×k matrix")
 }
 
 /// `w += bᴴ·y` (`b`: a block of rows of `A`, `y`: the same rows of `A·X`).
