@@ -80,9 +80,10 @@ impl StreamProgress {
 /// amplified by the conditioning of the problem: singular values agree to about
 /// `σ₁·(m + n)·l·ε`, and singular subspaces with a gap agree to that over the gap.
 ///
-/// Memory: `Y` and `Q` (`m×l`), `Z` and `B` (`n×l`), one block (`block_rows×n`, only copied
-/// when scaled or complex) — `O((m + n)·l + block_rows·n)` values, independent of how the source
-/// stores its data.
+/// Memory: one `m×l` basis (`Y`, orthonormalised in place into `Q`, then overwritten by `U`;
+/// with [`error_estimate`](Self::error_estimate) `U` takes another `m×k`), `Z` and `B`
+/// (`n×l`), one block (`block_rows×n`, only copied when scaled or complex) —
+/// `O((m + n)·l + block_rows·n)` values, independent of how the source stores its data.
 ///
 /// The report is that of the in-core version: `‖A‖_F` is accumulated in the first pass, and the
 /// Frobenius error of the returned factors is exact (`√(‖A‖_F² − Σ_{i≤k} σ̃ᵢ²)`, or the residual
