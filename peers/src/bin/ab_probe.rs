@@ -181,6 +181,38 @@ where
                 Box::new(|| drop(black_box(baseline::schur(a.view())))),
             ),
         ],
+        "transpose" => {
+            // The C-order → F-order copy, into destinations allocated once (the kernel, not
+            // the page faults of a fresh buffer), against a memcpy of the same buffer and the
+            // `transpose` crate. The input's buffer is read as row-major whatever its layout.
+            let (m, n) = a.dim();
+            let src = a.as_slice_memory_order().expect("contiguous input");
+            let dst = || std::cell::RefCell::new(vec![T::default(); m * n]);
+            let (d0, d1, d2) = (dst(), dst(), dst());
+            vec![
+                (
+                    "ndfactor",
+                    Box::new(move || {
+                        ndfactor::layout::transpose_into(src, (m, n), &mut d0.borrow_mut());
+                        black_box(&d0);
+                    }),
+                ),
+                (
+                    "memcpy",
+                    Box::new(move || {
+                        d1.borrow_mut().copy_from_slice(src);
+                        black_box(&d1);
+                    }),
+                ),
+                (
+                    "transpose-crate",
+                    Box::new(move || {
+                        transpose::transpose(src, &mut d2.borrow_mut(), n, m);
+                        black_box(&d2);
+                    }),
+                ),
+            ]
+        }
         _ => panic!("unknown operation {op}"),
     }
 }
