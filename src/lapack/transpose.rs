@@ -193,8 +193,40 @@ mod x86 {
 
     use std::arch::x86_64::*;
 
-    /// 4-byte elements, 256 bits: 8×8 blocks (eight row loads, 24 shuffles, eight column
-    /// stores of 32 bytes).
+    /// The 8×8 transpose of 4-byte elements at `p` (rows `lds` apart), as eight columns.
+    #[target_feature(enable = "avx")]
+    #[inline]
+    unsafe fn t8x8_ps(p: *const f32, lds: usize) -> [__m256; 8] {
+        // SAFETY: the caller passes eight readable rows of eight elements.
+        let row = |k: usize| unsafe { _mm256_loadu_ps(p.add(k * lds)) };
+        let (r0, r1, r2, r3) = (row(0), row(1), row(2), row(3));
+        let (r4, r5, r6, r7) = (row(4), row(5), row(6), row(7));
+        let (t0, t1) = (_mm256_unpacklo_ps(r0, r1), _mm256_unpackhi_ps(r0, r1));
+        let (t2, t3) = (_mm256_unpacklo_ps(r2, r3), _mm256_unpackhi_ps(r2, r3));
+        let (t4, t5) = (_mm256_unpacklo_ps(r4, r5), _mm256_unpackhi_ps(r4, r5));
+        let (t6, t7) = (_mm256_unpacklo_ps(r6, r7), _mm256_unpackhi_ps(r6, r7));
+        let u0 = _mm256_shuffle_ps::<0x44>(t0, t2);
+        let u1 = _mm256_shuffle_ps::<0xEE>(t0, t2);
+        let u2 = _mm256_shuffle_ps::<0x44>(t1, t3);
+        let u3 = _mm256_shuffle_ps::<0xEE>(t1, t3);
+        let u4 = _mm256_shuffle_ps::<0x44>(t4, t6);
+        let u5 = _mm256_shuffle_ps::<0xEE>(t4, t6);
+        let u6 = _mm256_shuffle_ps::<0x44>(t5, t7);
+        let u7 = _mm256_shuffle_ps::<0xEE>(t5, t7);
+        [
+            _mm256_permute2f128_ps::<0x20>(u0, u4),
+            _mm256_permute2f128_ps::<0x20>(u1, u5),
+            _mm256_permute2f128_ps::<0x20>(u2, u6),
+            _mm256_permute2f128_ps::<0x20>(u3, u7),
+            _mm256_permute2f128_ps::<0x31>(u0, u4),
+            _mm256_permute2f128_ps::<0x31>(u1, u5),
+            _mm256_permute2f128_ps::<0x31>(u2, u6),
+            _mm256_permute2f128_ps::<0x31>(u3, u7),
+        ]
+    }
+
+    /// 4-byte elements, 256 bits: 16 rows × 8 columns per step (two 8×8 transposes), each
+    /// column written as one 64-byte run; then an 8-row strip if one is left.
     #[target_feature(enable = "avx")]
     pub(super) unsafe fn avx_4(
         s: *const f32,
@@ -205,38 +237,30 @@ mod x86 {
         c: usize,
     ) -> (usize, usize) {
         let (rb, cb) = (r / 8 * 8, c / 8 * 8);
-        for i in (0..rb).step_by(8) {
+        let mut i = 0;
+        while i < rb {
+            let tall = i + 16 <= rb;
             for j in (0..cb).step_by(8) {
-                // SAFETY: rows i..i+8 and columns j..j+8 lie inside the block (contract).
+                // SAFETY: rows i..i+8 (i..i+16 when `tall`) and columns j..j+8 lie inside the
+                // block (contract).
                 unsafe {
                     let p = s.add(i * lds + j);
-                    let row = |k: usize| _mm256_loadu_ps(p.add(k * lds));
-                    let (r0, r1, r2, r3) = (row(0), row(1), row(2), row(3));
-                    let (r4, r5, r6, r7) = (row(4), row(5), row(6), row(7));
-                    let (t0, t1) = (_mm256_unpacklo_ps(r0, r1), _mm256_unpackhi_ps(r0, r1));
-                    let (t2, t3) = (_mm256_unpacklo_ps(r2, r3), _mm256_unpackhi_ps(r2, r3));
-                    let (t4, t5) = (_mm256_unpacklo_ps(r4, r5), _mm256_unpackhi_ps(r4, r5));
-                    let (t6, t7) = (_mm256_unpacklo_ps(r6, r7), _mm256_unpackhi_ps(r6, r7));
-                    let u0 = _mm256_shuffle_ps::<0x44>(t0, t2);
-                    let u1 = _mm256_shuffle_ps::<0xEE>(t0, t2);
-                    let u2 = _mm256_shuffle_ps::<0x44>(t1, t3);
-                    let u3 = _mm256_shuffle_ps::<0xEE>(t1, t3);
-                    let u4 = _mm256_shuffle_ps::<0x44>(t4, t6);
-                    let u5 = _mm256_shuffle_ps::<0xEE>(t4, t6);
-                    let u6 = _mm256_shuffle_ps::<0x44>(t5, t7);
-                    let u7 = _mm256_shuffle_ps::<0xEE>(t5, t7);
+                    let top = t8x8_ps(p, lds);
                     let q = d.add(j * ldd + i);
-                    let col = |k: usize, v: __m256| _mm256_storeu_ps(q.add(k * ldd), v);
-                    col(0, _mm256_permute2f128_ps::<0x20>(u0, u4));
-                    col(1, _mm256_permute2f128_ps::<0x20>(u1, u5));
-                    col(2, _mm256_permute2f128_ps::<0x20>(u2, u6));
-                    col(3, _mm256_permute2f128_ps::<0x20>(u3, u7));
-                    col(4, _mm256_permute2f128_ps::<0x31>(u0, u4));
-                    col(5, _mm256_permute2f128_ps::<0x31>(u1, u5));
-                    col(6, _mm256_permute2f128_ps::<0x31>(u2, u6));
-                    col(7, _mm256_permute2f128_ps::<0x31>(u3, u7));
+                    if tall {
+                        let low = t8x8_ps(p.add(8 * lds), lds);
+                        for k in 0..8 {
+                            _mm256_storeu_ps(q.add(k * ldd), top[k]);
+                            _mm256_storeu_ps(q.add(k * ldd + 8), low[k]);
+                        }
+                    } else {
+                        for (k, v) in top.into_iter().enumerate() {
+                            _mm256_storeu_ps(q.add(k * ldd), v);
+                        }
+                    }
                 }
             }
+            i += if tall { 16 } else { 8 };
         }
         (rb, cb)
     }

@@ -181,6 +181,30 @@ where
                 Box::new(|| drop(black_box(baseline::schur(a.view())))),
             ),
         ],
+        "solve" => {
+            // One right-hand side. ndfactor's `auto::solve` (C-order input factored as it
+            // lies), `Lu::new` + `solve` (the F-order copy), ndarray-linalg's `Solve::solve`.
+            let b = a.column(0).to_owned();
+            let (b0, b1, b2) = (b.clone(), b.clone(), b);
+            vec![
+                (
+                    "ndfactor",
+                    Box::new(move || drop(black_box(ndfactor::auto::solve(a, &b0).unwrap()))),
+                ),
+                (
+                    "lu-solve",
+                    Box::new(move || {
+                        drop(black_box(Lu::new(a).unwrap().solve(&b1).unwrap()));
+                    }),
+                ),
+                (
+                    "ndarray-linalg",
+                    Box::new(move || {
+                        drop(black_box(ndarray_linalg::Solve::solve(&**a, &b2).unwrap()));
+                    }),
+                ),
+            ]
+        }
         "transpose" => {
             // The C-order → F-order copy, into destinations allocated once (the kernel, not
             // the page faults of a fresh buffer), against a memcpy of the same buffer and the
