@@ -37,7 +37,7 @@ use crate::decomp::{rhs_matrix, Rhs};
 use crate::error::{Error, Result};
 use crate::lapack::qr::{trcon, trtrs};
 use crate::lapack::Trans;
-use crate::layout::{check_finite, to_col_major};
+use crate::layout::{to_col_major, to_col_major_checked};
 use crate::scalar::{RealScalar, Scalar};
 use crate::{Cholesky, ColPivQr, Ldlt, Lu, Qr, TridiagonalLu, Uplo};
 
@@ -147,10 +147,11 @@ fn build<T: Scalar, S: Data<Elem = T>>(
     let (m, n) = a.dim();
     // LP64 limits before the copy below (a broadcast view can be far larger than memory).
     crate::layout::check_dims(m, n)?;
-    check_finite(a)?;
+    // One pass: the F-order copy, its finiteness (the first NaN or ∞ in row-major order is the
+    // error, as `check_finite` reports it), ‖A‖₁ and the largest entry, which `Lu` reuses.
+    let (a, scan) = to_col_major_checked(a)?;
     let mut log = String::new();
     let _ = writeln!(log, "shape {m}×{n}, all entries finite");
-    let a = to_col_major(a);
     let zero = T::zero();
     let inner = if m > n {
         let _ = writeln!(log, "tall (m > n): least squares by column-pivoted QR");
@@ -212,11 +213,15 @@ fn build<T: Scalar, S: Data<Elem = T>>(
             Inner::Triangular(a, Uplo::Lower)
         } else {
             let _ = writeln!(log, "square, not triangular");
-            // The transposed view walks the F-order buffer in memory order (the same maximum).
-            let amax = a
-                .t()
-                .iter()
-                .fold(T::Real::from_f64(0.0), |s, x| s.max(x.abs()));
+            // For real types the scan's largest |re| + |im| is the largest |x|; the transposed
+            // view walks the F-order buffer in memory order (the same maximum).
+            let amax = if T::IS_COMPLEX {
+                a.t()
+                    .iter()
+                    .fold(T::Real::from_f64(0.0), |s, x| s.max(x.abs()))
+            } else {
+                scan.amax
+            };
             let tol = T::Real::from_f64(8.0 * n as f64) * T::eps() * amax;
             // The solve-only entry points show no log: there the scan may stop at the first
             // block whose defect passes the tolerance (the decision is the same).
@@ -250,12 +255,16 @@ fn build<T: Scalar, S: Data<Elem = T>>(
                 }
                 Some(h)
             } else {
-                let _ = writeln!(
-                    log,
-                    "not symmetric: defect max|aᵢⱼ − conj(aⱼᵢ)| = {:.3e} > tolerance {:.3e}",
-                    defect.to_f64(),
-                    tol.to_f64()
-                );
+                // Formatting the two floats costs more than an order-64 solve's own checks: the
+                // solve-only entry points (no conditioning line, no log shown) skip it.
+                if conditioning {
+                    let _ = writeln!(
+                        log,
+                        "not symmetric: defect max|aᵢⱼ − conj(aⱼᵢ)| = {:.3e} > tolerance {:.3e}",
+                        defect.to_f64(),
+                        tol.to_f64()
+                    );
+                }
                 None
             };
             match sym {
@@ -293,7 +302,7 @@ fn build<T: Scalar, S: Data<Elem = T>>(
                 }
                 None => {
                     let _ = writeln!(log, "general square: LU with partial pivoting");
-                    Inner::Lu(Lu::from_owned(a)?)
+                    Inner::Lu(Lu::from_scanned(a, scan)?)
                 }
             }
         }

@@ -614,16 +614,13 @@ pub(crate) fn all_finite_slice<T: Scalar>(xs: &[T]) -> bool {
 /// The column-major copy of a row-major `m×n` buffer `s`: all of it (`part = None`), or only
 /// triangle `uplo` of a square one (`part = Some(uplo)`), the other strict triangle zero.
 ///
-/// The copy moves 8×8 blocks: each block reads eight 8-element runs of rows and writes eight
-/// 8-element runs of columns, so every cache line touched is used whole in one go. Blocks are
-/// visited in 128×128 tiles, row strip by row strip inside a tile: the 128 destination columns
-/// a tile writes stay cached and mapped while its 16 strips are copied, where a whole-width
-/// strip would touch every page of the destination per strip. On this project's benchmark
-/// machine (f64, 1024²) this takes 1.0–1.3 ms against 1.44–2.0 ms for whole-width strips and
-/// 1.8 ms for 32×32 tiles, whose 32 column writes per row collide in the same cache sets when
-/// the order is a power of two; a plain `memcpy` of the same buffer takes 0.34 ms. A triangle
-/// copies only the blocks that meet it, then zeroes the other triangle's entries the diagonal
-/// blocks brought along: 0.58–0.61 ms at 1024² f64.
+/// The copy runs over 128×128 tiles; inside a tile, the SIMD kernels of
+/// `lapack::transpose` (chosen at run time) move blocks whose every destination column
+/// receives a whole 64-byte run, row strip by row strip, so the destination columns a tile
+/// writes stay cached and mapped while its strips are copied. A triangle copies, strip by strip
+/// of 8 rows, only the 8×8 blocks that meet it, then zeroes the other triangle's entries the
+/// diagonal blocks brought along. Measured speeds: docs/benchmarks.md (the transpose rows of
+/// the layout section).
 fn transpose_tiled<T: Scalar>(s: &[T], m: usize, n: usize, part: Option<Uplo>) -> Vec<T> {
     let mut out = crate::lapack::memory::alloc(m * n + tail_pad::<T>(m));
     out.resize(m * n, T::zero());
@@ -652,6 +649,7 @@ pub fn transpose_into<T: Scalar>(src: &[T], (m, n): (usize, usize), dst: &mut [T
     transpose_tiled_into(src, m, n, None, dst);
 }
 
+/// The body of [`transpose_tiled`], into `out` (`m·n` long, already allocated).
 fn transpose_tiled_into<T: Scalar>(s: &[T], m: usize, n: usize, part: Option<Uplo>, out: &mut [T]) {
     use crate::lapack::transpose::transpose_block;
     const B: usize = 8;
