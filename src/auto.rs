@@ -37,7 +37,7 @@ use crate::decomp::{rhs_matrix, Rhs};
 use crate::error::{Error, Result};
 use crate::lapack::qr::{trcon, trtrs};
 use crate::lapack::Trans;
-use crate::layout::{check_finite, to_col_major};
+use crate::layout::{to_col_major, to_col_major_checked};
 use crate::scalar::{RealScalar, Scalar};
 use crate::{Cholesky, ColPivQr, Ldlt, Lu, Qr, TridiagonalLu, Uplo};
 
@@ -93,13 +93,26 @@ pub struct Factorization<T: Scalar> {
     log: String,
 }
 
-/// Largest `|aᵢⱼ − conj(aⱼᵢ)|` of a square matrix.
-fn hermitian_defect<T: Scalar>(a: &Array2<T>) -> T::Real {
+/// Largest `|aᵢⱼ − conj(aⱼᵢ)|` of a square F-order matrix, or, with `stop_above = Some(t)`, a
+/// value above `t` as soon as one is found.
+fn hermitian_defect<T: Scalar>(a: &Array2<T>, stop_above: Option<T::Real>) -> T::Real {
+    // In 32×32 blocks of the lower triangle: the entries (i, j) run down a column of the
+    // F-order `a`, their mirror images (j, i) along a row, and a block of both stays cached
+    // (an unblocked walk misses the cache at every mirror entry: 5–7 ms at n = 1024). The
+    // maximum of the same set of values, so the same result.
+    const B: usize = 32;
     let n = a.nrows();
     let mut d = T::Real::from_f64(0.0);
-    for i in 0..n {
-        for j in 0..=i {
-            d = d.max((a[(i, j)] - a[(j, i)].conj()).abs());
+    for jb in (0..n).step_by(B) {
+        for ib in (jb..n).step_by(B) {
+            for j in jb..(jb + B).min(n) {
+                for i in ib.max(j)..(ib + B).min(n) {
+                    d = d.max((a[(i, j)] - a[(j, i)].conj()).abs());
+                }
+            }
+            if stop_above.is_some_and(|t| d > t) {
+                return d;
+            }
         }
     }
     d
@@ -122,13 +135,23 @@ fn hermitian_defect<T: Scalar>(a: &Array2<T>) -> T::Real {
 /// # Ok::<(), ndfactor::Error>(())
 /// ```
 pub fn factorize<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<Factorization<T>> {
+    build(a, true)
+}
+
+/// [`factorize`], with the conditioning estimate (one `?gecon`-type call, O(n²)) and its line
+/// of the log only when `conditioning` is set: the solve-only entry points show neither.
+fn build<T: Scalar, S: Data<Elem = T>>(
+    a: &ArrayBase<S, Ix2>,
+    conditioning: bool,
+) -> Result<Factorization<T>> {
     let (m, n) = a.dim();
     // LP64 limits before the copy below (a broadcast view can be far larger than memory).
     crate::layout::check_dims(m, n)?;
-    check_finite(a)?;
+    // One pass: the F-order copy, its finiteness (the first NaN or ∞ in row-major order is the
+    // error, as `check_finite` reports it), ‖A‖₁ and the largest entry, which `Lu` reuses.
+    let (a, scan) = to_col_major_checked(a)?;
     let mut log = String::new();
     let _ = writeln!(log, "shape {m}×{n}, all entries finite");
-    let a = to_col_major(a);
     let zero = T::zero();
     let inner = if m > n {
         let _ = writeln!(log, "tall (m > n): least squares by column-pivoted QR");
@@ -153,11 +176,17 @@ pub fn factorize<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<
         let mut upper = true;
         let mut lower = true;
         let mut tridiagonal = true;
-        for ((i, j), &v) in a.indexed_iter() {
-            if v != zero {
-                upper &= i <= j;
-                lower &= i >= j;
-                tridiagonal &= i.abs_diff(j) <= 1;
+        // In memory order (column by column), stopping once no structure is left.
+        for (j, col) in a.columns().into_iter().enumerate() {
+            for (i, &v) in col.iter().enumerate() {
+                if v != zero {
+                    upper &= i <= j;
+                    lower &= i >= j;
+                    tridiagonal &= i.abs_diff(j) <= 1;
+                }
+            }
+            if !(upper || lower || tridiagonal) {
+                break;
             }
         }
         // Every matrix of order ≤ 2 is tridiagonal: the structure only pays from order 3.
@@ -184,9 +213,19 @@ pub fn factorize<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<
             Inner::Triangular(a, Uplo::Lower)
         } else {
             let _ = writeln!(log, "square, not triangular");
-            let defect = hermitian_defect(&a);
-            let amax = a.iter().fold(T::Real::from_f64(0.0), |s, x| s.max(x.abs()));
+            // For real types the scan's largest |re| + |im| is the largest |x|; the transposed
+            // view walks the F-order buffer in memory order (the same maximum).
+            let amax = if T::IS_COMPLEX {
+                a.t()
+                    .iter()
+                    .fold(T::Real::from_f64(0.0), |s, x| s.max(x.abs()))
+            } else {
+                scan.amax
+            };
             let tol = T::Real::from_f64(8.0 * n as f64) * T::eps() * amax;
+            // The solve-only entry points show no log: there the scan may stop at the first
+            // block whose defect passes the tolerance (the decision is the same).
+            let defect = hermitian_defect(&a, (!conditioning).then_some(tol));
             // Exact: the defect compares the input's own entries, no arithmetic on them.
             let sym = if defect == T::Real::from_f64(0.0) {
                 let _ = writeln!(log, "exactly symmetric/Hermitian");
@@ -216,12 +255,16 @@ pub fn factorize<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<
                 }
                 Some(h)
             } else {
-                let _ = writeln!(
-                    log,
-                    "not symmetric: defect max|aᵢⱼ − conj(aⱼᵢ)| = {:.3e} > tolerance {:.3e}",
-                    defect.to_f64(),
-                    tol.to_f64()
-                );
+                // Formatting the two floats costs more than an order-64 solve's own checks: the
+                // solve-only entry points (no conditioning line, no log shown) skip it.
+                if conditioning {
+                    let _ = writeln!(
+                        log,
+                        "not symmetric: defect max|aᵢⱼ − conj(aⱼᵢ)| = {:.3e} > tolerance {:.3e}",
+                        defect.to_f64(),
+                        tol.to_f64()
+                    );
+                }
                 None
             };
             match sym {
@@ -259,15 +302,77 @@ pub fn factorize<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<
                 }
                 None => {
                     let _ = writeln!(log, "general square: LU with partial pivoting");
-                    Inner::Lu(Lu::from_owned(a)?)
+                    Inner::Lu(Lu::from_scanned(a, scan)?)
                 }
             }
         }
     };
     let mut f = Factorization { inner, m, n, log };
-    let c = Conditioning::from_rcond(f.rcond());
-    let _ = write!(f.log, "conditioning: {c}");
+    if conditioning {
+        let c = Conditioning::from_rcond(f.rcond());
+        let _ = write!(f.log, "conditioning: {c}");
+    }
     Ok(f)
+}
+
+/// The factorization behind the solve-only entry points ([`solve`], [`inv`], [`det`]), which
+/// never show their factors. A square C-contiguous `A` is factored as it lies: its buffer read
+/// in column-major order is Aᵀ, copied by one `memcpy` instead of a transpose, and the
+/// solution comes from the transposed solve (`?getrs`/`?trtrs`/`?gttrs` with 'T', never 'C':
+/// the buffer holds Aᵀ, not Aᴴ) or, for Hermitian input (whose transpose is its conjugate),
+/// from `x = conj(solve(Aᵀ, conj(b)))`. The structure found is the same (Aᵀ is diagonal,
+/// triangular, tridiagonal or Hermitian exactly when A is), so the same kind of factorization
+/// runs; its results equal the F-order path's to rounding, not bitwise.
+enum ForSolve<T: Scalar> {
+    /// The factorization of A.
+    Direct(Factorization<T>),
+    /// The factorization of Aᵀ.
+    Transposed(Factorization<T>),
+}
+
+impl<T: Scalar> ForSolve<T> {
+    fn of<S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<Self> {
+        let (m, n) = a.dim();
+        if m == n && n > 1 && a.is_standard_layout() {
+            return Ok(ForSolve::Transposed(build(&a.t(), false)?));
+        }
+        Ok(ForSolve::Direct(build(a, false)?))
+    }
+
+    fn solve<S, D>(&self, b: &ArrayBase<S, D>) -> Result<Array<T, D>>
+    where
+        S: Data<Elem = T>,
+        D: Rhs,
+    {
+        let f = match self {
+            ForSolve::Direct(f) => return f.solve(b),
+            ForSolve::Transposed(f) => f,
+        };
+        match &f.inner {
+            Inner::Lu(l) => l.solve_transpose(b),
+            Inner::Tridiagonal(t) => t.solve_transpose(b),
+            Inner::Triangular(r, uplo) => {
+                let mut x = rhs_matrix(b, f.m, "Factorization::solve: rows of b")?;
+                trtrs(r, r.nrows(), *uplo, Trans::Transpose, &mut x)?;
+                // Division by tiny diagonal entries can overflow the solution from finite
+                // input (as in `Factorization::solve`).
+                if !x.iter().all(|v| v.is_finite()) {
+                    return Err(Error::NumericalBreakdown {
+                        routine: "substitution",
+                    });
+                }
+                Ok(D::from_matrix(x))
+            }
+            // Aᵀ = conj(A) for Hermitian A: A·x = b ⇔ Aᵀ·conj(x) = conj(b).
+            Inner::Cholesky(_) | Inner::Ldlt(_) if T::IS_COMPLEX => {
+                let bc = b.mapv(|v| v.conj());
+                Ok(f.solve(&bc)?.mapv_into(|v| v.conj()))
+            }
+            // Diagonal (its own transpose), real symmetric; the rectangular kinds never come
+            // here (square input only).
+            _ => f.solve(b),
+        }
+    }
 }
 
 /// Solves a triangular system in place (?trtrs; `b` is F-order `n×nrhs`). An exactly zero
@@ -484,6 +589,10 @@ impl<T: Scalar> Factorization<T> {
 
 /// Solves `A·x = b` through [`factorize`] (least squares for tall `A`, minimum norm for wide).
 ///
+/// A square C-order `A` is factored as it lies (as Aᵀ, then a transposed solve), which saves
+/// the transpose into column-major order: the solution equals the one for the same matrix in
+/// F order to rounding (within LAPACK's error bounds), not bit for bit.
+///
 /// # Errors
 /// As [`factorize`] and [`Factorization::solve`].
 ///
@@ -500,10 +609,11 @@ where
     S2: Data<Elem = T>,
     D: Rhs,
 {
-    factorize(a)?.solve(b)
+    ForSolve::of(a)?.solve(b)
 }
 
-/// Inverse of a square matrix through [`factorize`] (solving against the identity).
+/// Inverse of a square matrix through [`factorize`] (solving against the identity; C-order
+/// input is factored as it lies, as in [`solve`]).
 ///
 /// # Errors
 /// [`Error::NotSquare`], [`Error::Singular`], [`Error::NonFinite`].
@@ -519,10 +629,11 @@ pub fn inv<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<Array2
     if m != n {
         return Err(Error::NotSquare { rows: m, cols: n });
     }
-    factorize(a)?.solve(&Array2::<T>::eye(n))
+    ForSolve::of(a)?.solve(&Array2::<T>::eye(n))
 }
 
-/// Determinant of a square matrix through [`factorize`] (1 for an empty matrix).
+/// Determinant of a square matrix through [`factorize`] (1 for an empty matrix; C-order input
+/// is factored as it lies, as Aᵀ, as in [`solve`]).
 ///
 /// # Errors
 /// [`Error::NotSquare`], [`Error::NonFinite`].
@@ -538,5 +649,8 @@ pub fn det<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<T> {
     if m != n {
         return Err(Error::NotSquare { rows: m, cols: n });
     }
-    factorize(a)?.det()
+    // det(Aᵀ) = det(A).
+    match ForSolve::of(a)? {
+        ForSolve::Direct(f) | ForSolve::Transposed(f) => f.det(),
+    }
 }

@@ -614,94 +614,81 @@ pub(crate) fn all_finite_slice<T: Scalar>(xs: &[T]) -> bool {
 /// The column-major copy of a row-major `m×n` buffer `s`: all of it (`part = None`), or only
 /// triangle `uplo` of a square one (`part = Some(uplo)`), the other strict triangle zero.
 ///
-/// The copy moves 8×8 blocks: each block reads eight 8-element runs of rows and writes eight
-/// 8-element runs of columns, so every cache line touched is used whole in one go. Blocks are
-/// visited in 128×128 tiles, row strip by row strip inside a tile: the 128 destination columns
-/// a tile writes stay cached and mapped while its 16 strips are copied, where a whole-width
-/// strip would touch every page of the destination per strip. On this project's benchmark
-/// machine (f64, 1024²) this takes 1.0–1.3 ms against 1.44–2.0 ms for whole-width strips and
-/// 1.8 ms for 32×32 tiles, whose 32 column writes per row collide in the same cache sets when
-/// the order is a power of two; a plain `memcpy` of the same buffer takes 0.34 ms. A triangle
-/// copies only the blocks that meet it, then zeroes the other triangle's entries the diagonal
-/// blocks brought along: 0.58–0.61 ms at 1024² f64.
+/// The copy runs over 128×128 tiles; inside a tile, the SIMD kernels of
+/// `lapack::transpose` (chosen at run time) move blocks whose every destination column
+/// receives a whole 64-byte run, row strip by row strip, so the destination columns a tile
+/// writes stay cached and mapped while its strips are copied. A triangle copies, strip by strip
+/// of 8 rows, only the 8×8 blocks that meet it, then zeroes the other triangle's entries the
+/// diagonal blocks brought along. Measured speeds: docs/benchmarks.md (the transpose rows of
+/// the layout section).
 fn transpose_tiled<T: Scalar>(s: &[T], m: usize, n: usize, part: Option<Uplo>) -> Vec<T> {
-    const B: usize = 8;
-    const TILE: usize = 128;
-    debug_assert!(part.is_none() || m == n);
     let mut out = crate::lapack::memory::alloc(m * n + tail_pad::<T>(m));
     out.resize(m * n, T::zero());
-    let (mb, nb) = (m - m % B, n - n % B);
-    // Block (i, j) holds rows i..i+8 and columns j..j+8; it meets the lower triangle unless
-    // j ≥ i + 8, the upper one unless i ≥ j + 8.
-    let meets = |i: usize, j: usize| match part {
-        None => true,
-        Some(Uplo::Lower) => j < i + B,
-        Some(Uplo::Upper) => i < j + B,
-    };
-    let inside = |i: usize, j: usize| match part {
-        None => true,
-        Some(Uplo::Lower) => i >= j,
-        Some(Uplo::Upper) => i <= j,
-    };
-    for ib in (0..mb).step_by(TILE) {
-        for jb in (0..nb).step_by(TILE) {
-            // A tile none of whose blocks meets the part: its nearest corner block does not.
-            if !meets(ib + TILE - B, jb) && !meets(ib, jb + TILE - B) {
-                continue;
-            }
-            for i in (ib..mb.min(ib + TILE)).step_by(B) {
-                for j in (jb..nb.min(jb + TILE)).step_by(B) {
-                    if meets(i, j) {
-                        transpose_block(s, &mut out, (m, n), (i, j));
-                    }
-                }
-            }
-        }
-    }
-    // The last n mod 8 columns of the first mb rows, then the last m mod 8 rows.
-    for j in nb..n {
-        for i in (0..mb).filter(|&i| inside(i, j)) {
-            out[j * m + i] = s[i * n + j];
-        }
-    }
-    for i in mb..m {
-        for j in (0..n).filter(|&j| inside(i, j)) {
-            out[j * m + i] = s[i * n + j];
-        }
-    }
-    // Entries of the other triangle copied with a diagonal block.
-    if let Some(uplo) = part {
-        for j in 0..nb {
-            let d = j - j % B;
-            let rows = match uplo {
-                Uplo::Lower => d..j,
-                Uplo::Upper => j + 1..d + B,
-            };
-            out[j * m..][rows].fill(T::zero());
-        }
-    }
+    transpose_tiled_into(s, m, n, part, &mut out);
     out
 }
 
-/// Copies the 8×8 block at row `i`, column `j` of the row-major `m×n` buffer `s` into the
-/// column-major `out`. Fixed-size rows and columns let the compiler drop the bounds checks and
-/// keep the block in registers.
-#[inline(always)]
-fn transpose_block<T: Scalar>(
-    s: &[T],
-    out: &mut [T],
-    (m, n): (usize, usize),
-    (i, j): (usize, usize),
-) {
+/// Copies the row-major `m×n` buffer `src` into the column-major buffer `dst` of the same
+/// length: `dst[i + j·m] = src[i·n + j]`. This is the copy every constructor makes of a C-order
+/// input before calling LAPACK.
+///
+/// # Panics
+/// If `src.len()` or `dst.len()` is not `m·n`.
+///
+/// ```
+/// use ndfactor::layout::transpose_into;
+/// let src = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]; // 2×3, row-major
+/// let mut dst = [0.0; 6];
+/// transpose_into(&src, (2, 3), &mut dst);
+/// // exact: a copy
+/// assert_eq!(dst, [1.0, 4.0, 2.0, 5.0, 3.0, 6.0]);
+/// ```
+pub fn transpose_into<T: Scalar>(src: &[T], (m, n): (usize, usize), dst: &mut [T]) {
+    assert_eq!(src.len(), m * n, "src holds m·n entries");
+    assert_eq!(dst.len(), m * n, "dst holds m·n entries");
+    transpose_tiled_into(src, m, n, None, dst);
+}
+
+/// The body of [`transpose_tiled`], into `out` (`m·n` long, already allocated).
+fn transpose_tiled_into<T: Scalar>(s: &[T], m: usize, n: usize, part: Option<Uplo>, out: &mut [T]) {
+    use crate::lapack::transpose::transpose_block;
     const B: usize = 8;
-    let rows: [&[T; B]; B] =
-        std::array::from_fn(|di| s[(i + di) * n + j..][..B].try_into().expect("8 entries"));
-    for dj in 0..B {
-        let col: &mut [T; B] = (&mut out[(j + dj) * m + i..][..B])
-            .try_into()
-            .expect("8 entries");
-        for di in 0..B {
-            col[di] = rows[di][dj];
+    const TILE: usize = 128;
+    debug_assert!(part.is_none() || m == n);
+    for ib in (0..m).step_by(TILE) {
+        for jb in (0..n).step_by(TILE) {
+            let (r, c) = (TILE.min(m - ib), TILE.min(n - jb));
+            let Some(uplo) = part else {
+                transpose_block(&s[ib * n + jb..], n, &mut out[jb * m + ib..], m, (r, c));
+                continue;
+            };
+            // A triangle: strip by strip of 8 rows, the columns of the 8×8 blocks that meet
+            // it (block (i, j) meets the lower triangle unless j ≥ i + 8, the upper one unless
+            // i ≥ j + 8).
+            for i in (ib..ib + r).step_by(B) {
+                let cols = match uplo {
+                    Uplo::Lower => jb..(jb + c).min(i + B),
+                    Uplo::Upper => jb.max(i)..jb + c,
+                };
+                if cols.is_empty() {
+                    continue;
+                }
+                let rows = B.min(ib + r - i);
+                let (j, w) = (cols.start, cols.len());
+                transpose_block(&s[i * n + j..], n, &mut out[j * m + i..], m, (rows, w));
+            }
+        }
+    }
+    // Entries of the other triangle copied with a block that meets the diagonal: in column j,
+    // those of the 8-row strip that starts at j − j mod 8.
+    if let Some(uplo) = part {
+        for j in 0..n {
+            let d = j - j % B;
+            let rows = match uplo {
+                Uplo::Lower => d..j,
+                Uplo::Upper => j + 1..(d + B).min(n),
+            };
+            out[j * m..][rows].fill(T::zero());
         }
     }
 }

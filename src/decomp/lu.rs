@@ -118,6 +118,13 @@ impl<T: Scalar> Lu<T> {
         Self::factor(f, scan)
     }
 
+    /// Factors the F-order copy `a` of a matrix that `to_col_major_checked` made, with its
+    /// scan (the same result as [`new`](Lu::new) on the original).
+    pub(crate) fn from_scanned(a: Array2<T>, scan: Scan<T::Real>) -> Result<Self> {
+        check_square(&a)?;
+        Self::factor(a, scan)
+    }
+
     fn factor(mut a: Array2<T>, scan: Scan<T::Real>) -> Result<Self> {
         let anorm = scan.norm1;
         // Matrices with tiny entries are scaled by an exact power of two before ?getrf and U is

@@ -47,6 +47,7 @@ pub(crate) mod qr;
 pub(crate) mod scalapack;
 pub(crate) mod schur;
 pub(crate) mod svd;
+pub(crate) mod transpose;
 pub(crate) mod tridiag;
 
 pub(crate) use crate::layout::lapack_int;

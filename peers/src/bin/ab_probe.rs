@@ -181,6 +181,62 @@ where
                 Box::new(|| drop(black_box(baseline::schur(a.view())))),
             ),
         ],
+        "solve" => {
+            // One right-hand side. ndfactor's `auto::solve` (C-order input factored as it
+            // lies), `Lu::new` + `solve` (the F-order copy), ndarray-linalg's `Solve::solve`.
+            let b = a.column(0).to_owned();
+            let (b0, b1, b2) = (b.clone(), b.clone(), b);
+            vec![
+                (
+                    "ndfactor",
+                    Box::new(move || drop(black_box(ndfactor::auto::solve(a, &b0).unwrap()))),
+                ),
+                (
+                    "lu-solve",
+                    Box::new(move || {
+                        drop(black_box(Lu::new(a).unwrap().solve(&b1).unwrap()));
+                    }),
+                ),
+                (
+                    "ndarray-linalg",
+                    Box::new(move || {
+                        drop(black_box(ndarray_linalg::Solve::solve(&**a, &b2).unwrap()));
+                    }),
+                ),
+            ]
+        }
+        "transpose" => {
+            // The C-order → F-order copy, into destinations allocated once (the kernel, not
+            // the page faults of a fresh buffer), against a memcpy of the same buffer and the
+            // `transpose` crate. The input's buffer is read as row-major whatever its layout.
+            let (m, n) = a.dim();
+            let src = a.as_slice_memory_order().expect("contiguous input");
+            let dst = || std::cell::RefCell::new(vec![T::default(); m * n]);
+            let (d0, d1, d2) = (dst(), dst(), dst());
+            vec![
+                (
+                    "ndfactor",
+                    Box::new(move || {
+                        ndfactor::layout::transpose_into(src, (m, n), &mut d0.borrow_mut());
+                        black_box(&d0);
+                    }),
+                ),
+                (
+                    "memcpy",
+                    Box::new(move || {
+                        d1.borrow_mut().copy_from_slice(src);
+                        black_box(&d1);
+                    }),
+                ),
+                (
+                    "transpose-crate",
+                    Box::new(move || {
+                        transpose::transpose(src, &mut d2.borrow_mut(), n, m);
+                        black_box(&d2);
+                    }),
+                ),
+            ]
+        }
         _ => panic!("unknown operation {op}"),
     }
 }
