@@ -582,11 +582,35 @@ where
 }
 
 /// The largest `|re|`, `|im|` over the entries of `a`, scanned in memory order (0 for an empty
-/// matrix): the magnitude the exact power-of-two scalings key on.
+/// matrix): the magnitude the exact power-of-two scalings key on. NaN entries are passed over
+/// (as `f64::max` does). A contiguous matrix is scanned as one slice with eight running maxima,
+/// so the loop vectorises; the maximum is exact in any order.
 pub(crate) fn max_component<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> T::Real {
-    a.fold(T::Real::from_f64(0.0), |m, x| {
-        m.max(x.re().abs()).max(x.im().abs())
-    })
+    let zero = T::Real::from_f64(0.0);
+    let Some(xs) = a.as_slice_memory_order() else {
+        return a.fold(zero, |m, x| m.max(x.re().abs()).max(x.im().abs()));
+    };
+    // `v > m` is false for NaN: NaN never replaces a maximum, as with `max`.
+    let larger = |m: T::Real, x: &T| {
+        let (re, im) = (x.re().abs(), x.im().abs());
+        let v = if re > im { re } else { im };
+        if v > m {
+            v
+        } else {
+            m
+        }
+    };
+    let mut acc = [zero; 8];
+    let mut chunks = xs.chunks_exact(8);
+    for c in &mut chunks {
+        for k in 0..8 {
+            acc[k] = larger(acc[k], &c[k]);
+        }
+    }
+    for (k, x) in chunks.remainder().iter().enumerate() {
+        acc[k] = larger(acc[k], x);
+    }
+    acc.iter().fold(zero, |m, &v| if v > m { v } else { m })
 }
 
 /// `true` when every element of `xs` is finite.

@@ -214,36 +214,6 @@ pub fn check_block_finite<T: Scalar>(row0: usize, block: &ArrayView2<'_, T>) -> 
     })
 }
 
-/// `max |re|, |im|` over a block already checked finite: eight running maxima over the
-/// memory-order slice when the block is contiguous (as row blocks of C-order files are), so the
-/// loop vectorises; the general fold otherwise. The maximum is exact in any order, so this is
-/// the value the in-core algorithms compute.
-pub(crate) fn block_max<T: Scalar>(b: &ArrayView2<'_, T>) -> T::Real {
-    let Some(xs) = b.as_slice_memory_order() else {
-        return crate::layout::max_component(b);
-    };
-    let zero = T::Real::from_f64(0.0);
-    let mut acc = [zero; 8];
-    let mut chunks = xs.chunks_exact(8);
-    for c in &mut chunks {
-        for k in 0..8 {
-            let (re, im) = (c[k].re().abs(), c[k].im().abs());
-            let v = if re > im { re } else { im };
-            if v > acc[k] {
-                acc[k] = v;
-            }
-        }
-    }
-    for (k, x) in chunks.remainder().iter().enumerate() {
-        let (re, im) = (x.re().abs(), x.im().abs());
-        let v = if re > im { re } else { im };
-        if v > acc[k] {
-            acc[k] = v;
-        }
-    }
-    acc.iter().fold(zero, |m, &v| if v > m { v } else { m })
-}
-
 /// Running `‖·‖_F` of a sequence of blocks without overflow or underflow: the LAPACK `?lassq`
 /// representation `scale·√ssq` over the blocks' own (already safely computed) norms.
 #[derive(Debug, Clone, Copy)]

@@ -5,14 +5,14 @@ use std::time::{Duration, Instant};
 use ndarray::linalg::general_mat_mul;
 use ndarray::{s, Array1, Array2, ArrayView2, CowArray, ShapeBuilder};
 
-use super::{block_max, check_block_finite, FroAccumulator, RowBlockSource};
+use super::{check_block_finite, FroAccumulator, RowBlockSource};
 use crate::decomp::lu::{floor_log2, scale_pow2};
 use crate::decomp::qr::Qr;
 use crate::decomp::svd::Svd;
 use crate::decomp::triangular::TriangularSolve;
 use crate::error::{Error, Result};
 use crate::lapack::{Trans, Uplo};
-use crate::layout::check_dims;
+use crate::layout::{check_dims, max_component};
 use crate::lowrank::{lu_basis, scaled_cols, EckartYoung, ErrorSource, TruncatedSvd};
 use crate::scalar::{RealScalar, Scalar};
 use crate::{random, verify};
@@ -417,7 +417,7 @@ impl StreamedRandomizedSvd {
          -> Result<()> {
             check_block_finite(r0, &b)?;
             let b = scaled(b, e);
-            let bm = block_max(&b.view());
+            let bm = max_component(&b);
             if bm > *amax {
                 *amax = bm;
             }
