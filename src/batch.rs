@@ -44,18 +44,10 @@
 //!
 //! [`BatchParallelism::Auto`] (the default of the functions without `_with`) picks rayon when
 //! it can use more than one thread and there are at least two slices, whatever their size.
-//! The rule rests on `peers/benches/batch.rs` (256 slices of f64, n = 4, 16, 64, 256;
-//! `OPENBLAS_NUM_THREADS=2 cargo bench -p ndfactor-peers --bench batch -- --warm-up-time 1
-//! --measurement-time 3`; 2 cores, shared with other jobs: load average 6–7 during the run).
-//! Sequential / rayon median time, n = 4, 16, 64, 256: `solve` 0.93, 1.03, 0.97, 3.55; `eigh`
-//! 1.77, 6.43, 2.24, 1.60; `svd` 0.98, 0.89, 4.72, 1.19 (e.g. `eigh` of 256 slices of 16×16:
-//! 110 ms against 17 ms; `svd` of 256 slices of 256×256: 8.0 s against 6.7 s). Two OpenBLAS
-//! threads per call on busy cores lose most: threads that synchronise inside every call suffer
-//! when the cores are shared, independent slices do not. Where rayon was slower (0.89–0.98:
-//! small `solve` and `svd`) the two were within this machine's spread (criterion's intervals
-//! overlap); no size was found where the sequential batch wins clearly, so `Auto` has no size
-//! threshold. The table is in `docs/benchmarks.md`. (No idle machine was available for this
-//! measurement; there, slices of n ≤ 16 may show other ratios.)
+//! No size was found where the sequential batch wins clearly (independent slices on rayon
+//! threads beat OpenBLAS threads that synchronise inside every call), so `Auto` has no size
+//! threshold; the measurement (`peers/benches/batch.rs`) is in docs/benchmarks.md and
+//! docs/bench/implementation-notes.md.
 //!
 //! ```
 //! use ndarray::{s, Array3, ArrayView2};

@@ -75,7 +75,7 @@ pub enum Error {
         /// LAPACK routine name, e.g. `"dgesdd"`.
         routine: &'static str,
         /// LAPACK's INFO.
-        info: crate::BlasInt,
+        info: crate::int::BlasInt,
     },
     /// Reordering a Schur form failed: eigenvalues to be swapped are too close to separate
     /// (real ?trsen INFO = 1; the problem is very ill conditioned). The Schur form is unchanged.
@@ -85,11 +85,11 @@ pub enum Error {
         routine: &'static str,
     },
     /// A dimension, leading dimension or workspace does not fit LAPACK's integers
-    /// ([`BlasInt`](crate::BlasInt): 32 bits, or 64 with the ILP64 backend).
+    /// ([`BlasInt`](crate::int::BlasInt): 32 bits, or 64 with the ILP64 backend).
     #[error(
         "size {dim} exceeds LAPACK's {}-bit integer limit ({})",
-        crate::BlasInt::BITS,
-        crate::BlasInt::MAX
+        crate::int::BlasInt::BITS,
+        crate::int::BlasInt::MAX
     )]
     TooLarge {
         /// The size that does not fit.

@@ -191,6 +191,7 @@ pub mod decomp;
 pub mod dist;
 mod error;
 pub mod ext;
+mod int;
 #[allow(unsafe_code)]
 mod lapack;
 pub mod layout;
@@ -293,9 +294,8 @@ pub fn set_blas_threads(n: usize) -> bool {
 ///
 /// Buffers of 4 MiB or more (input copies, factors, workspaces) are advised with
 /// `madvise(MADV_HUGEPAGE)` before their first use, as NumPy does for its arrays. The first
-/// touch of a fresh page is a page fault; with 2 MiB pages there are 512 times fewer. On this
-/// project's benchmark machine the first pass over a 2048² f64 copy took 6.7 ms instead of
-/// 24.5 ms. Results are bitwise the same either way; elsewhere than Linux this does nothing.
+/// touch of a fresh page is a page fault; with 2 MiB pages there are 512 times fewer
+/// (docs/bench/implementation-notes.md has the measurement). Results are bitwise the same either way; elsewhere than Linux this does nothing.
 ///
 /// ```
 /// let on = ndfactor::huge_pages();

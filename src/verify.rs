@@ -26,6 +26,8 @@ use crate::decomp::cholesky::Cholesky;
 use crate::decomp::geneig::{GeneralizedEigenvalue, GeneralizedProblem, Qz};
 use crate::decomp::ldlt::Ldlt;
 use crate::decomp::lu::Lu;
+pub(crate) use crate::lapack::numeric::norm_fro_with_max;
+pub use crate::lapack::numeric::{norm1, norm_fro};
 use crate::scalar::{RealScalar, Scalar};
 
 /// Threshold for LU, Cholesky, LDLᵀ and QR ratios (LAPACK's 30 at ε = 2⁻⁵³).
@@ -38,83 +40,6 @@ pub const EIG_THRESHOLD: f64 = 50.0;
 pub const SVD_THRESHOLD: f64 = 50.0;
 /// Threshold for the condition-estimate ratio of [`rcond_ratio`] (LAPACK's dget06 test).
 pub const RCOND_THRESHOLD: f64 = 30.0;
-
-/// 1-norm: the maximum over columns of `Σᵢ |aᵢⱼ|` (0 for an empty matrix).
-///
-/// ```
-/// use ndarray::array;
-/// assert_eq!(ndfactor::verify::norm1(&array![[1.0f64, -4.0], [2.0, 1.0]]), 5.0); // exact: a sum of integers
-/// ```
-pub fn norm1<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> T::Real {
-    let zero = T::Real::from_f64(0.0);
-    a.columns()
-        .into_iter()
-        .map(|c| c.iter().fold(zero, |s, x| s + x.abs()))
-        .fold(zero, |m, s| if s > m || s.is_nan() { s } else { m })
-}
-
-/// Frobenius norm `√Σ|aᵢⱼ|²`, scaled so that entries near 1e±300 do not overflow.
-///
-/// ```
-/// use ndarray::array;
-/// let a = array![[3e300f64, 0.0], [0.0, 4e300]];
-/// assert!((ndfactor::verify::norm_fro(&a) / 5e300 - 1.0).abs() < 1e-15);
-/// ```
-pub fn norm_fro<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> T::Real {
-    // Memory order: `iter()` walks an F-order matrix across its columns, a cache miss per entry.
-    let scale = crate::layout::max_component(a);
-    norm_fro_with_max(a, scale)
-}
-
-/// [`norm_fro`] for a caller that already knows `scale = max |re|, |im|` of the entries.
-pub(crate) fn norm_fro_with_max<T: Scalar, S: Data<Elem = T>>(
-    a: &ArrayBase<S, Ix2>,
-    scale: T::Real,
-) -> T::Real {
-    let zero = T::Real::from_f64(0.0);
-    if scale == zero || !scale.is_finite() {
-        return scale;
-    }
-    // Inside the window the squares neither overflow (even summed over 2³¹ entries) nor lose
-    // anything but entries below ε·scale; outside it the entries are first scaled by an exact
-    // power of two near 1/scale.
-    let (lo, hi) = if T::eps().to_f64() > 1e-10 {
-        (-30, 30)
-    } else {
-        (-250, 250)
-    };
-    let k = crate::decomp::lu::floor_log2(scale.to_f64());
-    if (lo..=hi).contains(&k) {
-        return sum_squares(a, |x| x).sqrt();
-    }
-    let s = sum_squares(a, |x| crate::decomp::lu::scale_pow2(x, -k));
-    crate::decomp::lu::scale_pow2(T::from_real(s.sqrt()), k).re()
-}
-
-/// `Σ|f(aᵢⱼ)|²` in memory order, with eight partial sums so that the loop vectorises.
-fn sum_squares<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>, f: impl Fn(T) -> T) -> T::Real {
-    let zero = T::Real::from_f64(0.0);
-    let sq = |x: T| {
-        let y = f(x);
-        y.re() * y.re() + y.im() * y.im()
-    };
-    match a.as_slice_memory_order() {
-        Some(xs) => {
-            let mut part = [zero; 8];
-            let mut chunks = xs.chunks_exact(8);
-            for c in &mut chunks {
-                for j in 0..8 {
-                    part[j] += sq(c[j]);
-                }
-            }
-            chunks
-                .remainder()
-                .iter()
-                .fold(part.iter().fold(zero, |s, &p| s + p), |s, &x| s + sq(x))
-        }
-        None => a.fold(zero, |s, &x| s + sq(x)),
-    }
-}
 
 /// The LAPACK ratio `(resid / anorm) / (dim·ε)`, with the conventions for `anorm = 0`.
 ///

@@ -469,7 +469,7 @@ impl<T: Scalar> BandLu<T> {
         let factors = self
             .pivots()
             .map(move |(i, u)| if ipiv[i] as usize != i + 1 { -u } else { u });
-        crate::decomp::det_product(factors)
+        crate::lapack::numeric::det_product(factors)
     }
 
     /// Sign (a unit-modulus phase for complex types) and logarithm of the absolute
@@ -493,12 +493,12 @@ impl<T: Scalar> BandLu<T> {
         let mut ln = T::Real::from_f64(0.0);
         for (i, u) in self.pivots() {
             ln += u.abs().ln();
-            sign *= crate::decomp::lu::unit_phase(u);
+            sign *= crate::lapack::numeric::unit_phase(u);
             if self.f.ipiv[i] as usize != i + 1 {
                 sign = -sign;
             }
         }
-        (crate::decomp::lu::renormalized_phase(sign), ln)
+        (crate::lapack::numeric::renormalized_phase(sign), ln)
     }
 
     /// Estimate of the reciprocal condition number `1/(‖A‖₁·‖A⁻¹‖₁)` from ?gbcon

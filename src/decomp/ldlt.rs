@@ -3,9 +3,9 @@
 use ndarray::{Array, Array2, ArrayBase, ArrayView2, Data, Ix2, ShapeBuilder};
 
 use super::{rhs_matrix, Rhs, Solve};
-use crate::decomp::lu::{floor_log2, scale_pow2, tiny_exponent};
 use crate::error::{Error, Result};
 use crate::lapack::ldlt::{sycon, sytrf, sytrs};
+use crate::lapack::numeric::{floor_log2, scale_pow2, tiny_exponent};
 use crate::lapack::BlasInt;
 use crate::lapack::Uplo;
 use crate::layout::{
@@ -607,7 +607,7 @@ impl<T: Scalar> Ldlt<T> {
                 factors.extend([delta, T::from_real(sc), T::from_real(sc)]);
             }
         }
-        crate::decomp::det_product(factors.into_iter())
+        crate::lapack::numeric::det_product(factors.into_iter())
     }
 
     /// Scaled determinant of a 2×2 block: `(s, δ)` with `det = s²·δ`, `s` the power of two at
@@ -660,10 +660,10 @@ impl<T: Scalar> Ldlt<T> {
                 return (T::zero(), T::Real::neg_infinity());
             }
             ln += m.ln() + T::Real::from_f64(2.0) * s.ln();
-            sign *= crate::decomp::lu::unit_phase(v);
+            sign *= crate::lapack::numeric::unit_phase(v);
         }
         if !self.hermitian() {
-            sign = crate::decomp::lu::renormalized_phase(sign);
+            sign = crate::lapack::numeric::renormalized_phase(sign);
         }
         if self.hermitian() || !T::IS_COMPLEX {
             // Exactly ±1: the blocks' determinants are real.

@@ -5,6 +5,9 @@ use ndarray::{Array, Array2, ArrayBase, ArrayView2, Data, Ix2, ShapeBuilder};
 use super::{rhs_matrix, Rhs, Solve};
 use crate::error::{Error, Result};
 use crate::lapack::lu::{gecon, getrf, getri, getrs};
+use crate::lapack::numeric::{
+    overflowed_norm1, renormalized_phase, scale_pow2, tiny_exponent, unit_phase,
+};
 use crate::lapack::BlasInt;
 use crate::lapack::Trans;
 use crate::layout::{
@@ -127,9 +130,6 @@ impl<T: Scalar> Lu<T> {
 
     fn factor(mut a: Array2<T>, scan: Scan<T::Real>) -> Result<Self> {
         let anorm = scan.norm1;
-        // Matrices with tiny entries are scaled by an exact power of two before ?getrf and U is
-        // scaled back: OpenBLAS 0.3.21 returns NaN with INFO = 0 on subnormal pivots, and the
-        // scaling changes neither L nor the pivots.
         // OpenBLAS 0.3.21 ?getrf returns NaN with INFO = 0 on subnormal pivots, and complex
         // division by subnormal pivots overflows in the solves. A matrix whose entries are all
         // tiny is therefore factored as 2^k·A (an exact scaling that changes neither L nor the
@@ -345,7 +345,7 @@ impl<T: Scalar> Lu<T> {
             .filter(|&(i, &p)| p as usize != i + 1)
             .count();
         let pivots = (0..self.n()).map(|i| scale_pow2(self.factors[(i, i)], -self.scale_exp));
-        let d = crate::decomp::det_product(pivots);
+        let d = crate::lapack::numeric::det_product(pivots);
         if swaps % 2 == 1 {
             -d
         } else {
@@ -586,81 +586,6 @@ impl<T: Scalar> Lu<T> {
     }
 }
 
-/// The exponent `k` that brings a matrix whose largest |entry| (`abs1`) is `amax` up to unit
-/// scale, when `amax` is below `√(smallest normal)`; `None` otherwise.
-pub(crate) fn tiny_exponent<T: Scalar>(amax: T::Real) -> Option<i32> {
-    let zero = T::Real::from_f64(0.0);
-    if amax == zero || amax >= T::Real::min_positive_value().sqrt() {
-        return None;
-    }
-    Some(-floor_log2(amax.to_f64()))
-}
-
-/// `p/|p|` for a product `p` of unit phases: removes the drift of `|p|` from 1 that n rounded
-/// complex products accumulate (each adds up to about 2ε). Real phases are exactly ±1 already
-/// and are returned unchanged.
-pub(crate) fn renormalized_phase<T: Scalar>(p: T) -> T {
-    if !T::IS_COMPLEX || p == T::zero() {
-        return p;
-    }
-    p.scale(T::Real::from_f64(1.0) / p.abs())
-}
-
-/// `u/|u|` for a nonzero `u`, without overflow when `|u|` is subnormal (`1/|u|` would be ∞ and
-/// the phase NaN): `u` is first brought near 1 by an exact power of two.
-///
-/// For a real `u` the phase is exactly `±1` (its sign), never `u·(1/|u|)`, whose rounding
-/// would leave a sign like 0.9999999999999998 that a product of n phases then accumulates.
-pub(crate) fn unit_phase<T: Scalar>(u: T) -> T {
-    if !T::IS_COMPLEX {
-        let one = T::Real::from_f64(1.0);
-        return T::from_real(if u.re() < T::Real::from_f64(0.0) {
-            -one
-        } else {
-            one
-        });
-    }
-    let amax = u.re().abs().max(u.im().abs());
-    let e = floor_log2(amax.to_f64());
-    let v = scale_pow2(u, -e);
-    v.scale(T::Real::from_f64(1.0) / v.abs())
-}
-
-/// `(ν, k)` with `ν = ‖2^-k·A‖₁` for a finite matrix whose ‖A‖₁ overflows, `2^k` the power of
-/// two at or below its largest |re|, |im|.
-pub(crate) fn overflowed_norm1<T: Scalar>(a: &Array2<T>) -> (T::Real, i32) {
-    let zero = T::Real::from_f64(0.0);
-    let big = crate::layout::max_component(a);
-    let k = floor_log2(big.to_f64());
-    let norm = a
-        .columns()
-        .into_iter()
-        .map(|c| c.fold(zero, |s, &x| s + scale_pow2(x, -k).abs()))
-        .fold(zero, |m, s| if s > m { s } else { m });
-    (norm, k)
-}
-
-/// `⌊log₂ x⌋` for a finite `x > 0`, exactly, subnormals included (from the bits: `x.log2()`
-/// rounds to 1024 for `f64::MAX`, and `2^1024` overflows).
-pub(crate) fn floor_log2(x: f64) -> i32 {
-    debug_assert!(x > 0.0 && x.is_finite());
-    let bits = x.to_bits();
-    let biased = ((bits >> 52) & 0x7ff) as i32;
-    if biased == 0 {
-        let mantissa = bits & ((1u64 << 52) - 1);
-        -1074 + (63 - mantissa.leading_zeros() as i32)
-    } else {
-        biased - 1023
-    }
-}
-
-/// `x·2^k`, applied in two halves so that neither factor overflows (2^1030 does not fit f64).
-pub(crate) fn scale_pow2<T: Scalar>(x: T, k: i32) -> T {
-    let two = T::Real::from_f64(2.0);
-    let h = k / 2;
-    x.scale(two.powi(h)).scale(two.powi(k - h))
-}
-
 impl<T: Scalar> Solve<T> for Lu<T> {
     fn solve_matrix(&self, b: ArrayView2<T>) -> Result<Array2<T>> {
         self.solve(&b)
@@ -671,6 +596,7 @@ impl<T: Scalar> Solve<T> for Lu<T> {
 mod tests {
     use super::*;
     use crate::lapack::norm::{lange, Norm};
+    use crate::lapack::numeric::floor_log2;
     use crate::{c64, testing};
 
     #[test]

@@ -35,7 +35,9 @@ use ndarray::{Array, Array1, Array2, ArrayBase, Data, Dimension, Ix1, Ix2, Shape
 
 use crate::error::{Error, Result};
 use crate::layout::to_col_major;
-use crate::scalar::{RealScalar, Scalar};
+// `auto` still names `decomp::det_product`; the helper itself lives with the other numerics.
+pub(crate) use crate::lapack::numeric::det_product;
+use crate::scalar::Scalar;
 
 pub mod band;
 pub mod cholesky;
@@ -146,31 +148,4 @@ where
 pub trait Solve<T: Scalar> {
     /// Solves `A·X = B` for a matrix of right-hand sides; the result is F-order.
     fn solve_matrix(&self, b: ndarray::ArrayView2<T>) -> Result<Array2<T>>;
-}
-
-/// The product of determinant factors (pivots, diagonal entries) without NaN: a plain running
-/// product turns overflow into NaN as soon as it meets a zero part (`∞·0`, also inside a complex
-/// product). When that happens the product is redone as phase × `exp(Σ ln|uᵢ|)`, so the result is
-/// ±∞ (with the right phase), 0, or the finite product.
-pub(crate) fn det_product<T: Scalar>(factors: impl Iterator<Item = T> + Clone) -> T {
-    let d = factors.clone().fold(T::one(), |p, u| p * u);
-    if !d.re().is_nan() && !d.im().is_nan() {
-        return d;
-    }
-    let zero = T::Real::from_f64(0.0);
-    let mut phase = T::one();
-    let mut ln = zero;
-    for u in factors {
-        let m = u.abs();
-        if m == zero {
-            return T::zero();
-        }
-        ln += m.ln();
-        // Exactly ±1 for real factors; for complex ones u/|u| without overflow.
-        phase *= crate::decomp::lu::unit_phase(u);
-    }
-    let phase = crate::decomp::lu::renormalized_phase(phase);
-    let mag = ln.exp();
-    let part = |p: T::Real| if p == zero { zero } else { p * mag };
-    T::from_parts(part(phase.re()), part(phase.im()))
 }

@@ -8,9 +8,9 @@ use ndarray::{
 };
 
 use super::cholesky::adjoint;
-use super::lu::{scale_pow2, tiny_exponent};
 use super::{rhs_matrix, Rhs, Solve};
 use crate::error::{Error, Result};
+use crate::lapack::numeric::{scale_pow2, tiny_exponent};
 use crate::lapack::qr::{geqp3, geqrf, orgqr, ormqr, trcon, trtrs};
 use crate::lapack::BlasInt;
 use crate::lapack::{Trans, Uplo};
@@ -538,7 +538,7 @@ impl<T: Scalar> Qr<T> {
             self.h.apply(Trans::Adjoint, &mut b)?;
             if residual && m > n {
                 for (j, r) in norms.iter_mut().enumerate() {
-                    *r = crate::verify::norm_fro(&b.slice(s![n.., j..j + 1]));
+                    *r = crate::lapack::numeric::norm_fro(&b.slice(s![n.., j..j + 1]));
                 }
             }
             self.scale_rhs(b.slice_mut(s![..n, ..]));
@@ -615,8 +615,8 @@ impl<T: Scalar> Qr<T> {
                     let zero = T::Real::from_f64(0.0);
                     let big = crate::layout::max_component(&rh);
                     if big > zero && big.is_finite() {
-                        let k = crate::decomp::lu::floor_log2(big.to_f64());
-                        rh.mapv_inplace(|x| crate::decomp::lu::scale_pow2(x, -k));
+                        let k = crate::lapack::numeric::floor_log2(big.to_f64());
+                        rh.mapv_inplace(|x| crate::lapack::numeric::scale_pow2(x, -k));
                     }
                     geqrf(&mut rh)?;
                     trcon(&rh, m, Uplo::Upper)

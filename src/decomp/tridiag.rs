@@ -341,7 +341,7 @@ impl<T: Scalar> TridiagonalLu<T> {
             .zip(&self.f.ipiv)
             .enumerate()
             .map(|(i, (&u, &p))| if p as usize != i + 1 { -u } else { u });
-        crate::decomp::det_product(factors)
+        crate::lapack::numeric::det_product(factors)
     }
 
     /// Sign and logarithm of the absolute determinant, `det = sign·exp(ln_abs)`, without
@@ -367,12 +367,12 @@ impl<T: Scalar> TridiagonalLu<T> {
         for (i, (&u, &p)) in self.f.d.iter().zip(&self.f.ipiv).enumerate() {
             let a = u.abs();
             ln += a.ln();
-            sign *= crate::decomp::lu::unit_phase(u);
+            sign *= crate::lapack::numeric::unit_phase(u);
             if p as usize != i + 1 {
                 sign = -sign;
             }
         }
-        (crate::decomp::lu::renormalized_phase(sign), ln)
+        (crate::lapack::numeric::renormalized_phase(sign), ln)
     }
 
     /// Estimate of the reciprocal condition number `1/(‖A‖₁·‖A⁻¹‖₁)` from ?gtcon (O(n)); 0 for
@@ -389,13 +389,13 @@ impl<T: Scalar> TridiagonalLu<T> {
         // ?gtcon solves with the factors unscaled, so for a matrix of tiny entries ‖A⁻¹‖
         // overflows. rcond is scale invariant and 2^k·A = L·(2^k·U): estimate it from U scaled
         // up by an exact power of two.
-        if let Some(k) = crate::decomp::lu::tiny_exponent::<T>(self.anorm) {
+        if let Some(k) = crate::lapack::numeric::tiny_exponent::<T>(self.anorm) {
             let mut f = self.f.clone();
-            let up = |x: &mut T| *x = crate::decomp::lu::scale_pow2(*x, k);
+            let up = |x: &mut T| *x = crate::lapack::numeric::scale_pow2(*x, k);
             f.d.iter_mut().for_each(up);
             f.du.iter_mut().for_each(up);
             f.du2.iter_mut().for_each(up);
-            let anorm = crate::decomp::lu::scale_pow2(T::from_real(self.anorm), k).re();
+            let anorm = crate::lapack::numeric::scale_pow2(T::from_real(self.anorm), k).re();
             return gtcon(&f, anorm).unwrap_or_else(|_| T::Real::nan());
         }
         gtcon(&self.f, self.anorm).unwrap_or_else(|_| T::Real::nan())

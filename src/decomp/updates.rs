@@ -15,9 +15,9 @@
 use ndarray::{s, Array1, Array2, ArrayBase, ArrayView2, Data, Ix1, Ix2, ShapeBuilder};
 
 use super::cholesky::{adjoint, Cholesky};
-use super::lu::{scale_pow2, tiny_exponent};
 use super::qr::Qr;
 use crate::error::{Error, Result};
+use crate::lapack::numeric::{scale_pow2, tiny_exponent};
 use crate::lapack::Uplo;
 use crate::layout::check_dims;
 use crate::scalar::{RealScalar, Scalar};
@@ -1039,7 +1039,7 @@ fn orthogonalize<T: Scalar>(q: &Array2<T>, z: &mut Array1<T>) -> Array1<T> {
 
 /// `‖z‖₂`, scaled against overflow.
 fn norm2<T: Scalar>(z: &Array1<T>) -> T::Real {
-    crate::verify::norm_fro(&z.view().insert_axis(ndarray::Axis(1)))
+    crate::lapack::numeric::norm_fro(&z.view().insert_axis(ndarray::Axis(1)))
 }
 
 /// `x / r` for real `r > 0`, by parts (no complex division).

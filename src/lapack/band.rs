@@ -7,11 +7,11 @@ use std::os::raw::c_char;
 use ndarray::Array2;
 use num_complex::Complex;
 
+use super::buffer::{col_major_slice, col_major_slice_mut};
 use super::eigh::EigRange;
 use super::BlasInt;
 use super::{assert_buf, check_illegal, lapack_int, rname, LapackScalar, Trans, Uplo};
 use crate::error::{Error, Result};
-use crate::layout::{col_major_slice, col_major_slice_mut};
 use crate::scalar::{RealScalar, Scalar};
 
 macro_rules! band_ffi {
@@ -907,7 +907,7 @@ pub(crate) fn stev<R: RealScalar>(
         return Ok(vectors.then(|| Array2::zeros((0, 0))));
     }
     assert!(e.len() >= (n - 1).max(1));
-    crate::layout::check_dims(n, n)?;
+    super::buffer::check_dims(n, n)?;
     let ni = lapack_int(n)?;
     let mut z = if vectors {
         Array2::zeros(ndarray::ShapeBuilder::f((n, n)))
@@ -958,7 +958,7 @@ pub(crate) fn stemr<R: RealScalar>(
     if n == 0 {
         return Ok((Vec::new(), vectors.then(|| Array2::zeros((0, 0)))));
     }
-    crate::layout::check_dims(n, n)?;
+    super::buffer::check_dims(n, n)?;
     let ni = lapack_int(n)?;
     let zero = R::zero();
     let (rng, vl, vu, il, iu, count_max) = match range {

@@ -5,10 +5,10 @@ use std::os::raw::c_char;
 use ndarray::Array2;
 use num_complex::Complex;
 
+use super::buffer::{col_major_slice, col_major_slice_mut, ld};
 use super::BlasInt;
 use super::{assert_buf, check_illegal, lapack_int, rname, LapackScalar, Uplo};
 use crate::error::{Error, Result};
-use crate::layout::{col_major_slice, col_major_slice_mut, ld};
 use crate::scalar::Scalar;
 
 macro_rules! chol_ffi {

@@ -5,11 +5,11 @@ use std::os::raw::c_char;
 use ndarray::Array2;
 use num_complex::Complex;
 
+use super::buffer::{col_major_slice_mut, ld};
 use super::schur::eigenvalues_from;
 use super::BlasInt;
 use super::{assert_buf, check_illegal, lapack_int, lwork, rname, LapackScalar};
 use crate::error::{Error, Result};
-use crate::layout::{col_major_slice_mut, ld};
 use crate::scalar::Scalar;
 
 macro_rules! geev_ffi_real {
@@ -188,7 +188,7 @@ pub(crate) struct Geev<T: Scalar> {
 pub(crate) fn geev<T: Scalar>(a: &mut Array2<T>, left: bool, right: bool) -> Result<Geev<T>> {
     let n = a.nrows();
     assert_eq!(a.ncols(), n);
-    let vecs = |want: bool| want.then(|| crate::layout::padded_zeros::<T>((n, n)));
+    let vecs = |want: bool| want.then(|| super::buffer::padded_zeros::<T>((n, n)));
     if n == 0 {
         return Ok(Geev {
             values: Vec::new(),
@@ -261,7 +261,7 @@ pub(crate) fn geev<T: Scalar>(a: &mut Array2<T>, left: bool, right: bool) -> Res
         3 * n as i64
     };
     let lw = lwork(q[0], min)?;
-    let mut work = crate::layout::padded_vec::<T>(lw, n);
+    let mut work = super::buffer::padded_vec::<T>(lw, n);
     // SAFETY: buf is n×n with ld max(1, n) (asserted); wr, wi hold n reals for the real routine
     // and w n elements for the complex one; vl/vr are n×n with ld max(1, n) when wanted
     // (asserted) and a 1-element buffer with ld 1 otherwise (JOBV* = 'N'); rwork holds 2n;
@@ -597,7 +597,7 @@ pub(crate) fn geevx<T: Scalar>(
         });
     }
     let zero = T::Real::from_f64(0.0);
-    let vecs = |want: bool| want.then(|| crate::layout::padded_zeros::<T>((n, n)));
+    let vecs = |want: bool| want.then(|| super::buffer::padded_zeros::<T>((n, n)));
     let want_e = matches!(sense, Sense::Values | Sense::Both);
     let want_v = matches!(sense, Sense::Vectors | Sense::Both);
     if n == 0 {
@@ -701,7 +701,7 @@ pub(crate) fn geevx<T: Scalar>(
         }
     };
     let lw = lwork(q[0], min)?;
-    let mut work = crate::layout::padded_vec::<T>(lw, n);
+    let mut work = super::buffer::padded_vec::<T>(lw, n);
     // SAFETY: as for the query, with work holding lw ≥ the documented minimum elements. No two
     // buffers alias; ilo, ihi, abnrm are distinct locals.
     let info = unsafe {

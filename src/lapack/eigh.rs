@@ -6,10 +6,10 @@ use std::os::raw::c_char;
 use ndarray::{Array1, Array2, ShapeBuilder};
 use num_complex::Complex;
 
+use super::buffer::{col_major_slice_mut, ld};
 use super::BlasInt;
 use super::{assert_buf, check_illegal, lapack_int, lwork, rname, size_i64, LapackScalar, Uplo};
 use crate::error::{Error, Result};
-use crate::layout::{col_major_slice_mut, ld};
 use crate::scalar::{RealScalar, Scalar};
 
 macro_rules! eigh_ffi_real {
@@ -375,7 +375,7 @@ pub(crate) fn syevd<T: Scalar>(
         1
     };
     let liw = size_i64((qi[0] as i64).max(min_liwork))?;
-    let mut work = crate::layout::padded_vec::<T>(lw, n);
+    let mut work = super::buffer::padded_vec::<T>(lw, n);
     let mut rwork = vec![T::Real::from_f64(0.0); lrw];
     let mut iwork = vec![0 as BlasInt; liw];
     // SAFETY: a is n×n with ld max(1, n) (asserted), w has n entries, work/rwork/iwork have
@@ -453,7 +453,7 @@ pub(crate) fn syevr<T: Scalar>(
     let mut w = Array1::<T::Real>::zeros(n);
     // Z has room for all n eigenvectors: the count of a value range is not known in advance.
     let zcols = if vectors { n } else { 0 };
-    let mut z = crate::layout::padded_zeros::<T>((n, zcols));
+    let mut z = super::buffer::padded_zeros::<T>((n, zcols));
     let mut dummy = [T::zero(); 1];
     let mut isuppz = vec![0 as BlasInt; size_i64(2 * n64)?];
     let abuf = col_major_slice_mut(&mut a);
@@ -505,7 +505,7 @@ pub(crate) fn syevr<T: Scalar>(
         1
     };
     let liw = size_i64((qi[0] as i64).max(min_liwork))?;
-    let mut work = crate::layout::padded_vec::<T>(lw, n);
+    let mut work = super::buffer::padded_vec::<T>(lw, n);
     let mut rwork = vec![zero; lrw];
     let mut iwork = vec![0 as BlasInt; liw];
     // SAFETY: a is n×n with ld max(1, n), w has n entries, Z is n×n with ld max(1, n) (or a

@@ -10,10 +10,10 @@ use std::os::raw::c_char;
 use ndarray::{Array1, Array2, ShapeBuilder};
 use num_complex::Complex;
 
+use super::buffer::{col_major_slice_mut, ld, padded_vec, padded_zeros};
 use super::BlasInt;
 use super::{assert_buf, check_illegal, lapack_int, lwork, rname, size_i64, LapackScalar, Uplo};
 use crate::error::{Error, Result};
-use crate::layout::{col_major_slice_mut, ld, padded_vec, padded_zeros};
 use crate::scalar::{RealScalar, Scalar};
 
 /// Fortran `LOGICAL FUNCTION SELCTG(ALPHAR, ALPHAI, BETA)` of the real ?gges.

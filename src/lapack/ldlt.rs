@@ -8,10 +8,10 @@ use std::os::raw::c_char;
 use ndarray::Array2;
 use num_complex::Complex;
 
+use super::buffer::{col_major_slice, col_major_slice_mut, ld};
 use super::BlasInt;
 use super::{assert_buf, check_illegal, lapack_int, lwork, rname, LapackScalar, Uplo};
 use crate::error::{Error, Result};
-use crate::layout::{col_major_slice, col_major_slice_mut, ld};
 use crate::scalar::Scalar;
 
 macro_rules! trf_trs_ffi {
@@ -360,7 +360,7 @@ pub(crate) fn sytrf<T: Scalar>(a: &mut Array2<T>, uplo: Uplo, hermitian: bool) -
     check_illegal(routine, info)?;
     // Documented minimum: LWORK >= 1.
     let lw = lwork(q[0], 1)?;
-    let mut work = crate::layout::padded_vec::<T>(lw, n);
+    let mut work = super::buffer::padded_vec::<T>(lw, n);
     // SAFETY: buf is n×n with ld max(1, n) (asserted), ipiv has n slots, work has lw ≥ 1
     // elements; the three do not alias.
     let info = unsafe {

@@ -5,10 +5,10 @@ use std::os::raw::c_char;
 use ndarray::Array2;
 use num_complex::Complex;
 
+use super::buffer::{col_major_slice, col_major_slice_mut, ld};
 use super::BlasInt;
 use super::{assert_buf, check_illegal, lapack_int, lwork, rname, LapackScalar, Trans};
 use crate::error::{Error, Result};
-use crate::layout::{col_major_slice, col_major_slice_mut, ld};
 use crate::scalar::Scalar;
 
 macro_rules! lu_ffi {
@@ -334,7 +334,7 @@ pub(crate) fn getri<T: Scalar>(lu: &mut Array2<T>, ipiv: &[BlasInt]) -> Result<(
     let info = unsafe { T::getri(ni, a.as_mut_ptr(), ldi, ipiv.as_ptr(), q.as_mut_ptr(), -1) };
     check_illegal(rname!(T, "getri"), info)?;
     let lw = lwork(q[0], n as i64)?;
-    let mut work = crate::layout::padded_vec::<T>(lw, n);
+    let mut work = super::buffer::padded_vec::<T>(lw, n);
     // SAFETY: a is n×n (asserted), ipiv has n entries, work has lw ≥ max(1, n) elements.
     let info = unsafe {
         T::getri(

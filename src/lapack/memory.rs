@@ -1,14 +1,12 @@
 //! Large buffers and transparent huge pages.
 //!
-//! The first write to each 4 KiB page of a fresh allocation is a page fault. On this project's
-//! benchmark machine (a virtual machine) a fault costs about 2.8 µs, so the first pass over a
-//! 32 MiB buffer (a 2048² f64 matrix) spends 23 ms in the kernel: more than the copy itself,
-//! and a tenth of `?getrf` at that order. Linux can back memory with 2 MiB pages instead, one
+//! The first write to each 4 KiB page of a fresh allocation is a page fault, and on a large
+//! buffer the faults can cost more than the first pass over it (figures in
+//! docs/bench/implementation-notes.md). Linux can back memory with 2 MiB pages instead, one
 //! fault per 2 MiB, but in the common `madvise` setting only for ranges the program asks for.
 //! NumPy asks for every array of 4 MiB or more (`madvise(MADV_HUGEPAGE)`, NumPy 1.16 on); so
 //! does ndfactor, for every buffer it allocates through [`alloc`] (input copies, outputs,
-//! workspaces). Measured: a first-touch copy of 32 MiB takes 6.7 ms instead of 24.5 ms, and
-//! 128 MiB 23 ms instead of 92 ms.
+//! workspaces).
 //!
 //! The advice changes neither contents nor correctness; it may make the resident size grow by
 //! up to 2 MiB per buffer. `ndfactor::set_huge_pages(false)` or the environment variable

@@ -9,7 +9,7 @@
 //!
 //! # The call pipeline (RELIABILITY.md §5.1)
 //! Callers in `decomp/` validate shapes and finiteness and copy into an owned F-order buffer
-//! (`layout`). The safe wrappers here then: convert every size with [`lapack_int`] (never
+//! (`layout`), using the buffer helpers of [`buffer`]. The safe wrappers here then: convert every size with [`lapack_int`] (never
 //! `as i32`), short-circuit empty shapes, query workspace (`lwork = -1`) and take
 //! `max(1, query rounded up, documented minimum computed in i64)`, zero the workspace, call
 //! LAPACK with XERBLA interposed, map `INFO` to a typed error, and post-check outputs for
@@ -33,6 +33,7 @@ use crate::error::{Error, Result};
 use crate::scalar::{RealScalar, Scalar};
 
 pub(crate) mod band;
+pub(crate) mod buffer;
 pub(crate) mod cholesky;
 pub(crate) mod eig;
 pub(crate) mod eigh;
@@ -42,6 +43,7 @@ pub(crate) mod lu;
 pub(crate) mod memory;
 pub(crate) mod mmap;
 pub(crate) mod norm;
+pub(crate) mod numeric;
 pub(crate) mod qr;
 #[cfg(feature = "mpi")]
 pub(crate) mod scalapack;
@@ -50,23 +52,9 @@ pub(crate) mod svd;
 pub(crate) mod transpose;
 pub(crate) mod tridiag;
 
-pub(crate) use crate::layout::lapack_int;
+pub(crate) use buffer::lapack_int;
 
-/// LAPACK's and BLAS's `INTEGER`: `i32` on the usual LP64 libraries, `i64` with the ILP64
-/// backend (feature `openblas64-system`), chosen when ndfactor is compiled. Pivot indices
-/// ([`Lu::pivots`](crate::Lu::pivots)) have this type, and every size passed to LAPACK must fit
-/// it: larger sizes are [`Error::TooLarge`].
-///
-/// ```
-/// use ndfactor::BlasInt;
-/// assert!(BlasInt::MAX as u64 >= i32::MAX as u64);
-/// assert_eq!(std::mem::size_of::<BlasInt>(), if cfg!(feature = "openblas64-system") { 8 } else { 4 });
-/// ```
-#[cfg(not(feature = "openblas64-system"))]
-pub type BlasInt = i32;
-/// LAPACK's and BLAS's `INTEGER`: `i64` with the ILP64 backend (feature `openblas64-system`).
-#[cfg(feature = "openblas64-system")]
-pub type BlasInt = i64;
+pub use crate::int::BlasInt;
 
 /// Which triangle of a symmetric, Hermitian or triangular matrix is read or written.
 ///
@@ -328,7 +316,6 @@ pub(crate) fn size_i64(n: i64) -> Result<usize> {
     Ok(n.max(1) as usize)
 }
 
-/// `true` when every element is finite.
 /// The rcond of an estimator that solves with the factors without scaling (?sycon/?hecon
 /// through ?sytrs, ?gtcon through ?gttrs; ?gecon, ?pocon and ?trcon scale with ?latrs). When
 /// `‖A⁻¹‖` overflows, their norm estimator divides ∞ by ∞ and returns NaN. The callers have
@@ -342,8 +329,9 @@ pub(crate) fn rcond_or_zero<R: RealScalar>(rcond: R) -> R {
     }
 }
 
+/// `true` when every element is finite.
 pub(crate) fn all_finite<T: Scalar>(xs: &[T]) -> bool {
-    crate::layout::all_finite_slice(xs)
+    buffer::all_finite_slice(xs)
 }
 
 /// `true` when every entry of triangle `uplo` (diagonal included) of the `n×n` column-major

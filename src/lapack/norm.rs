@@ -5,10 +5,10 @@ use std::os::raw::c_char;
 use ndarray::Array2;
 use num_complex::Complex;
 
+use super::buffer::{col_major_slice, ld};
 use super::BlasInt;
 use super::{assert_buf, lapack_int, LapackScalar, Uplo};
 use crate::error::Result;
-use crate::layout::{col_major_slice, ld};
 use crate::scalar::Scalar;
 
 unsafe extern "C" {

@@ -5,10 +5,10 @@ use std::os::raw::c_char;
 use ndarray::{Array2, ShapeBuilder};
 use num_complex::Complex;
 
+use super::buffer::{col_major_slice, col_major_slice_mut, ld};
 use super::BlasInt;
 use super::{assert_buf, check_illegal, lapack_int, lwork, rname, LapackScalar, Trans, Uplo};
 use crate::error::{Error, Result};
-use crate::layout::{col_major_slice, col_major_slice_mut, ld};
 use crate::scalar::{RealScalar, Scalar};
 
 macro_rules! qr_ffi {
@@ -439,7 +439,7 @@ pub(crate) fn geqrf<T: Scalar>(a: &mut Array2<T>) -> Result<Vec<T>> {
     check_illegal(routine, info)?;
     // Documented minimum: LWORK ≥ max(1, N).
     let lw = lwork(q[0], n as i64)?;
-    let mut work = crate::layout::padded_vec::<T>(lw, m.max(n));
+    let mut work = super::buffer::padded_vec::<T>(lw, m.max(n));
     // SAFETY: buf is m×n with ld max(1, m) (asserted), tau has min(m, n) slots, work has
     // lw ≥ max(1, n) elements; no two alias.
     let info = unsafe {
@@ -471,10 +471,8 @@ fn householder_finite<T: Scalar>(buf: &[T], tau: &[T], routine: &'static str) ->
 ///
 /// ?geqrf takes its block size from ILAENV, which gives 32 in reference LAPACK and in OpenBLAS
 /// 0.3.21; ?geqrt takes it as an argument. With 128 the trailing updates are wider matrix
-/// products. Measured on this project's benchmark machine (one thread, minimum of 3–5 calls):
-/// f64 1024²: 68.5 → 63.1 ms, 1536²: 272.7 → 205.7 ms, 2048²: 669 → 516 ms; f32 2048²:
-/// 288 → 270 ms; c64 1024²: 230 → 226 ms, 2048²: 1735 → 1632 ms. Below 1024 it is no faster
-/// (f64 512²: 10.2 vs 10.1 ms) or slower (256²: 1.87 vs 2.60 ms).
+/// products, which pays from this order on and not below it (the measurements are in
+/// docs/bench/implementation-notes.md).
 pub(crate) const GEQRT_MIN: usize = 1024;
 /// The block size of the ?geqrt path.
 pub(crate) const GEQRT_NB: usize = 128;
@@ -498,8 +496,8 @@ fn geqrt_tau<T: Scalar>(a: &mut Array2<T>) -> Result<Vec<T>> {
     let tlen = nb.checked_mul(k).ok_or(Error::TooLarge { dim: k })?;
     let wlen = nb.checked_mul(n).ok_or(Error::TooLarge { dim: n })?;
     lapack_int(tlen)?;
-    let mut t = crate::layout::padded_vec::<T>(tlen, nb);
-    let mut work = crate::layout::padded_vec::<T>(wlen, m.max(n));
+    let mut t = super::buffer::padded_vec::<T>(tlen, nb);
+    let mut work = super::buffer::padded_vec::<T>(wlen, m.max(n));
     let routine = rname!(T, "geqrt");
     // SAFETY: buf is m×n with ld max(1, m) (asserted), 1 ≤ nb ≤ min(m, n), t holds nb·k
     // elements with ldt = nb, work holds nb·n; no two alias.
@@ -555,7 +553,7 @@ pub(crate) fn geqp3<T: Scalar>(a: &mut Array2<T>) -> Result<(Vec<BlasInt>, Vec<T
     check_illegal(routine, info)?;
     // Documented minimum: 3N+1 (real), N+1 (complex); take the larger for both.
     let lw = lwork(q[0], 3 * n as i64 + 1)?;
-    let mut work = crate::layout::padded_vec::<T>(lw, m.max(n));
+    let mut work = super::buffer::padded_vec::<T>(lw, m.max(n));
     // SAFETY: buf is m×n with ld max(1, m) (asserted), jpvt has n slots (all 0: every column
     // free), tau min(m, n), work lw ≥ 3n+1, rwork 2n reals; no two alias.
     let info = unsafe {
@@ -625,7 +623,7 @@ pub(crate) fn orgqr<T: Scalar>(a: &mut Array2<T>, tau: &[T]) -> Result<()> {
     check_illegal(routine, info)?;
     // Documented minimum: LWORK ≥ max(1, N) with N = p here.
     let lw = lwork(q[0], p as i64)?;
-    let mut work = crate::layout::padded_vec::<T>(lw, m);
+    let mut work = super::buffer::padded_vec::<T>(lw, m);
     // SAFETY: buf is m×p with ld max(1, m) (asserted), m ≥ p ≥ k (asserted), tau_buf holds
     // max(1, k) scalars, work lw ≥ max(1, p); no two alias.
     let info = unsafe {
@@ -710,7 +708,7 @@ pub(crate) fn ormqr<T: Scalar>(
     check_illegal(routine, info)?;
     // Documented minimum for SIDE = 'L': LWORK ≥ max(1, N) with N the columns of C.
     let lw = lwork(q[0], nc as i64)?;
-    let mut work = crate::layout::padded_vec::<T>(lw, m.max(nc));
+    let mut work = super::buffer::padded_vec::<T>(lw, m.max(nc));
     // SAFETY: vb is m×k with ld max(1, m) and k ≤ m (asserted), tau has k scalars, cb is m×nc
     // with ld max(1, m) (asserted), work lw ≥ max(1, nc); c is a distinct allocation from v.
     let info = unsafe {
@@ -829,12 +827,12 @@ pub(crate) fn trcon<T: Scalar>(r: &Array2<T>, n: usize, uplo: Uplo) -> Result<T:
     if big == zero || !big.is_finite() {
         return Ok(super::rcond_or_zero(rcond));
     }
-    let k = crate::decomp::lu::floor_log2(big.to_f64());
+    let k = crate::lapack::numeric::floor_log2(big.to_f64());
     let mut scaled = Array2::<T>::zeros((n, n).f());
     for j in 0..n {
         for i in 0..n {
             if tri(i, j) {
-                scaled[(i, j)] = crate::decomp::lu::scale_pow2(r[(i, j)], -k);
+                scaled[(i, j)] = crate::lapack::numeric::scale_pow2(r[(i, j)], -k);
             }
         }
     }

@@ -9,10 +9,10 @@ use std::os::raw::c_char;
 use ndarray::Array2;
 use num_complex::Complex;
 
+use super::buffer::{col_major_slice_mut, ld};
 use super::BlasInt;
 use super::{assert_buf, check_illegal, lapack_int, lwork, rname, LapackScalar};
 use crate::error::{Error, Result};
-use crate::layout::{col_major_slice_mut, ld};
 use crate::scalar::Scalar;
 
 /// Fortran `LOGICAL FUNCTION SELECT(WR, WI)` of the real ?gees.
@@ -379,7 +379,7 @@ pub(crate) struct Gees<T: Scalar> {
 pub(crate) fn gees<T: Scalar>(a: &mut Array2<T>) -> Result<Gees<T>> {
     let n = a.nrows();
     assert_eq!(a.ncols(), n);
-    let mut z = crate::layout::padded_zeros::<T>((n, n));
+    let mut z = super::buffer::padded_zeros::<T>((n, n));
     if n == 0 {
         return Ok(Gees {
             z,
@@ -422,7 +422,7 @@ pub(crate) fn gees<T: Scalar>(a: &mut Array2<T>) -> Result<Gees<T>> {
     // Documented minimum: real LWORK ≥ max(1, 3N); complex LWORK ≥ max(1, 2N).
     let min = if T::IS_COMPLEX { 2 } else { 3 } * n as i64;
     let lw = lwork(q[0], min)?;
-    let mut work = crate::layout::padded_vec::<T>(lw, n);
+    let mut work = super::buffer::padded_vec::<T>(lw, n);
     // SAFETY: buf and zb are n×n with ld max(1, n) (asserted); wr, wi hold n reals for the real
     // routine and w holds n elements for the complex one (the unused ones hold 1); rwork and
     // bwork hold n; work holds lw ≥ the documented minimum. No two buffers alias.
@@ -517,7 +517,7 @@ pub(crate) fn trsen<T: Scalar>(
     let min = if T::IS_COMPLEX { 1 } else { n as i64 };
     let lw = lwork(q[0], min)?;
     let liw = super::size_i64(i64::from(iq[0]).max(1))?;
-    let mut work = crate::layout::padded_vec::<T>(lw, n);
+    let mut work = super::buffer::padded_vec::<T>(lw, n);
     let mut iwork = vec![0 as BlasInt; liw];
     // SAFETY: select holds n LOGICALs; tb, zb are n×n with ld max(1, n) (asserted); wr, wi hold
     // n reals for the real routine and w holds n for the complex one; work holds lw and iwork

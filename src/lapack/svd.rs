@@ -6,10 +6,10 @@ use std::os::raw::c_char;
 use ndarray::{Array1, Array2, ShapeBuilder};
 use num_complex::Complex;
 
+use super::buffer::{check_dims, col_major_slice_mut, ld};
 use super::BlasInt;
 use super::{assert_buf, check_illegal, lapack_int, lwork, rname, size_i64, LapackScalar};
 use crate::error::{Error, Result};
-use crate::layout::{check_dims, col_major_slice_mut, ld};
 use crate::scalar::Scalar;
 
 macro_rules! svd_ffi_real {
@@ -435,8 +435,8 @@ fn gesdd_raw<T: Scalar>(
     let (ldui, ldvti) = (lapack_int(ldu)?, lapack_int(ldvt)?);
     let (m64, n64) = (m as i64, n as i64);
     let mut s = Array1::<T::Real>::zeros(k);
-    let mut u = crate::layout::padded_zeros::<T>((um, uc));
-    let mut vt = crate::layout::padded_zeros::<T>((vr, vc));
+    let mut u = super::buffer::padded_zeros::<T>((um, uc));
+    let mut vt = super::buffer::padded_zeros::<T>((vr, vc));
     // LAPACK never touches U / VT for JOBZ = 'N', but needs valid pointers.
     let mut dummy = [T::zero(); 1];
     let mut iwork = vec![0 as BlasInt; size_i64(8 * k as i64)?];
@@ -485,7 +485,7 @@ fn gesdd_raw<T: Scalar>(
     check_illegal(routine, info)?;
     let lw = lwork(q[0], gesdd_min_lwork::<T>(job, m64, n64))?;
     // The spare elements past lw: see `layout::tail_pad`.
-    let mut work = vec![T::zero(); lw + crate::layout::tail_pad::<T>(m.max(n))];
+    let mut work = vec![T::zero(); lw + super::buffer::tail_pad::<T>(m.max(n))];
     // SAFETY: a is m×n with ld max(1, m), s has min(m, n) entries, U/VT are ldu×uc / ldvt×vc
     // with the leading dimensions ?gesdd requires for this JOBZ (or a 1-element dummy for 'N'),
     // work has lw ≥ the documented minimum, rwork the documented LRWORK, iwork 8·min(m, n)
@@ -537,8 +537,8 @@ fn gesvd_raw<T: Scalar>(
         (3 * mn + mx).max(5 * mn)
     };
     let mut s = Array1::<T::Real>::zeros(k);
-    let mut u = crate::layout::padded_zeros::<T>((um, uc));
-    let mut vt = crate::layout::padded_zeros::<T>((vr, vc));
+    let mut u = super::buffer::padded_zeros::<T>((um, uc));
+    let mut vt = super::buffer::padded_zeros::<T>((vr, vc));
     let mut dummy = [T::zero(); 1];
     let mut rwork = vec![T::Real::from_f64(0.0); size_i64(5 * mn)?];
     let abuf = col_major_slice_mut(&mut a);
@@ -580,7 +580,7 @@ fn gesvd_raw<T: Scalar>(
     check_illegal(routine, info)?;
     let lw = lwork(q[0], min_lwork)?;
     // The spare elements past lw: see `layout::tail_pad`.
-    let mut work = vec![T::zero(); lw + crate::layout::tail_pad::<T>(m.max(n))];
+    let mut work = vec![T::zero(); lw + super::buffer::tail_pad::<T>(m.max(n))];
     // SAFETY: a is m×n with ld max(1, m), s has min(m, n) entries, U/VT are sized for
     // JOBU = JOBVT = job with the required leading dimensions (or a dummy for 'N'), work has
     // lw ≥ the documented minimum, rwork 5·min(m, n) (all asserted or sized above).

@@ -205,7 +205,7 @@ impl RandomizedSvd {
         let amax = amax_real.to_f64();
         let window = if T::eps().to_f64() > 1e-10 { 30 } else { 250 };
         let e = if amax > 0.0 {
-            let k = crate::decomp::lu::floor_log2(amax);
+            let k = crate::lapack::numeric::floor_log2(amax);
             if k.abs() > window {
                 k
             } else {
@@ -214,7 +214,7 @@ impl RandomizedSvd {
         } else {
             0
         };
-        let unscale = |x: T::Real| crate::decomp::lu::scale_pow2(T::from_real(x), e).re();
+        let unscale = |x: T::Real| crate::lapack::numeric::scale_pow2(T::from_real(x), e).re();
         // One layout for the products, so that every input layout gives the same bits: an
         // F-order input that needs no scaling is used in place, anything else copied once.
         let copy;
@@ -223,7 +223,7 @@ impl RandomizedSvd {
         } else {
             let mut c = to_col_major(a);
             if e != 0 {
-                c.mapv_inplace(|x| crate::decomp::lu::scale_pow2(x, -e));
+                c.mapv_inplace(|x| crate::lapack::numeric::scale_pow2(x, -e));
             }
             copy = c;
             copy.view()
@@ -278,7 +278,7 @@ impl RandomizedSvd {
 
         // Exact Frobenius error of the returned factors.
         // The largest entry of the working matrix is known from the scan: one pass, not two.
-        let amax_work = crate::decomp::lu::scale_pow2(T::from_real(amax_real), -e).re();
+        let amax_work = crate::lapack::numeric::scale_pow2(T::from_real(amax_real), -e).re();
         let fa = verify::norm_fro_with_max(&a, amax_work);
         let mut source = ErrorSource::Formula;
         let (frob, rel) = if fa == zero {

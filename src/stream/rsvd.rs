@@ -6,11 +6,11 @@ use ndarray::linalg::general_mat_mul;
 use ndarray::{s, Array1, Array2, ArrayView2, CowArray, ShapeBuilder};
 
 use super::{check_block_finite, FroAccumulator, RowBlockSource};
-use crate::decomp::lu::{floor_log2, scale_pow2};
 use crate::decomp::qr::Qr;
 use crate::decomp::svd::Svd;
 use crate::decomp::triangular::TriangularSolve;
 use crate::error::{Error, Result};
+use crate::lapack::numeric::{floor_log2, scale_pow2};
 use crate::lapack::{Trans, Uplo};
 use crate::layout::{check_dims, max_component};
 use crate::lowrank::{lu_basis, scaled_cols, EckartYoung, ErrorSource, TruncatedSvd};
