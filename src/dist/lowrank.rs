@@ -468,7 +468,7 @@ impl DistRandomizedSvd {
         for _ in 0..self.power_iterations {
             // Z = AᴴQ (local products summed), orthonormalised in core (the same on every
             // process: computed on rank 0 and broadcast).
-            let mut z = adjoint(a).dot(&q);
+            let mut z = adjoint_dot(a, &q.view());
             sum_in_place(comm, z.as_slice_mut().expect("standard layout"));
             let mut zq = Array2::<T>::zeros((0, 0));
             let mut err = None;
@@ -480,7 +480,7 @@ impl DistRandomizedSvd {
             q = tsqr_unchecked(comm, a.dot(&zq), l, true)?.1;
         }
         // B = QᴴA (l×n), summed over the processes.
-        let mut b = adjoint(&q.view()).dot(a);
+        let mut b = adjoint_dot(&q.view(), a);
         sum_in_place(comm, b.as_slice_mut().expect("standard layout"));
         let (mut ub, mut sb, mut vtb) = (
             Array2::<T>::zeros((0, 0)),
@@ -512,8 +512,7 @@ impl DistRandomizedSvd {
         for (mut col, &sv) in us.columns_mut().into_iter().zip(s.iter()) {
             col.mapv_inplace(|x| x.scale(sv));
         }
-        let resid = a - &us.dot(&vtb);
-        let e2 = sum_f64(comm, crate::verify::norm_fro(&resid).to_f64().powi(2));
+        let e2 = sum_f64(comm, residual_sum_squares(a, &us.view(), &vtb.view()));
         let kept: f64 = s.iter().map(|x| x.to_f64().powi(2)).sum();
         let r = |x: f64| T::Real::from_f64(x);
         let report = EckartYoung {
@@ -546,6 +545,39 @@ impl DistRandomizedSvd {
 
 fn adjoint<T: Scalar>(a: &ArrayView2<'_, T>) -> Array2<T> {
     a.t().mapv(|x| x.conj())
+}
+
+/// `Xᴴ·Y` without forming `Xᴴ`: one GEMM on the transposed view (`Xᵀ·Y` for real scalars,
+/// `conj(Xᵀ·conj(Y))` for complex ones, which conjugates a copy of `Y` and the small result,
+/// never the tall `X`).
+fn adjoint_dot<T: Scalar>(x: &ArrayView2<'_, T>, y: &ArrayView2<'_, T>) -> Array2<T> {
+    if T::IS_COMPLEX {
+        let mut p = x.t().dot(&y.mapv(|v| v.conj()));
+        p.mapv_inplace(|v| v.conj());
+        p
+    } else {
+        x.t().dot(y)
+    }
+}
+
+/// `‖A − U·Vᴴ‖_F²` (here `U` already scaled by `Σ` and `vt = Vᴴ`) over row blocks of `A`, so
+/// the residual never takes more than one block of memory.
+fn residual_sum_squares<T: Scalar>(
+    a: &ArrayView2<'_, T>,
+    u: &ArrayView2<'_, T>,
+    vt: &ArrayView2<'_, T>,
+) -> f64 {
+    const BLOCK_ROWS: usize = 4096;
+    let mut total = 0.0;
+    let mut r0 = 0;
+    while r0 < a.nrows() {
+        let r1 = (r0 + BLOCK_ROWS).min(a.nrows());
+        let mut resid = u.slice(s![r0..r1, ..]).dot(vt);
+        resid.zip_mut_with(&a.slice(s![r0..r1, ..]), |r, &x| *r = x - *r);
+        total += crate::verify::norm_fro(&resid).to_f64().powi(2);
+        r0 = r1;
+    }
+    total
 }
 
 // ---------------------------------------------------------------------------------------------
