@@ -45,6 +45,7 @@ pub(crate) mod mmap;
 pub(crate) mod norm;
 pub(crate) mod numeric;
 pub(crate) mod qr;
+pub(crate) mod routine;
 #[cfg(feature = "mpi")]
 pub(crate) mod scalapack;
 pub(crate) mod schur;
