@@ -44,33 +44,33 @@ macro_rules! lapack_family {
         pub trait $Trait:ident: $sup:ident $(+ $more:ident)*;
         $(
             $(#[$m:meta])*
-            fn $f:ident $(= [$($names:tt)*])? ($($args:tt)*);
+            fn $f:ident $(= [$($names:tt)*])? ($($args:tt)*) $(-> $ret:ident)?;
         )*
     ) => {
         $(#[$tm])*
         pub trait $Trait: $sup $(+ $more)* {
             $(
-                $crate::lapack::routine::lapack_fn!(@norm [decl [$(#[$m])*] $f] [] $($args)*);
+                $crate::lapack::routine::lapack_fn!(@norm [decl [$(#[$m])*] $f [$($ret)?]] [] $($args)*);
             )*
         }
         impl $Trait for f32 {
             $(
                 $crate::lapack::routine::lapack_fn!(
-                    @name [real f32, f32, "s", "s"] $Trait $f [$($($names)*)?] $($args)*
+                    @name [real f32, f32, "s", "s"] $Trait $f [$($ret)?] [$($($names)*)?] $($args)*
                 );
             )*
         }
         impl $Trait for f64 {
             $(
                 $crate::lapack::routine::lapack_fn!(
-                    @name [real f64, f64, "d", "d"] $Trait $f [$($($names)*)?] $($args)*
+                    @name [real f64, f64, "d", "d"] $Trait $f [$($ret)?] [$($($names)*)?] $($args)*
                 );
             )*
         }
         impl $Trait for ::num_complex::Complex<f32> {
             $(
                 $crate::lapack::routine::lapack_fn!(
-                    @name [complex ::num_complex::Complex<f32>, f32, "c", "s"] $Trait $f
+                    @name [complex ::num_complex::Complex<f32>, f32, "c", "s"] $Trait $f [$($ret)?]
                     [$($($names)*)?] $($args)*
                 );
             )*
@@ -78,7 +78,7 @@ macro_rules! lapack_family {
         impl $Trait for ::num_complex::Complex<f64> {
             $(
                 $crate::lapack::routine::lapack_fn!(
-                    @name [complex ::num_complex::Complex<f64>, f64, "z", "d"] $Trait $f
+                    @name [complex ::num_complex::Complex<f64>, f64, "z", "d"] $Trait $f [$($ret)?]
                     [$($($names)*)?] $($args)*
                 );
             )*
@@ -93,24 +93,24 @@ pub(crate) use lapack_family;
 /// call's arguments and the hidden CHARACTER lengths, then writes the method.
 macro_rules! lapack_fn {
     // ---------------------------------------------------------------- link name, per type
-    (@name [real $t:ty, $r:ty, $p:literal, $rp:literal] $Trait:ident $f:ident
+    (@name [real $t:ty, $r:ty, $p:literal, $rp:literal] $Trait:ident $f:ident $ret:tt
         [$lr:ident, $lc:tt] $($args:tt)*) => {
-        $crate::lapack::routine::lapack_fn!(@norm [gen [real $t, $r] $Trait $f
+        $crate::lapack::routine::lapack_fn!(@norm [gen [real $t, $r] $Trait $f $ret
             concat!($p, stringify!($lr), "_")] [] $($args)*);
     };
-    (@name [complex $t:ty, $r:ty, $p:literal, $rp:literal] $Trait:ident $f:ident
+    (@name [complex $t:ty, $r:ty, $p:literal, $rp:literal] $Trait:ident $f:ident $ret:tt
         [$lr:ident, real] $($args:tt)*) => {
-        $crate::lapack::routine::lapack_fn!(@norm [gen [complex $t, $r] $Trait $f
+        $crate::lapack::routine::lapack_fn!(@norm [gen [complex $t, $r] $Trait $f $ret
             concat!($rp, stringify!($lr), "_")] [] $($args)*);
     };
-    (@name [complex $t:ty, $r:ty, $p:literal, $rp:literal] $Trait:ident $f:ident
+    (@name [complex $t:ty, $r:ty, $p:literal, $rp:literal] $Trait:ident $f:ident $ret:tt
         [$lr:ident, $lc:ident] $($args:tt)*) => {
-        $crate::lapack::routine::lapack_fn!(@norm [gen [complex $t, $r] $Trait $f
+        $crate::lapack::routine::lapack_fn!(@norm [gen [complex $t, $r] $Trait $f $ret
             concat!($p, stringify!($lc), "_")] [] $($args)*);
     };
-    (@name [$kind:ident $t:ty, $r:ty, $p:literal, $rp:literal] $Trait:ident $f:ident []
+    (@name [$kind:ident $t:ty, $r:ty, $p:literal, $rp:literal] $Trait:ident $f:ident $ret:tt []
         $($args:tt)*) => {
-        $crate::lapack::routine::lapack_fn!(@norm [gen [$kind $t, $r] $Trait $f
+        $crate::lapack::routine::lapack_fn!(@norm [gen [$kind $t, $r] $Trait $f $ret
             concat!($p, stringify!($f), "_")] [] $($args)*);
     };
 
@@ -131,25 +131,30 @@ macro_rules! lapack_fn {
         $crate::lapack::routine::lapack_fn!(@norm $hd
             [$($done)* {($($flt)?) $n ($k) ($($v)?)}] $($($rest)*)?);
     };
-    (@norm [decl $docs:tt $f:ident] [$($done:tt)*]) => {
-        $crate::lapack::routine::lapack_fn!(@decl $docs $f [] $($done)*);
+    (@norm [decl $docs:tt $f:ident $ret:tt] [$($done:tt)*]) => {
+        $crate::lapack::routine::lapack_fn!(@decl $docs $f $ret [] $($done)*);
     };
-    (@norm [gen $ty:tt $Trait:ident $f:ident $link:expr] [$($done:tt)*]) => {
-        $crate::lapack::routine::lapack_fn!(@gen $ty [$Trait $f $link] [] [] [] [[] []] $($done)*);
+    (@norm [gen $ty:tt $Trait:ident $f:ident $ret:tt $link:expr] [$($done:tt)*]) => {
+        $crate::lapack::routine::lapack_fn!(@gen $ty [$Trait $f $ret $link] [] [] [] [[] []] $($done)*);
     };
 
     // ---------------------------------------------------------------- the trait's method
-    (@decl [$($docs:tt)*] $f:ident [$($p:tt)*] {($($flt:ident)?) $n:ident $k:tt ()} $($rest:tt)*) => {
-        $crate::lapack::routine::lapack_fn!(@decl [$($docs)*] $f
+    (@decl [$($docs:tt)*] $f:ident $ret:tt [$($p:tt)*] {($($flt:ident)?) $n:ident $k:tt ()} $($rest:tt)*) => {
+        $crate::lapack::routine::lapack_fn!(@decl [$($docs)*] $f $ret
             [$($p)* $n: $crate::lapack::routine::lapack_fn!(@tr $k),] $($rest)*);
     };
-    (@decl [$($docs:tt)*] $f:ident [$($p:tt)*] {$flt:tt $n:ident $k:tt ($v:expr)} $($rest:tt)*) => {
-        $crate::lapack::routine::lapack_fn!(@decl [$($docs)*] $f [$($p)*] $($rest)*);
+    (@decl [$($docs:tt)*] $f:ident $ret:tt [$($p:tt)*] {$flt:tt $n:ident $k:tt ($v:expr)} $($rest:tt)*) => {
+        $crate::lapack::routine::lapack_fn!(@decl [$($docs)*] $f $ret [$($p)*] $($rest)*);
     };
-    (@decl [$($docs:tt)*] $f:ident [$($p:tt)*]) => {
+    (@decl [$($docs:tt)*] $f:ident [] [$($p:tt)*]) => {
         $($docs)*
         #[allow(clippy::too_many_arguments)]
         unsafe fn $f($($p)*) -> $crate::lapack::BlasInt;
+    };
+    (@decl [$($docs:tt)*] $f:ident [real] [$($p:tt)*]) => {
+        $($docs)*
+        #[allow(clippy::too_many_arguments)]
+        unsafe fn $f($($p)*) -> <Self as $crate::lapack::LapackScalar>::Real;
     };
 
     // ---------------------------------------------------------------- one type's method
@@ -197,7 +202,7 @@ macro_rules! lapack_fn {
             [$($ca)* $crate::lapack::routine::lapack_fn!(@pass $k $v),]
             $ln $($rest)*);
     };
-    (@gen [$kind:ident $t:ty, $r:ty] [$Trait:ident $f:ident $link:expr]
+    (@gen [$kind:ident $t:ty, $r:ty] [$Trait:ident $f:ident [] $link:expr]
         [$($p:tt)*] [$($fp:tt)*] [$($ca:tt)*] [[$($lp:tt)*] [$($la:tt)*]]) => {
         unsafe fn $f($($p)*) -> $crate::lapack::BlasInt {
             #[allow(dead_code)]
@@ -215,6 +220,24 @@ macro_rules! lapack_fn {
             // CHARACTER length is 1 (each `char` argument is one character).
             unsafe { routine($($ca)* &mut info, $($la)*) };
             info
+        }
+    };
+
+    // A FUNCTION returning a real (no INFO).
+    (@gen [$kind:ident $t:ty, $r:ty] [$Trait:ident $f:ident [real] $link:expr]
+        [$($p:tt)*] [$($fp:tt)*] [$($ca:tt)*] [[$($lp:tt)*] [$($la:tt)*]]) => {
+        unsafe fn $f($($p)*) -> $r {
+            #[allow(dead_code)]
+            type T = $t;
+            #[allow(dead_code)]
+            type R = $r;
+            unsafe extern "C" {
+                #[link_name = $link]
+                fn routine($($fp)* $($lp)*) -> R;
+            }
+            // SAFETY: as for a subroutine above: the caller upholds the method's `# Safety`
+            // contract, scalars are references to live locals, hidden lengths are 1.
+            unsafe { routine($($ca)* $($la)*) }
         }
     };
 
