@@ -165,7 +165,12 @@ macro_rules! lapack_fn {
     (@gen [complex $($ty:tt)*] $hd:tt $p:tt $fp:tt $ca:tt $ln:tt {(complex) $($a:tt)*} $($rest:tt)*) => {
         $crate::lapack::routine::lapack_fn!(@gen [complex $($ty)*] $hd $p $fp $ca $ln {() $($a)*} $($rest)*);
     };
-    // A parameter the routine of this type does not take (the other kind's, or trait-only).
+    // A parameter of the method only, which computed arguments read.
+    (@gen $ty:tt $hd:tt [$($p:tt)*] $fp:tt $ca:tt $ln:tt {(trait_only) $n:ident $k:tt ()} $($rest:tt)*) => {
+        $crate::lapack::routine::lapack_fn!(@gen $ty $hd
+            [$($p)* $n: $crate::lapack::routine::lapack_fn!(@tr $k),] $fp $ca $ln $($rest)*);
+    };
+    // A parameter the routine of this type does not take (the other kind's).
     (@gen $ty:tt $hd:tt [$($p:tt)*] $fp:tt $ca:tt $ln:tt {($flt:ident) $n:ident $k:tt ()} $($rest:tt)*) => {
         $crate::lapack::routine::lapack_fn!(@gen $ty $hd
             [$($p)* _: $crate::lapack::routine::lapack_fn!(@tr $k),] $fp $ca $ln $($rest)*);
