@@ -34,7 +34,13 @@
 //! - `#[trait_only] name: kind`: a parameter of the method only, which the routine does not
 //!   take itself (its arguments then name it in their `= expr`).
 //!
-//! INFO is always the last argument and the method's return value.
+//! INFO is always the last argument and the method's return value; a FUNCTION that returns a
+//! real instead (`?lange`) is written `fn lange(...) -> real;`.
+//!
+//! Each generated method holds its own `extern "C"` declaration (named by `#[link_name]`, so
+//! the four types' declarations cannot be mixed up), the one `unsafe` call and its SAFETY
+//! comment: what makes the call sound is the caller's `# Safety` contract, written once per
+//! routine in the description.
 
 /// Writes a family trait and its four implementations from one description per routine (see
 /// the module documentation for the grammar).
