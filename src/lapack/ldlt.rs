@@ -15,29 +15,32 @@ use crate::error::{Error, Result};
 use crate::scalar::Scalar;
 
 lapack_family! {
-    /// The ?sy* and ?he* routines of one element type (for real types the ?he* methods call the
-    /// ?sy* routines), from which [`LdltLapack`] picks by `hermitian`.
+    /// The ?sy* and ?he* routines of one element type (for real types the ?he* methods call
+    /// the ?sy* routines), from which [`LdltLapack`] picks by `hermitian`: `trf_sy` is ?sytrf,
+    /// `trf_he` ?hetrf, and so on.
     pub trait LdltRoutines: LapackScalar;
 
     /// # Safety
     /// As [`LdltLapack::sytrf`].
     // SUBROUTINE xSYTRF( UPLO, N, A, LDA, IPIV, WORK, LWORK, INFO )  (same for xHETRF)
-    fn sytrf(uplo: char, n: int, a: *mut T, lda: int, ipiv: *mut int, work: *mut T, lwork: int);
+    fn trf_sy = [sytrf, sytrf](
+        uplo: char, n: int, a: *mut T, lda: int, ipiv: *mut int, work: *mut T, lwork: int,
+    );
     /// # Safety
     /// As [`LdltLapack::sytrf`].
-    fn hetrf = [sytrf, hetrf](
+    fn trf_he = [sytrf, hetrf](
         uplo: char, n: int, a: *mut T, lda: int, ipiv: *mut int, work: *mut T, lwork: int,
     );
     /// # Safety
     /// As [`LdltLapack::sytrs`].
     // SUBROUTINE xSYTRS( UPLO, N, NRHS, A, LDA, IPIV, B, LDB, INFO )  (same for xHETRS)
-    fn sytrs(
+    fn trs_sy = [sytrs, sytrs](
         uplo: char, n: int, nrhs: int, a: *const T, lda: int, ipiv: *const int, b: *mut T,
         ldb: int,
     );
     /// # Safety
     /// As [`LdltLapack::sytrs`].
-    fn hetrs = [sytrs, hetrs](
+    fn trs_he = [sytrs, hetrs](
         uplo: char, n: int, nrhs: int, a: *const T, lda: int, ipiv: *const int, b: *mut T,
         ldb: int,
     );
@@ -45,13 +48,13 @@ lapack_family! {
     /// As [`LdltLapack::sycon`].
     // SUBROUTINE DSYCON( UPLO, N, A, LDA, IPIV, ANORM, RCOND, WORK, IWORK, INFO )
     // WORK(2N) IWORK(N); ZSYCON and ZHECON have no IWORK
-    fn sycon(
+    fn con_sy = [sycon, sycon](
         uplo: char, n: int, a: *const T, lda: int, ipiv: *const int, anorm: real,
         rcond: &mut R, work: *mut T, #[real] iwork: *mut int,
     );
     /// # Safety
     /// As [`LdltLapack::sycon`].
-    fn hecon = [sycon, hecon](
+    fn con_he = [sycon, hecon](
         uplo: char, n: int, a: *const T, lda: int, ipiv: *const int, anorm: real,
         rcond: &mut R, work: *mut T, #[real] iwork: *mut int,
     );
@@ -59,7 +62,7 @@ lapack_family! {
 
 /// Raw Bunch–Kaufman routines. `hermitian` selects ?he* over ?sy* for complex types and is
 /// ignored for real ones.
-pub trait LdltLapack: LapackScalar {
+pub trait LdltLapack: LdltRoutines {
     /// # Safety
     /// `a` holds `lda·n` elements, `lda ≥ max(1, n)`; `ipiv` holds `n`; `work` holds
     /// `max(1, lwork)` elements (or `lwork = -1`, a query writing `work[0]` only).
@@ -73,7 +76,15 @@ pub trait LdltLapack: LapackScalar {
         ipiv: *mut BlasInt,
         work: *mut Self,
         lwork: BlasInt,
-    ) -> BlasInt;
+    ) -> BlasInt {
+        let trf = if hermitian {
+            Self::trf_he
+        } else {
+            Self::trf_sy
+        };
+        // SAFETY: forwarded contract of `LdltLapack::sytrf`, which both routines share.
+        unsafe { trf(uplo, n, a, lda, ipiv, work, lwork) }
+    }
     /// # Safety
     /// `a`/`ipiv` are an `n×n` factorization from `sytrf` with the same `hermitian` and `uplo`;
     /// `b` holds `ldb·nrhs`, `ldb ≥ max(1, n)`.
@@ -88,7 +99,15 @@ pub trait LdltLapack: LapackScalar {
         ipiv: *const BlasInt,
         b: *mut Self,
         ldb: BlasInt,
-    ) -> BlasInt;
+    ) -> BlasInt {
+        let trs = if hermitian {
+            Self::trs_he
+        } else {
+            Self::trs_sy
+        };
+        // SAFETY: forwarded contract of `LdltLapack::sytrs`, which both routines share.
+        unsafe { trs(uplo, n, nrhs, a, lda, ipiv, b, ldb) }
+    }
     /// # Safety
     /// As `sytrs` for `a`/`ipiv`; `work` holds `2n` elements and `iwork` `n`.
     #[allow(clippy::too_many_arguments)]
@@ -103,56 +122,17 @@ pub trait LdltLapack: LapackScalar {
         rcond: &mut Self::Real,
         work: *mut Self,
         iwork: *mut BlasInt,
-    ) -> BlasInt;
-}
-
-impl<T: LdltRoutines> LdltLapack for T {
-    unsafe fn sytrf(
-        hermitian: bool,
-        uplo: c_char,
-        n: BlasInt,
-        a: *mut Self,
-        lda: BlasInt,
-        ipiv: *mut BlasInt,
-        work: *mut Self,
-        lwork: BlasInt,
     ) -> BlasInt {
-        let trf = if hermitian { T::hetrf } else { T::sytrf };
-        // SAFETY: forwarded contract of `LdltLapack::sytrf`, which both routines share.
-        unsafe { trf(uplo, n, a, lda, ipiv, work, lwork) }
-    }
-    unsafe fn sytrs(
-        hermitian: bool,
-        uplo: c_char,
-        n: BlasInt,
-        nrhs: BlasInt,
-        a: *const Self,
-        lda: BlasInt,
-        ipiv: *const BlasInt,
-        b: *mut Self,
-        ldb: BlasInt,
-    ) -> BlasInt {
-        let trs = if hermitian { T::hetrs } else { T::sytrs };
-        // SAFETY: forwarded contract of `LdltLapack::sytrs`, which both routines share.
-        unsafe { trs(uplo, n, nrhs, a, lda, ipiv, b, ldb) }
-    }
-    unsafe fn sycon(
-        hermitian: bool,
-        uplo: c_char,
-        n: BlasInt,
-        a: *const Self,
-        lda: BlasInt,
-        ipiv: *const BlasInt,
-        anorm: Self::Real,
-        rcond: &mut Self::Real,
-        work: *mut Self,
-        iwork: *mut BlasInt,
-    ) -> BlasInt {
-        let con = if hermitian { T::hecon } else { T::sycon };
+        let con = if hermitian {
+            Self::con_he
+        } else {
+            Self::con_sy
+        };
         // SAFETY: forwarded contract of `LdltLapack::sycon`, which both routines share.
         unsafe { con(uplo, n, a, lda, ipiv, anorm, rcond, work, iwork) }
     }
 }
+impl<T: LdltRoutines> LdltLapack for T {}
 
 fn routine_trf<T: Scalar>(hermitian: bool) -> &'static str {
     if hermitian {
