@@ -5,573 +5,96 @@
 use std::os::raw::c_char;
 
 use ndarray::Array2;
-use num_complex::Complex;
 
 use super::buffer::{col_major_slice, col_major_slice_mut};
 use super::eigh::EigRange;
+use super::routine::lapack_family;
 use super::BlasInt;
 use super::{assert_buf, check_illegal, lapack_int, rname, LapackScalar, Trans, Uplo};
 use crate::error::{Error, Result};
 use crate::scalar::{RealScalar, Scalar};
 
-macro_rules! band_ffi {
-    ($t:ty, $r:ty, $gbtrf:ident, $gbtrs:ident, $pbtrf:ident, $pbtrs:ident, $pttrf:ident) => {
-        unsafe extern "C" {
-            // SUBROUTINE xGBTRF( M, N, KL, KU, AB, LDAB, IPIV, INFO )
-            fn $gbtrf(
-                m: *const BlasInt,
-                n: *const BlasInt,
-                kl: *const BlasInt,
-                ku: *const BlasInt,
-                ab: *mut $t,
-                ldab: *const BlasInt,
-                ipiv: *mut BlasInt,
-                info: *mut BlasInt,
-            );
-            // SUBROUTINE xGBTRS( TRANS, N, KL, KU, NRHS, AB, LDAB, IPIV, B, LDB, INFO )
-            fn $gbtrs(
-                trans: *const c_char,
-                n: *const BlasInt,
-                kl: *const BlasInt,
-                ku: *const BlasInt,
-                nrhs: *const BlasInt,
-                ab: *const $t,
-                ldab: *const BlasInt,
-                ipiv: *const BlasInt,
-                b: *mut $t,
-                ldb: *const BlasInt,
-                info: *mut BlasInt,
-                trans_len: usize,
-            );
-            // SUBROUTINE xPBTRF( UPLO, N, KD, AB, LDAB, INFO )
-            fn $pbtrf(
-                uplo: *const c_char,
-                n: *const BlasInt,
-                kd: *const BlasInt,
-                ab: *mut $t,
-                ldab: *const BlasInt,
-                info: *mut BlasInt,
-                uplo_len: usize,
-            );
-            // SUBROUTINE xPBTRS( UPLO, N, KD, NRHS, AB, LDAB, B, LDB, INFO )
-            fn $pbtrs(
-                uplo: *const c_char,
-                n: *const BlasInt,
-                kd: *const BlasInt,
-                nrhs: *const BlasInt,
-                ab: *const $t,
-                ldab: *const BlasInt,
-                b: *mut $t,
-                ldb: *const BlasInt,
-                info: *mut BlasInt,
-                uplo_len: usize,
-            );
-            // SUBROUTINE xPTTRF( N, D, E, INFO )   D real, E of the element type
-            fn $pttrf(n: *const BlasInt, d: *mut $r, e: *mut $t, info: *mut BlasInt);
-        }
-    };
-}
-band_ffi!(f32, f32, sgbtrf_, sgbtrs_, spbtrf_, spbtrs_, spttrf_);
-band_ffi!(f64, f64, dgbtrf_, dgbtrs_, dpbtrf_, dpbtrs_, dpttrf_);
-band_ffi!(
-    Complex<f32>,
-    f32,
-    cgbtrf_,
-    cgbtrs_,
-    cpbtrf_,
-    cpbtrs_,
-    cpttrf_
-);
-band_ffi!(
-    Complex<f64>,
-    f64,
-    zgbtrf_,
-    zgbtrs_,
-    zpbtrf_,
-    zpbtrs_,
-    zpttrf_
-);
+lapack_family! {
+    /// Raw band and tridiagonal routines. Callers guarantee buffer sizes (see the safe wrappers).
+    pub trait BandLapack: LapackScalar;
 
-macro_rules! real_ffi {
-    ($t:ty, $gbcon:ident, $pbcon:ident, $pttrs:ident, $ptcon:ident, $stev:ident, $stemr:ident) => {
-        unsafe extern "C" {
-            // SUBROUTINE DGBCON( NORM, N, KL, KU, AB, LDAB, IPIV, ANORM, RCOND, WORK, IWORK, INFO )
-            // WORK(3N), IWORK(N)
-            fn $gbcon(
-                norm: *const c_char,
-                n: *const BlasInt,
-                kl: *const BlasInt,
-                ku: *const BlasInt,
-                ab: *const $t,
-                ldab: *const BlasInt,
-                ipiv: *const BlasInt,
-                anorm: *const $t,
-                rcond: *mut $t,
-                work: *mut $t,
-                iwork: *mut BlasInt,
-                info: *mut BlasInt,
-                norm_len: usize,
-            );
-            // SUBROUTINE DPBCON( UPLO, N, KD, AB, LDAB, ANORM, RCOND, WORK, IWORK, INFO )
-            // WORK(3N), IWORK(N)
-            fn $pbcon(
-                uplo: *const c_char,
-                n: *const BlasInt,
-                kd: *const BlasInt,
-                ab: *const $t,
-                ldab: *const BlasInt,
-                anorm: *const $t,
-                rcond: *mut $t,
-                work: *mut $t,
-                iwork: *mut BlasInt,
-                info: *mut BlasInt,
-                uplo_len: usize,
-            );
-            // SUBROUTINE DPTTRS( N, NRHS, D, E, B, LDB, INFO )
-            fn $pttrs(
-                n: *const BlasInt,
-                nrhs: *const BlasInt,
-                d: *const $t,
-                e: *const $t,
-                b: *mut $t,
-                ldb: *const BlasInt,
-                info: *mut BlasInt,
-            );
-            // SUBROUTINE DPTCON( N, D, E, ANORM, RCOND, WORK, INFO )   WORK(N)
-            fn $ptcon(
-                n: *const BlasInt,
-                d: *const $t,
-                e: *const $t,
-                anorm: *const $t,
-                rcond: *mut $t,
-                work: *mut $t,
-                info: *mut BlasInt,
-            );
-            // SUBROUTINE DSTEV( JOBZ, N, D, E, Z, LDZ, WORK, INFO )   WORK(max(1, 2N − 2))
-            fn $stev(
-                jobz: *const c_char,
-                n: *const BlasInt,
-                d: *mut $t,
-                e: *mut $t,
-                z: *mut $t,
-                ldz: *const BlasInt,
-                work: *mut $t,
-                info: *mut BlasInt,
-                jobz_len: usize,
-            );
-            // SUBROUTINE DSTEMR( JOBZ, RANGE, N, D, E, VL, VU, IL, IU, M, W, Z, LDZ, NZC,
-            //                    ISUPPZ, TRYRAC, WORK, LWORK, IWORK, LIWORK, INFO )
-            fn $stemr(
-                jobz: *const c_char,
-                range: *const c_char,
-                n: *const BlasInt,
-                d: *mut $t,
-                e: *mut $t,
-                vl: *const $t,
-                vu: *const $t,
-                il: *const BlasInt,
-                iu: *const BlasInt,
-                m: *mut BlasInt,
-                w: *mut $t,
-                z: *mut $t,
-                ldz: *const BlasInt,
-                nzc: *const BlasInt,
-                isuppz: *mut BlasInt,
-                tryrac: *mut BlasInt,
-                work: *mut $t,
-                lwork: *const BlasInt,
-                iwork: *mut BlasInt,
-                liwork: *const BlasInt,
-                info: *mut BlasInt,
-                jobz_len: usize,
-                range_len: usize,
-            );
-        }
-    };
-}
-real_ffi!(f32, sgbcon_, spbcon_, spttrs_, sptcon_, sstev_, sstemr_);
-real_ffi!(f64, dgbcon_, dpbcon_, dpttrs_, dptcon_, dstev_, dstemr_);
-
-macro_rules! complex_ffi {
-    ($t:ty, $r:ty, $gbcon:ident, $pbcon:ident, $pttrs:ident, $ptcon:ident) => {
-        unsafe extern "C" {
-            // SUBROUTINE ZGBCON( NORM, N, KL, KU, AB, LDAB, IPIV, ANORM, RCOND, WORK, RWORK, INFO )
-            // WORK(2N), RWORK(N)
-            fn $gbcon(
-                norm: *const c_char,
-                n: *const BlasInt,
-                kl: *const BlasInt,
-                ku: *const BlasInt,
-                ab: *const $t,
-                ldab: *const BlasInt,
-                ipiv: *const BlasInt,
-                anorm: *const $r,
-                rcond: *mut $r,
-                work: *mut $t,
-                rwork: *mut $r,
-                info: *mut BlasInt,
-                norm_len: usize,
-            );
-            // SUBROUTINE ZPBCON( UPLO, N, KD, AB, LDAB, ANORM, RCOND, WORK, RWORK, INFO )
-            // WORK(2N), RWORK(N)
-            fn $pbcon(
-                uplo: *const c_char,
-                n: *const BlasInt,
-                kd: *const BlasInt,
-                ab: *const $t,
-                ldab: *const BlasInt,
-                anorm: *const $r,
-                rcond: *mut $r,
-                work: *mut $t,
-                rwork: *mut $r,
-                info: *mut BlasInt,
-                uplo_len: usize,
-            );
-            // SUBROUTINE ZPTTRS( UPLO, N, NRHS, D, E, B, LDB, INFO )
-            fn $pttrs(
-                uplo: *const c_char,
-                n: *const BlasInt,
-                nrhs: *const BlasInt,
-                d: *const $r,
-                e: *const $t,
-                b: *mut $t,
-                ldb: *const BlasInt,
-                info: *mut BlasInt,
-                uplo_len: usize,
-            );
-            // SUBROUTINE ZPTCON( N, D, E, ANORM, RCOND, RWORK, INFO )   RWORK(N)
-            fn $ptcon(
-                n: *const BlasInt,
-                d: *const $r,
-                e: *const $t,
-                anorm: *const $r,
-                rcond: *mut $r,
-                rwork: *mut $r,
-                info: *mut BlasInt,
-            );
-        }
-    };
-}
-complex_ffi!(Complex<f32>, f32, cgbcon_, cpbcon_, cpttrs_, cptcon_);
-complex_ffi!(Complex<f64>, f64, zgbcon_, zpbcon_, zpttrs_, zptcon_);
-
-/// Raw band and tridiagonal routines. Callers guarantee buffer sizes (see the safe wrappers).
-pub trait BandLapack: LapackScalar {
     /// # Safety
     /// `ab` holds `ldab·n` elements, `ldab ≥ 2kl + ku + 1`; `ipiv` holds `min(m, n)`.
-    unsafe fn gbtrf(
-        m: BlasInt,
-        n: BlasInt,
-        kl: BlasInt,
-        ku: BlasInt,
-        ab: *mut Self,
-        ldab: BlasInt,
-        ipiv: *mut BlasInt,
-    ) -> BlasInt;
+    // SUBROUTINE xGBTRF( M, N, KL, KU, AB, LDAB, IPIV, INFO )
+    fn gbtrf(m: int, n: int, kl: int, ku: int, ab: *mut T, ldab: int, ipiv: *mut int);
     /// # Safety
     /// The factors of `gbtrf` of order `n`; `b` holds `ldb·nrhs`, `ldb ≥ max(1, n)`.
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn gbtrs(
-        trans: c_char,
-        n: BlasInt,
-        kl: BlasInt,
-        ku: BlasInt,
-        nrhs: BlasInt,
-        ab: *const Self,
-        ldab: BlasInt,
-        ipiv: *const BlasInt,
-        b: *mut Self,
-        ldb: BlasInt,
-    ) -> BlasInt;
+    // SUBROUTINE xGBTRS( TRANS, N, KL, KU, NRHS, AB, LDAB, IPIV, B, LDB, INFO )
+    fn gbtrs(
+        trans: char, n: int, kl: int, ku: int, nrhs: int, ab: *const T, ldab: int,
+        ipiv: *const int, b: *mut T, ldb: int,
+    );
     /// # Safety
     /// The factors of `gbtrf` of order `n`; `work` holds `3n`, `rwork` and `iwork` `n` each.
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn gbcon(
-        n: BlasInt,
-        kl: BlasInt,
-        ku: BlasInt,
-        ab: *const Self,
-        ldab: BlasInt,
-        ipiv: *const BlasInt,
-        anorm: Self::Real,
-        rcond: &mut Self::Real,
-        work: *mut Self,
-        rwork: *mut Self::Real,
-        iwork: *mut BlasInt,
-    ) -> BlasInt;
+    // SUBROUTINE DGBCON( NORM, N, KL, KU, AB, LDAB, IPIV, ANORM, RCOND, WORK, IWORK, INFO )
+    // WORK(3N), IWORK(N); ZGBCON: WORK(2N), RWORK(N) in place of IWORK
+    fn gbcon(
+        norm: char = b'1' as c_char, n: int, kl: int, ku: int, ab: *const T, ldab: int,
+        ipiv: *const int, anorm: real, rcond: &mut R, work: *mut T, #[complex] rwork: *mut R,
+        #[real] iwork: *mut int,
+    );
     /// # Safety
     /// `ab` holds `ldab·n` elements, `ldab ≥ kd + 1`.
-    unsafe fn pbtrf(uplo: c_char, n: BlasInt, kd: BlasInt, ab: *mut Self, ldab: BlasInt)
-        -> BlasInt;
+    // SUBROUTINE xPBTRF( UPLO, N, KD, AB, LDAB, INFO )
+    fn pbtrf(uplo: char, n: int, kd: int, ab: *mut T, ldab: int);
     /// # Safety
     /// The factor of `pbtrf`; `b` holds `ldb·nrhs`, `ldb ≥ max(1, n)`.
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn pbtrs(
-        uplo: c_char,
-        n: BlasInt,
-        kd: BlasInt,
-        nrhs: BlasInt,
-        ab: *const Self,
-        ldab: BlasInt,
-        b: *mut Self,
-        ldb: BlasInt,
-    ) -> BlasInt;
+    // SUBROUTINE xPBTRS( UPLO, N, KD, NRHS, AB, LDAB, B, LDB, INFO )
+    fn pbtrs(
+        uplo: char, n: int, kd: int, nrhs: int, ab: *const T, ldab: int, b: *mut T, ldb: int,
+    );
     /// # Safety
     /// The factor of `pbtrf`; `work` holds `3n`, `rwork` and `iwork` `n` each.
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn pbcon(
-        uplo: c_char,
-        n: BlasInt,
-        kd: BlasInt,
-        ab: *const Self,
-        ldab: BlasInt,
-        anorm: Self::Real,
-        rcond: &mut Self::Real,
-        work: *mut Self,
-        rwork: *mut Self::Real,
-        iwork: *mut BlasInt,
-    ) -> BlasInt;
+    // SUBROUTINE DPBCON( UPLO, N, KD, AB, LDAB, ANORM, RCOND, WORK, IWORK, INFO )
+    // WORK(3N), IWORK(N); ZPBCON: WORK(2N), RWORK(N) in place of IWORK
+    fn pbcon(
+        uplo: char, n: int, kd: int, ab: *const T, ldab: int, anorm: real, rcond: &mut R,
+        work: *mut T, #[complex] rwork: *mut R, #[real] iwork: *mut int,
+    );
     /// # Safety
     /// `d` holds `n`, `e` holds `n − 1` (at least 1 allocated).
-    unsafe fn pttrf(n: BlasInt, d: *mut Self::Real, e: *mut Self) -> BlasInt;
+    // SUBROUTINE xPTTRF( N, D, E, INFO )   D real, E of the element type
+    fn pttrf(n: int, d: *mut R, e: *mut T);
     /// # Safety
     /// The factors of `pttrf` of order `n` (`e` the subdiagonal of `L`); `b` holds `ldb·nrhs`.
-    unsafe fn pttrs(
-        n: BlasInt,
-        nrhs: BlasInt,
-        d: *const Self::Real,
-        e: *const Self,
-        b: *mut Self,
-        ldb: BlasInt,
-    ) -> BlasInt;
+    // SUBROUTINE DPTTRS( N, NRHS, D, E, B, LDB, INFO )
+    // SUBROUTINE ZPTTRS( UPLO, N, NRHS, D, E, B, LDB, INFO ): UPLO = 'L', as `e` is the
+    // subdiagonal of L and A = L·D·Lᴴ, as ?pttrf returns it.
+    fn pttrs(
+        #[complex] uplo: char = b'L' as c_char, n: int, nrhs: int, d: *const R, e: *const T,
+        b: *mut T, ldb: int,
+    );
     /// # Safety
     /// The factors of `pttrf` of order `n`; `rwork` holds `n`.
-    unsafe fn ptcon(
-        n: BlasInt,
-        d: *const Self::Real,
-        e: *const Self,
-        anorm: Self::Real,
-        rcond: &mut Self::Real,
-        rwork: *mut Self::Real,
-    ) -> BlasInt;
+    // SUBROUTINE xPTCON( N, D, E, ANORM, RCOND, RWORK, INFO )   RWORK(N) (WORK for DPTCON)
+    fn ptcon(n: int, d: *const R, e: *const T, anorm: real, rcond: &mut R, rwork: *mut R);
     /// The real routine of this precision (`?stev` exists only for real types).
     ///
     /// # Safety
     /// `d` holds `n`, `e` `max(1, n − 1)`, `z` `ldz·n` when `jobz = 'V'` (else 1),
     /// `work` `max(1, 2n − 2)`.
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn stev(
-        jobz: c_char,
-        n: BlasInt,
-        d: *mut Self::Real,
-        e: *mut Self::Real,
-        z: *mut Self::Real,
-        ldz: BlasInt,
-        work: *mut Self::Real,
-    ) -> BlasInt;
+    // SUBROUTINE DSTEV( JOBZ, N, D, E, Z, LDZ, WORK, INFO )   WORK(max(1, 2N − 2))
+    fn stev = [stev, real](
+        jobz: char, n: int, d: *mut R, e: *mut R, z: *mut R, ldz: int, work: *mut R,
+    );
     /// The real routine of this precision (`?stemr` exists only for real types).
     ///
     /// # Safety
     /// `d` holds `n`, `e` `n`, `w` `n`, `z` `ldz·nzc` (`ldz ≥ n` when `jobz = 'V'`), `isuppz`
     /// `2·max(1, m)`, `work` `lwork`, `iwork` `liwork` (or 1 each for a query).
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn stemr(
-        jobz: c_char,
-        range: c_char,
-        n: BlasInt,
-        d: *mut Self::Real,
-        e: *mut Self::Real,
-        vl: Self::Real,
-        vu: Self::Real,
-        il: BlasInt,
-        iu: BlasInt,
-        m: &mut BlasInt,
-        w: *mut Self::Real,
-        z: *mut Self::Real,
-        ldz: BlasInt,
-        nzc: BlasInt,
-        isuppz: *mut BlasInt,
-        tryrac: &mut BlasInt,
-        work: *mut Self::Real,
-        lwork: BlasInt,
-        iwork: *mut BlasInt,
-        liwork: BlasInt,
-    ) -> BlasInt;
+    // SUBROUTINE DSTEMR( JOBZ, RANGE, N, D, E, VL, VU, IL, IU, M, W, Z, LDZ, NZC,
+    //                    ISUPPZ, TRYRAC, WORK, LWORK, IWORK, LIWORK, INFO )
+    fn stemr = [stemr, real](
+        jobz: char, range: char, n: int, d: *mut R, e: *mut R, vl: real, vu: real, il: int,
+        iu: int, m: &mut int, w: *mut R, z: *mut R, ldz: int, nzc: int, isuppz: *mut int,
+        tryrac: &mut int, work: *mut R, lwork: int, iwork: *mut int, liwork: int,
+    );
 }
-
-macro_rules! impl_band {
-    (@gbcon real, $f:ident, $norm:ident, $n:ident, $kl:ident, $ku:ident, $ab:ident, $ldab:ident, $ipiv:ident, $anorm:ident, $rcond:ident, $work:ident, $rwork:ident, $iwork:ident, $info:ident) => {
-        // SAFETY: forwarded contract of `BandLapack::gbcon` (IWORK for the real routine).
-        unsafe { $f(&$norm, &$n, &$kl, &$ku, $ab, &$ldab, $ipiv, &$anorm, $rcond, $work, $iwork, &mut $info, 1) }
-    };
-    (@gbcon complex, $f:ident, $norm:ident, $n:ident, $kl:ident, $ku:ident, $ab:ident, $ldab:ident, $ipiv:ident, $anorm:ident, $rcond:ident, $work:ident, $rwork:ident, $iwork:ident, $info:ident) => {
-        // SAFETY: forwarded contract of `BandLapack::gbcon` (RWORK for the complex routine).
-        unsafe { $f(&$norm, &$n, &$kl, &$ku, $ab, &$ldab, $ipiv, &$anorm, $rcond, $work, $rwork, &mut $info, 1) }
-    };
-    (@pbcon real, $f:ident, $uplo:ident, $n:ident, $kd:ident, $ab:ident, $ldab:ident, $anorm:ident, $rcond:ident, $work:ident, $rwork:ident, $iwork:ident, $info:ident) => {
-        // SAFETY: forwarded contract of `BandLapack::pbcon` (IWORK for the real routine).
-        unsafe { $f(&$uplo, &$n, &$kd, $ab, &$ldab, &$anorm, $rcond, $work, $iwork, &mut $info, 1) }
-    };
-    (@pbcon complex, $f:ident, $uplo:ident, $n:ident, $kd:ident, $ab:ident, $ldab:ident, $anorm:ident, $rcond:ident, $work:ident, $rwork:ident, $iwork:ident, $info:ident) => {
-        // SAFETY: forwarded contract of `BandLapack::pbcon` (RWORK for the complex routine).
-        unsafe { $f(&$uplo, &$n, &$kd, $ab, &$ldab, &$anorm, $rcond, $work, $rwork, &mut $info, 1) }
-    };
-    (@pttrs real, $f:ident, $n:ident, $nrhs:ident, $d:ident, $e:ident, $b:ident, $ldb:ident, $info:ident) => {
-        // SAFETY: forwarded contract of `BandLapack::pttrs`.
-        unsafe { $f(&$n, &$nrhs, $d, $e, $b, &$ldb, &mut $info) }
-    };
-    (@pttrs complex, $f:ident, $n:ident, $nrhs:ident, $d:ident, $e:ident, $b:ident, $ldb:ident, $info:ident) => {{
-        // 'L': `e` is the subdiagonal of L and A = L·D·Lᴴ, as ?pttrf returns it.
-        let uplo = b'L' as c_char;
-        // SAFETY: forwarded contract of `BandLapack::pttrs`; 1 is the CHARACTER length.
-        unsafe { $f(&uplo, &$n, &$nrhs, $d, $e, $b, &$ldb, &mut $info, 1) }
-    }};
-    ($t:ty, $r:ty, $kind:ident, $gbtrf:ident, $gbtrs:ident, $gbcon:ident, $pbtrf:ident, $pbtrs:ident,
-     $pbcon:ident, $pttrf:ident, $pttrs:ident, $ptcon:ident, $stev:ident, $stemr:ident) => {
-        impl BandLapack for $t {
-            unsafe fn gbtrf(
-                m: BlasInt, n: BlasInt, kl: BlasInt, ku: BlasInt, ab: *mut Self, ldab: BlasInt,
-                ipiv: *mut BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `BandLapack::gbtrf`.
-                unsafe { $gbtrf(&m, &n, &kl, &ku, ab, &ldab, ipiv, &mut info) };
-                info
-            }
-            unsafe fn gbtrs(
-                trans: c_char, n: BlasInt, kl: BlasInt, ku: BlasInt, nrhs: BlasInt,
-                ab: *const Self, ldab: BlasInt, ipiv: *const BlasInt, b: *mut Self, ldb: BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `BandLapack::gbtrs`; 1 is the CHARACTER length.
-                unsafe { $gbtrs(&trans, &n, &kl, &ku, &nrhs, ab, &ldab, ipiv, b, &ldb, &mut info, 1) };
-                info
-            }
-            #[allow(unused_variables)]
-            unsafe fn gbcon(
-                n: BlasInt, kl: BlasInt, ku: BlasInt, ab: *const Self, ldab: BlasInt,
-                ipiv: *const BlasInt, anorm: $r, rcond: &mut $r, work: *mut Self,
-                rwork: *mut $r, iwork: *mut BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                let norm = b'1' as c_char;
-                impl_band!(@gbcon $kind, $gbcon, norm, n, kl, ku, ab, ldab, ipiv, anorm, rcond, work, rwork, iwork, info);
-                info
-            }
-            unsafe fn pbtrf(uplo: c_char, n: BlasInt, kd: BlasInt, ab: *mut Self, ldab: BlasInt) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `BandLapack::pbtrf`; 1 is the CHARACTER length.
-                unsafe { $pbtrf(&uplo, &n, &kd, ab, &ldab, &mut info, 1) };
-                info
-            }
-            unsafe fn pbtrs(
-                uplo: c_char, n: BlasInt, kd: BlasInt, nrhs: BlasInt, ab: *const Self,
-                ldab: BlasInt, b: *mut Self, ldb: BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `BandLapack::pbtrs`; 1 is the CHARACTER length.
-                unsafe { $pbtrs(&uplo, &n, &kd, &nrhs, ab, &ldab, b, &ldb, &mut info, 1) };
-                info
-            }
-            #[allow(unused_variables)]
-            unsafe fn pbcon(
-                uplo: c_char, n: BlasInt, kd: BlasInt, ab: *const Self, ldab: BlasInt,
-                anorm: $r, rcond: &mut $r, work: *mut Self, rwork: *mut $r, iwork: *mut BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                impl_band!(@pbcon $kind, $pbcon, uplo, n, kd, ab, ldab, anorm, rcond, work, rwork, iwork, info);
-                info
-            }
-            unsafe fn pttrf(n: BlasInt, d: *mut $r, e: *mut Self) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `BandLapack::pttrf`.
-                unsafe { $pttrf(&n, d, e, &mut info) };
-                info
-            }
-            unsafe fn pttrs(
-                n: BlasInt, nrhs: BlasInt, d: *const $r, e: *const Self, b: *mut Self, ldb: BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                impl_band!(@pttrs $kind, $pttrs, n, nrhs, d, e, b, ldb, info);
-                info
-            }
-            unsafe fn ptcon(
-                n: BlasInt, d: *const $r, e: *const Self, anorm: $r, rcond: &mut $r, rwork: *mut $r,
-            ) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `BandLapack::ptcon`.
-                unsafe { $ptcon(&n, d, e, &anorm, rcond, rwork, &mut info) };
-                info
-            }
-            unsafe fn stev(
-                jobz: c_char, n: BlasInt, d: *mut $r, e: *mut $r, z: *mut $r, ldz: BlasInt,
-                work: *mut $r,
-            ) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `BandLapack::stev`; 1 is the CHARACTER length.
-                unsafe { $stev(&jobz, &n, d, e, z, &ldz, work, &mut info, 1) };
-                info
-            }
-            unsafe fn stemr(
-                jobz: c_char, range: c_char, n: BlasInt, d: *mut $r, e: *mut $r, vl: $r, vu: $r,
-                il: BlasInt, iu: BlasInt, m: &mut BlasInt, w: *mut $r, z: *mut $r, ldz: BlasInt,
-                nzc: BlasInt, isuppz: *mut BlasInt, tryrac: &mut BlasInt, work: *mut $r,
-                lwork: BlasInt, iwork: *mut BlasInt, liwork: BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `BandLapack::stemr`; 1 and 1 are the CHARACTER
-                // lengths.
-                unsafe {
-                    $stemr(
-                        &jobz, &range, &n, d, e, &vl, &vu, &il, &iu, m, w, z, &ldz, &nzc, isuppz,
-                        tryrac, work, &lwork, iwork, &liwork, &mut info, 1, 1,
-                    )
-                };
-                info
-            }
-        }
-    };
-}
-impl_band!(
-    f32, f32, real, sgbtrf_, sgbtrs_, sgbcon_, spbtrf_, spbtrs_, spbcon_, spttrf_, spttrs_,
-    sptcon_, sstev_, sstemr_
-);
-impl_band!(
-    f64, f64, real, dgbtrf_, dgbtrs_, dgbcon_, dpbtrf_, dpbtrs_, dpbcon_, dpttrf_, dpttrs_,
-    dptcon_, dstev_, dstemr_
-);
-impl_band!(
-    Complex<f32>,
-    f32,
-    complex,
-    cgbtrf_,
-    cgbtrs_,
-    cgbcon_,
-    cpbtrf_,
-    cpbtrs_,
-    cpbcon_,
-    cpttrf_,
-    cpttrs_,
-    cptcon_,
-    sstev_,
-    sstemr_
-);
-impl_band!(
-    Complex<f64>,
-    f64,
-    complex,
-    zgbtrf_,
-    zgbtrs_,
-    zgbcon_,
-    zpbtrf_,
-    zpbtrs_,
-    zpbcon_,
-    zpttrf_,
-    zpttrs_,
-    zptcon_,
-    dstev_,
-    dstemr_
-);
 
 // ----------------------------------------------------------------------------- safe wrappers
 

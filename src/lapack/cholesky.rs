@@ -1,203 +1,39 @@
 //! Cholesky: ?potrf ?potrs ?potri ?pocon.
 
-use std::os::raw::c_char;
-
 use ndarray::Array2;
-use num_complex::Complex;
 
 use super::buffer::{col_major_slice, col_major_slice_mut, ld};
+use super::routine::lapack_family;
 use super::BlasInt;
 use super::{assert_buf, check_illegal, lapack_int, rname, LapackScalar, Uplo};
 use crate::error::{Error, Result};
 use crate::scalar::Scalar;
 
-macro_rules! chol_ffi {
-    ($t:ty, $potrf:ident, $potrs:ident, $potri:ident) => {
-        unsafe extern "C" {
-            // SUBROUTINE xPOTRF( UPLO, N, A, LDA, INFO )
-            fn $potrf(
-                uplo: *const c_char,
-                n: *const BlasInt,
-                a: *mut $t,
-                lda: *const BlasInt,
-                info: *mut BlasInt,
-                uplo_len: usize,
-            );
-            // SUBROUTINE xPOTRS( UPLO, N, NRHS, A, LDA, B, LDB, INFO )
-            fn $potrs(
-                uplo: *const c_char,
-                n: *const BlasInt,
-                nrhs: *const BlasInt,
-                a: *const $t,
-                lda: *const BlasInt,
-                b: *mut $t,
-                ldb: *const BlasInt,
-                info: *mut BlasInt,
-                uplo_len: usize,
-            );
-            // SUBROUTINE xPOTRI( UPLO, N, A, LDA, INFO )
-            fn $potri(
-                uplo: *const c_char,
-                n: *const BlasInt,
-                a: *mut $t,
-                lda: *const BlasInt,
-                info: *mut BlasInt,
-                uplo_len: usize,
-            );
-        }
-    };
-}
-chol_ffi!(f32, spotrf_, spotrs_, spotri_);
-chol_ffi!(f64, dpotrf_, dpotrs_, dpotri_);
-chol_ffi!(Complex<f32>, cpotrf_, cpotrs_, cpotri_);
-chol_ffi!(Complex<f64>, zpotrf_, zpotrs_, zpotri_);
+lapack_family! {
+    /// Raw Cholesky routines.
+    pub trait CholeskyLapack: LapackScalar;
 
-unsafe extern "C" {
-    // SUBROUTINE DPOCON( UPLO, N, A, LDA, ANORM, RCOND, WORK, IWORK, INFO )  WORK(3N) IWORK(N)
-    fn spocon_(
-        uplo: *const c_char,
-        n: *const BlasInt,
-        a: *const f32,
-        lda: *const BlasInt,
-        anorm: *const f32,
-        rcond: *mut f32,
-        work: *mut f32,
-        iwork: *mut BlasInt,
-        info: *mut BlasInt,
-        ul: usize,
-    );
-    fn dpocon_(
-        uplo: *const c_char,
-        n: *const BlasInt,
-        a: *const f64,
-        lda: *const BlasInt,
-        anorm: *const f64,
-        rcond: *mut f64,
-        work: *mut f64,
-        iwork: *mut BlasInt,
-        info: *mut BlasInt,
-        ul: usize,
-    );
-    // SUBROUTINE ZPOCON( UPLO, N, A, LDA, ANORM, RCOND, WORK, RWORK, INFO )  WORK(2N) RWORK(N)
-    fn cpocon_(
-        uplo: *const c_char,
-        n: *const BlasInt,
-        a: *const Complex<f32>,
-        lda: *const BlasInt,
-        anorm: *const f32,
-        rcond: *mut f32,
-        work: *mut Complex<f32>,
-        rwork: *mut f32,
-        info: *mut BlasInt,
-        ul: usize,
-    );
-    fn zpocon_(
-        uplo: *const c_char,
-        n: *const BlasInt,
-        a: *const Complex<f64>,
-        lda: *const BlasInt,
-        anorm: *const f64,
-        rcond: *mut f64,
-        work: *mut Complex<f64>,
-        rwork: *mut f64,
-        info: *mut BlasInt,
-        ul: usize,
-    );
-}
-
-/// Raw Cholesky routines.
-pub trait CholeskyLapack: LapackScalar {
     /// # Safety
     /// `a` holds `lda·n` elements, `lda ≥ max(1, n)`.
-    unsafe fn potrf(uplo: c_char, n: BlasInt, a: *mut Self, lda: BlasInt) -> BlasInt;
+    // SUBROUTINE xPOTRF( UPLO, N, A, LDA, INFO )
+    fn potrf(uplo: char, n: int, a: *mut T, lda: int);
     /// # Safety
     /// `a` is the n×n factor, `b` holds `ldb·nrhs` with `ldb ≥ max(1, n)`.
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn potrs(
-        uplo: c_char,
-        n: BlasInt,
-        nrhs: BlasInt,
-        a: *const Self,
-        lda: BlasInt,
-        b: *mut Self,
-        ldb: BlasInt,
-    ) -> BlasInt;
+    // SUBROUTINE xPOTRS( UPLO, N, NRHS, A, LDA, B, LDB, INFO )
+    fn potrs(uplo: char, n: int, nrhs: int, a: *const T, lda: int, b: *mut T, ldb: int);
     /// # Safety
     /// `a` is the n×n factor.
-    unsafe fn potri(uplo: c_char, n: BlasInt, a: *mut Self, lda: BlasInt) -> BlasInt;
+    // SUBROUTINE xPOTRI( UPLO, N, A, LDA, INFO )
+    fn potri(uplo: char, n: int, a: *mut T, lda: int);
     /// # Safety
     /// `a` is the n×n factor; `work` holds 3n, `rwork` n, `iwork` n elements.
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn pocon(
-        uplo: c_char,
-        n: BlasInt,
-        a: *const Self,
-        lda: BlasInt,
-        anorm: Self::Real,
-        rcond: &mut Self::Real,
-        work: *mut Self,
-        rwork: *mut Self::Real,
-        iwork: *mut BlasInt,
-    ) -> BlasInt;
+    // SUBROUTINE DPOCON( UPLO, N, A, LDA, ANORM, RCOND, WORK, IWORK, INFO )  WORK(3N) IWORK(N)
+    // SUBROUTINE ZPOCON( UPLO, N, A, LDA, ANORM, RCOND, WORK, RWORK, INFO )  WORK(2N) RWORK(N)
+    fn pocon(
+        uplo: char, n: int, a: *const T, lda: int, anorm: real, rcond: &mut R, work: *mut T,
+        #[complex] rwork: *mut R, #[real] iwork: *mut int,
+    );
 }
-
-macro_rules! impl_chol {
-    ($t:ty, $potrf:ident, $potrs:ident, $potri:ident, $pocon:ident, [$rw:ident, $iw:ident] => $extra:ident) => {
-        impl CholeskyLapack for $t {
-            unsafe fn potrf(uplo: c_char, n: BlasInt, a: *mut Self, lda: BlasInt) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `CholeskyLapack::potrf`.
-                unsafe { $potrf(&uplo, &n, a, &lda, &mut info, 1) };
-                info
-            }
-            unsafe fn potrs(
-                uplo: c_char,
-                n: BlasInt,
-                nrhs: BlasInt,
-                a: *const Self,
-                lda: BlasInt,
-                b: *mut Self,
-                ldb: BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `CholeskyLapack::potrs`.
-                unsafe { $potrs(&uplo, &n, &nrhs, a, &lda, b, &ldb, &mut info, 1) };
-                info
-            }
-            unsafe fn potri(uplo: c_char, n: BlasInt, a: *mut Self, lda: BlasInt) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `CholeskyLapack::potri`.
-                unsafe { $potri(&uplo, &n, a, &lda, &mut info, 1) };
-                info
-            }
-            unsafe fn pocon(
-                uplo: c_char,
-                n: BlasInt,
-                a: *const Self,
-                lda: BlasInt,
-                anorm: Self::Real,
-                rcond: &mut Self::Real,
-                work: *mut Self,
-                $rw: *mut Self::Real,
-                $iw: *mut BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `CholeskyLapack::pocon`; `$extra` is IWORK for the
-                // real routine and RWORK for the complex one.
-                unsafe {
-                    $pocon(
-                        &uplo, &n, a, &lda, &anorm, rcond, work, $extra, &mut info, 1,
-                    )
-                };
-                info
-            }
-        }
-    };
-}
-impl_chol!(f32, spotrf_, spotrs_, spotri_, spocon_, [_rwork, iwork] => iwork);
-impl_chol!(f64, dpotrf_, dpotrs_, dpotri_, dpocon_, [_rwork, iwork] => iwork);
-impl_chol!(Complex<f32>, cpotrf_, cpotrs_, cpotri_, cpocon_, [rwork, _iwork] => rwork);
-impl_chol!(Complex<f64>, zpotrf_, zpotrs_, zpotri_, zpocon_, [rwork, _iwork] => rwork);
 
 // ----------------------------------------------------------------------------- safe wrappers
 

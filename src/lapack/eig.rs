@@ -6,171 +6,34 @@ use ndarray::Array2;
 use num_complex::Complex;
 
 use super::buffer::{col_major_slice_mut, ld};
+use super::routine::lapack_family;
 use super::schur::eigenvalues_from;
 use super::BlasInt;
 use super::{assert_buf, check_illegal, lapack_int, lwork, rname, LapackScalar};
 use crate::error::{Error, Result};
 use crate::scalar::Scalar;
 
-macro_rules! geev_ffi_real {
-    ($t:ty, $geev:ident) => {
-        unsafe extern "C" {
-            // SUBROUTINE DGEEV( JOBVL, JOBVR, N, A, LDA, WR, WI, VL, LDVL, VR, LDVR, WORK,
-            //                   LWORK, INFO )
-            fn $geev(
-                jobvl: *const c_char,
-                jobvr: *const c_char,
-                n: *const BlasInt,
-                a: *mut $t,
-                lda: *const BlasInt,
-                wr: *mut $t,
-                wi: *mut $t,
-                vl: *mut $t,
-                ldvl: *const BlasInt,
-                vr: *mut $t,
-                ldvr: *const BlasInt,
-                work: *mut $t,
-                lwork: *const BlasInt,
-                info: *mut BlasInt,
-                jobvl_len: usize,
-                jobvr_len: usize,
-            );
-        }
-    };
-}
-geev_ffi_real!(f32, sgeev_);
-geev_ffi_real!(f64, dgeev_);
+lapack_family! {
+    /// Raw ?geev with one signature for the real and complex variants: the real routine uses
+    /// `wr`/`wi` and ignores `w`/`rwork`, the complex one uses `w` and `rwork` and ignores
+    /// `wr`/`wi`.
+    pub trait EigLapack: LapackScalar + EigxLapack;
 
-macro_rules! geev_ffi_complex {
-    ($r:ty, $geev:ident) => {
-        unsafe extern "C" {
-            // SUBROUTINE ZGEEV( JOBVL, JOBVR, N, A, LDA, W, VL, LDVL, VR, LDVR, WORK, LWORK,
-            //                   RWORK, INFO )
-            fn $geev(
-                jobvl: *const c_char,
-                jobvr: *const c_char,
-                n: *const BlasInt,
-                a: *mut Complex<$r>,
-                lda: *const BlasInt,
-                w: *mut Complex<$r>,
-                vl: *mut Complex<$r>,
-                ldvl: *const BlasInt,
-                vr: *mut Complex<$r>,
-                ldvr: *const BlasInt,
-                work: *mut Complex<$r>,
-                lwork: *const BlasInt,
-                rwork: *mut $r,
-                info: *mut BlasInt,
-                jobvl_len: usize,
-                jobvr_len: usize,
-            );
-        }
-    };
-}
-geev_ffi_complex!(f32, cgeev_);
-geev_ffi_complex!(f64, zgeev_);
-
-/// Raw ?geev with one signature for the real and complex variants: the real routine uses
-/// `wr`/`wi` and ignores `w`/`rwork`, the complex one uses `w` and `rwork` and ignores `wr`/`wi`.
-pub trait EigLapack: LapackScalar + EigxLapack {
     /// # Safety
     /// `a` holds `lda·n` elements with `lda ≥ max(1, n)`; `wr`, `wi`, `w` hold `n` elements each
     /// (the unused ones at least 1); `vl` holds `ldvl·n` elements with `ldvl ≥ n` when
     /// `jobvl = 'V'` (else `ldvl ≥ 1` and one element), likewise `vr`; `rwork` holds `2n` reals;
     /// `work` holds `max(1, lwork)` elements (or lwork = -1 for a query).
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn geev(
-        jobvl: c_char,
-        jobvr: c_char,
-        n: BlasInt,
-        a: *mut Self,
-        lda: BlasInt,
-        wr: *mut Self::Real,
-        wi: *mut Self::Real,
-        w: *mut Self,
-        vl: *mut Self,
-        ldvl: BlasInt,
-        vr: *mut Self,
-        ldvr: BlasInt,
-        work: *mut Self,
-        lwork: BlasInt,
-        rwork: *mut Self::Real,
-    ) -> BlasInt;
+    // SUBROUTINE DGEEV( JOBVL, JOBVR, N, A, LDA, WR, WI, VL, LDVL, VR, LDVR, WORK,
+    //                   LWORK, INFO )
+    // SUBROUTINE ZGEEV( JOBVL, JOBVR, N, A, LDA, W, VL, LDVL, VR, LDVR, WORK, LWORK,
+    //                   RWORK, INFO )
+    fn geev(
+        jobvl: char, jobvr: char, n: int, a: *mut T, lda: int, #[real] wr: *mut R,
+        #[real] wi: *mut R, #[complex] w: *mut T, vl: *mut T, ldvl: int, vr: *mut T, ldvr: int,
+        work: *mut T, lwork: int, #[complex] rwork: *mut R,
+    );
 }
-
-macro_rules! impl_geev_real {
-    ($t:ty, $geev:ident) => {
-        impl EigLapack for $t {
-            unsafe fn geev(
-                jobvl: c_char,
-                jobvr: c_char,
-                n: BlasInt,
-                a: *mut Self,
-                lda: BlasInt,
-                wr: *mut Self::Real,
-                wi: *mut Self::Real,
-                _w: *mut Self,
-                vl: *mut Self,
-                ldvl: BlasInt,
-                vr: *mut Self,
-                ldvr: BlasInt,
-                work: *mut Self,
-                lwork: BlasInt,
-                _rwork: *mut Self::Real,
-            ) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `EigLapack::geev`; 1 and 1 are the CHARACTER
-                // lengths.
-                unsafe {
-                    $geev(
-                        &jobvl, &jobvr, &n, a, &lda, wr, wi, vl, &ldvl, vr, &ldvr, work, &lwork,
-                        &mut info, 1, 1,
-                    )
-                };
-                info
-            }
-        }
-    };
-}
-impl_geev_real!(f32, sgeev_);
-impl_geev_real!(f64, dgeev_);
-
-macro_rules! impl_geev_complex {
-    ($r:ty, $geev:ident) => {
-        impl EigLapack for Complex<$r> {
-            unsafe fn geev(
-                jobvl: c_char,
-                jobvr: c_char,
-                n: BlasInt,
-                a: *mut Self,
-                lda: BlasInt,
-                _wr: *mut Self::Real,
-                _wi: *mut Self::Real,
-                w: *mut Self,
-                vl: *mut Self,
-                ldvl: BlasInt,
-                vr: *mut Self,
-                ldvr: BlasInt,
-                work: *mut Self,
-                lwork: BlasInt,
-                rwork: *mut Self::Real,
-            ) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `EigLapack::geev`; 1 and 1 are the CHARACTER
-                // lengths.
-                unsafe {
-                    $geev(
-                        &jobvl, &jobvr, &n, a, &lda, w, vl, &ldvl, vr, &ldvr, work, &lwork, rwork,
-                        &mut info, 1, 1,
-                    )
-                };
-                info
-            }
-        }
-    };
-}
-impl_geev_complex!(f32, cgeev_);
-impl_geev_complex!(f64, zgeev_);
 
 // ----------------------------------------------------------------------------- safe wrappers
 
@@ -305,217 +168,30 @@ pub(crate) fn geev<T: Scalar>(a: &mut Array2<T>, left: bool, right: bool) -> Res
 
 // ------------------------------------------------------------------------------------ ?geevx
 
-macro_rules! geevx_ffi_real {
-    ($t:ty, $geevx:ident) => {
-        unsafe extern "C" {
-            // SUBROUTINE DGEEVX( BALANC, JOBVL, JOBVR, SENSE, N, A, LDA, WR, WI, VL, LDVL, VR,
-            //                    LDVR, ILO, IHI, SCALE, ABNRM, RCONDE, RCONDV, WORK, LWORK,
-            //                    IWORK, INFO )
-            fn $geevx(
-                balanc: *const c_char,
-                jobvl: *const c_char,
-                jobvr: *const c_char,
-                sense: *const c_char,
-                n: *const BlasInt,
-                a: *mut $t,
-                lda: *const BlasInt,
-                wr: *mut $t,
-                wi: *mut $t,
-                vl: *mut $t,
-                ldvl: *const BlasInt,
-                vr: *mut $t,
-                ldvr: *const BlasInt,
-                ilo: *mut BlasInt,
-                ihi: *mut BlasInt,
-                scale: *mut $t,
-                abnrm: *mut $t,
-                rconde: *mut $t,
-                rcondv: *mut $t,
-                work: *mut $t,
-                lwork: *const BlasInt,
-                iwork: *mut BlasInt,
-                info: *mut BlasInt,
-                balanc_len: usize,
-                jobvl_len: usize,
-                jobvr_len: usize,
-                sense_len: usize,
-            );
-        }
-    };
-}
-geevx_ffi_real!(f32, sgeevx_);
-geevx_ffi_real!(f64, dgeevx_);
+lapack_family! {
+    /// Raw ?geevx with one signature for the real and complex variants (as [`EigLapack::geev`]:
+    /// the real routine uses `wr`/`wi`/`iwork`, the complex one `w`/`rwork`).
+    /// (A supertrait of [`EigLapack`], so every [`Scalar`] has it.)
+    pub trait EigxLapack: LapackScalar;
 
-macro_rules! geevx_ffi_complex {
-    ($r:ty, $geevx:ident) => {
-        unsafe extern "C" {
-            // SUBROUTINE ZGEEVX( BALANC, JOBVL, JOBVR, SENSE, N, A, LDA, W, VL, LDVL, VR, LDVR,
-            //                    ILO, IHI, SCALE, ABNRM, RCONDE, RCONDV, WORK, LWORK, RWORK,
-            //                    INFO )
-            fn $geevx(
-                balanc: *const c_char,
-                jobvl: *const c_char,
-                jobvr: *const c_char,
-                sense: *const c_char,
-                n: *const BlasInt,
-                a: *mut Complex<$r>,
-                lda: *const BlasInt,
-                w: *mut Complex<$r>,
-                vl: *mut Complex<$r>,
-                ldvl: *const BlasInt,
-                vr: *mut Complex<$r>,
-                ldvr: *const BlasInt,
-                ilo: *mut BlasInt,
-                ihi: *mut BlasInt,
-                scale: *mut $r,
-                abnrm: *mut $r,
-                rconde: *mut $r,
-                rcondv: *mut $r,
-                work: *mut Complex<$r>,
-                lwork: *const BlasInt,
-                rwork: *mut $r,
-                info: *mut BlasInt,
-                balanc_len: usize,
-                jobvl_len: usize,
-                jobvr_len: usize,
-                sense_len: usize,
-            );
-        }
-    };
-}
-geevx_ffi_complex!(f32, cgeevx_);
-geevx_ffi_complex!(f64, zgeevx_);
-
-/// Raw ?geevx with one signature for the real and complex variants (as [`EigLapack::geev`]:
-/// the real routine uses `wr`/`wi`/`iwork`, the complex one `w`/`rwork`).
-/// (A supertrait of [`EigLapack`], so every [`Scalar`] has it.)
-pub trait EigxLapack: LapackScalar {
     /// # Safety
     /// As [`EigLapack::geev`], plus: `scale`, `rconde`, `rcondv` hold `n` reals each, `ilo`,
     /// `ihi`, `abnrm` point to one value each, `iwork` holds `max(1, 2n − 2)` integers and
     /// `rwork` `max(1, 2n)` reals; `sense ∈ {'E', 'B'}` requires `jobvl = jobvr = 'V'`.
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn geevx(
-        balanc: c_char,
-        jobvl: c_char,
-        jobvr: c_char,
-        sense: c_char,
-        n: BlasInt,
-        a: *mut Self,
-        lda: BlasInt,
-        wr: *mut Self::Real,
-        wi: *mut Self::Real,
-        w: *mut Self,
-        vl: *mut Self,
-        ldvl: BlasInt,
-        vr: *mut Self,
-        ldvr: BlasInt,
-        ilo: *mut BlasInt,
-        ihi: *mut BlasInt,
-        scale: *mut Self::Real,
-        abnrm: *mut Self::Real,
-        rconde: *mut Self::Real,
-        rcondv: *mut Self::Real,
-        work: *mut Self,
-        lwork: BlasInt,
-        iwork: *mut BlasInt,
-        rwork: *mut Self::Real,
-    ) -> BlasInt;
+    // SUBROUTINE DGEEVX( BALANC, JOBVL, JOBVR, SENSE, N, A, LDA, WR, WI, VL, LDVL, VR,
+    //                    LDVR, ILO, IHI, SCALE, ABNRM, RCONDE, RCONDV, WORK, LWORK,
+    //                    IWORK, INFO )
+    // SUBROUTINE ZGEEVX( BALANC, JOBVL, JOBVR, SENSE, N, A, LDA, W, VL, LDVL, VR, LDVR,
+    //                    ILO, IHI, SCALE, ABNRM, RCONDE, RCONDV, WORK, LWORK, RWORK,
+    //                    INFO )
+    fn geevx(
+        balanc: char, jobvl: char, jobvr: char, sense: char, n: int, a: *mut T, lda: int,
+        #[real] wr: *mut R, #[real] wi: *mut R, #[complex] w: *mut T, vl: *mut T, ldvl: int,
+        vr: *mut T, ldvr: int, ilo: *mut int, ihi: *mut int, scale: *mut R, abnrm: *mut R,
+        rconde: *mut R, rcondv: *mut R, work: *mut T, lwork: int, #[real] iwork: *mut int,
+        #[complex] rwork: *mut R,
+    );
 }
-
-macro_rules! impl_geevx_real {
-    ($t:ty, $geevx:ident) => {
-        impl EigxLapack for $t {
-            unsafe fn geevx(
-                balanc: c_char,
-                jobvl: c_char,
-                jobvr: c_char,
-                sense: c_char,
-                n: BlasInt,
-                a: *mut Self,
-                lda: BlasInt,
-                wr: *mut Self::Real,
-                wi: *mut Self::Real,
-                _w: *mut Self,
-                vl: *mut Self,
-                ldvl: BlasInt,
-                vr: *mut Self,
-                ldvr: BlasInt,
-                ilo: *mut BlasInt,
-                ihi: *mut BlasInt,
-                scale: *mut Self::Real,
-                abnrm: *mut Self::Real,
-                rconde: *mut Self::Real,
-                rcondv: *mut Self::Real,
-                work: *mut Self,
-                lwork: BlasInt,
-                iwork: *mut BlasInt,
-                _rwork: *mut Self::Real,
-            ) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `EigxLapack::geevx`; the four 1s are the
-                // CHARACTER lengths of BALANC, JOBVL, JOBVR, SENSE.
-                unsafe {
-                    $geevx(
-                        &balanc, &jobvl, &jobvr, &sense, &n, a, &lda, wr, wi, vl, &ldvl, vr, &ldvr,
-                        ilo, ihi, scale, abnrm, rconde, rcondv, work, &lwork, iwork, &mut info, 1,
-                        1, 1, 1,
-                    )
-                };
-                info
-            }
-        }
-    };
-}
-impl_geevx_real!(f32, sgeevx_);
-impl_geevx_real!(f64, dgeevx_);
-
-macro_rules! impl_geevx_complex {
-    ($r:ty, $geevx:ident) => {
-        impl EigxLapack for Complex<$r> {
-            unsafe fn geevx(
-                balanc: c_char,
-                jobvl: c_char,
-                jobvr: c_char,
-                sense: c_char,
-                n: BlasInt,
-                a: *mut Self,
-                lda: BlasInt,
-                _wr: *mut Self::Real,
-                _wi: *mut Self::Real,
-                w: *mut Self,
-                vl: *mut Self,
-                ldvl: BlasInt,
-                vr: *mut Self,
-                ldvr: BlasInt,
-                ilo: *mut BlasInt,
-                ihi: *mut BlasInt,
-                scale: *mut Self::Real,
-                abnrm: *mut Self::Real,
-                rconde: *mut Self::Real,
-                rcondv: *mut Self::Real,
-                work: *mut Self,
-                lwork: BlasInt,
-                _iwork: *mut BlasInt,
-                rwork: *mut Self::Real,
-            ) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `EigxLapack::geevx`; the four 1s are the
-                // CHARACTER lengths of BALANC, JOBVL, JOBVR, SENSE.
-                unsafe {
-                    $geevx(
-                        &balanc, &jobvl, &jobvr, &sense, &n, a, &lda, w, vl, &ldvl, vr, &ldvr, ilo,
-                        ihi, scale, abnrm, rconde, rcondv, work, &lwork, rwork, &mut info, 1, 1, 1,
-                        1,
-                    )
-                };
-                info
-            }
-        }
-    };
-}
-impl_geevx_complex!(f32, cgeevx_);
-impl_geevx_complex!(f64, zgeevx_);
 
 /// BALANC of ?geevx (?gebal's JOB): no balancing, permutation only, diagonal scaling only, or
 /// both.

@@ -4,305 +4,44 @@
 use std::os::raw::c_char;
 
 use ndarray::{Array1, Array2, ShapeBuilder};
-use num_complex::Complex;
 
 use super::buffer::{col_major_slice_mut, ld};
+use super::routine::lapack_family;
 use super::BlasInt;
 use super::{assert_buf, check_illegal, lapack_int, lwork, rname, size_i64, LapackScalar, Uplo};
 use crate::error::{Error, Result};
 use crate::scalar::{RealScalar, Scalar};
 
-macro_rules! eigh_ffi_real {
-    ($t:ty, $syevd:ident, $syevr:ident) => {
-        unsafe extern "C" {
-            // SUBROUTINE DSYEVD( JOBZ, UPLO, N, A, LDA, W, WORK, LWORK, IWORK, LIWORK, INFO )
-            fn $syevd(
-                jobz: *const c_char,
-                uplo: *const c_char,
-                n: *const BlasInt,
-                a: *mut $t,
-                lda: *const BlasInt,
-                w: *mut $t,
-                work: *mut $t,
-                lwork: *const BlasInt,
-                iwork: *mut BlasInt,
-                liwork: *const BlasInt,
-                info: *mut BlasInt,
-                jobz_len: usize,
-                uplo_len: usize,
-            );
-            // SUBROUTINE DSYEVR( JOBZ, RANGE, UPLO, N, A, LDA, VL, VU, IL, IU, ABSTOL, M, W, Z,
-            //                    LDZ, ISUPPZ, WORK, LWORK, IWORK, LIWORK, INFO )
-            fn $syevr(
-                jobz: *const c_char,
-                range: *const c_char,
-                uplo: *const c_char,
-                n: *const BlasInt,
-                a: *mut $t,
-                lda: *const BlasInt,
-                vl: *const $t,
-                vu: *const $t,
-                il: *const BlasInt,
-                iu: *const BlasInt,
-                abstol: *const $t,
-                m: *mut BlasInt,
-                w: *mut $t,
-                z: *mut $t,
-                ldz: *const BlasInt,
-                isuppz: *mut BlasInt,
-                work: *mut $t,
-                lwork: *const BlasInt,
-                iwork: *mut BlasInt,
-                liwork: *const BlasInt,
-                info: *mut BlasInt,
-                jobz_len: usize,
-                range_len: usize,
-                uplo_len: usize,
-            );
-        }
-    };
-}
-eigh_ffi_real!(f32, ssyevd_, ssyevr_);
-eigh_ffi_real!(f64, dsyevd_, dsyevr_);
+lapack_family! {
+    /// Raw symmetric/Hermitian eigen routines. The real routines ignore `rwork`/`lrwork`.
+    pub trait EighLapack: LapackScalar;
 
-macro_rules! eigh_ffi_complex {
-    ($t:ty, $r:ty, $heevd:ident, $heevr:ident) => {
-        unsafe extern "C" {
-            // SUBROUTINE ZHEEVD( JOBZ, UPLO, N, A, LDA, W, WORK, LWORK, RWORK, LRWORK, IWORK,
-            //                    LIWORK, INFO )
-            fn $heevd(
-                jobz: *const c_char,
-                uplo: *const c_char,
-                n: *const BlasInt,
-                a: *mut $t,
-                lda: *const BlasInt,
-                w: *mut $r,
-                work: *mut $t,
-                lwork: *const BlasInt,
-                rwork: *mut $r,
-                lrwork: *const BlasInt,
-                iwork: *mut BlasInt,
-                liwork: *const BlasInt,
-                info: *mut BlasInt,
-                jobz_len: usize,
-                uplo_len: usize,
-            );
-            // SUBROUTINE ZHEEVR( JOBZ, RANGE, UPLO, N, A, LDA, VL, VU, IL, IU, ABSTOL, M, W, Z,
-            //                    LDZ, ISUPPZ, WORK, LWORK, RWORK, LRWORK, IWORK, LIWORK, INFO )
-            fn $heevr(
-                jobz: *const c_char,
-                range: *const c_char,
-                uplo: *const c_char,
-                n: *const BlasInt,
-                a: *mut $t,
-                lda: *const BlasInt,
-                vl: *const $r,
-                vu: *const $r,
-                il: *const BlasInt,
-                iu: *const BlasInt,
-                abstol: *const $r,
-                m: *mut BlasInt,
-                w: *mut $r,
-                z: *mut $t,
-                ldz: *const BlasInt,
-                isuppz: *mut BlasInt,
-                work: *mut $t,
-                lwork: *const BlasInt,
-                rwork: *mut $r,
-                lrwork: *const BlasInt,
-                iwork: *mut BlasInt,
-                liwork: *const BlasInt,
-                info: *mut BlasInt,
-                jobz_len: usize,
-                range_len: usize,
-                uplo_len: usize,
-            );
-        }
-    };
-}
-eigh_ffi_complex!(Complex<f32>, f32, cheevd_, cheevr_);
-eigh_ffi_complex!(Complex<f64>, f64, zheevd_, zheevr_);
-
-/// Raw symmetric/Hermitian eigen routines. The real routines ignore `rwork`/`lrwork`.
-pub trait EighLapack: LapackScalar {
     /// # Safety
     /// `a` holds `lda·n` elements (`lda ≥ max(1, n)`), `w` holds `n`, `work`/`rwork`/`iwork`
     /// hold `max(1, lwork)` / `max(1, lrwork)` / `max(1, liwork)` elements (or any of the
     /// lengths is -1 for a query).
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn syevd(
-        jobz: c_char,
-        uplo: c_char,
-        n: BlasInt,
-        a: *mut Self,
-        lda: BlasInt,
-        w: *mut Self::Real,
-        work: *mut Self,
-        lwork: BlasInt,
-        rwork: *mut Self::Real,
-        lrwork: BlasInt,
-        iwork: *mut BlasInt,
-        liwork: BlasInt,
-    ) -> BlasInt;
+    // SUBROUTINE DSYEVD( JOBZ, UPLO, N, A, LDA, W, WORK, LWORK, IWORK, LIWORK, INFO )
+    // SUBROUTINE ZHEEVD( JOBZ, UPLO, N, A, LDA, W, WORK, LWORK, RWORK, LRWORK, IWORK,
+    //                    LIWORK, INFO )
+    fn syevd = [syevd, heevd](
+        jobz: char, uplo: char, n: int, a: *mut T, lda: int, w: *mut R, work: *mut T,
+        lwork: int, #[complex] rwork: *mut R, #[complex] lrwork: int, iwork: *mut int,
+        liwork: int,
+    );
     /// # Safety
     /// `a` as syevd; `w` holds `n`, `z` holds `ldz·n` (`ldz ≥ max(1, n)`), `isuppz`
     /// `2·max(1, n)`, workspaces as syevd.
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn syevr(
-        jobz: c_char,
-        range: c_char,
-        uplo: c_char,
-        n: BlasInt,
-        a: *mut Self,
-        lda: BlasInt,
-        vl: Self::Real,
-        vu: Self::Real,
-        il: BlasInt,
-        iu: BlasInt,
-        m: &mut BlasInt,
-        w: *mut Self::Real,
-        z: *mut Self,
-        ldz: BlasInt,
-        isuppz: *mut BlasInt,
-        work: *mut Self,
-        lwork: BlasInt,
-        rwork: *mut Self::Real,
-        lrwork: BlasInt,
-        iwork: *mut BlasInt,
-        liwork: BlasInt,
-    ) -> BlasInt;
+    // SUBROUTINE DSYEVR( JOBZ, RANGE, UPLO, N, A, LDA, VL, VU, IL, IU, ABSTOL, M, W, Z,
+    //                    LDZ, ISUPPZ, WORK, LWORK, IWORK, LIWORK, INFO )
+    // SUBROUTINE ZHEEVR( JOBZ, RANGE, UPLO, N, A, LDA, VL, VU, IL, IU, ABSTOL, M, W, Z,
+    //                    LDZ, ISUPPZ, WORK, LWORK, RWORK, LRWORK, IWORK, LIWORK, INFO )
+    fn syevr = [syevr, heevr](
+        jobz: char, range: char, uplo: char, n: int, a: *mut T, lda: int, vl: real, vu: real,
+        il: int, iu: int, abstol: real = 0.0, m: &mut int, w: *mut R, z: *mut T, ldz: int,
+        isuppz: *mut int, work: *mut T, lwork: int, #[complex] rwork: *mut R,
+        #[complex] lrwork: int, iwork: *mut int, liwork: int,
+    );
 }
-
-macro_rules! impl_eigh {
-    ($t:ty, $syevd:ident, $syevr:ident, real) => {
-        impl EighLapack for $t {
-            unsafe fn syevd(
-                jobz: c_char,
-                uplo: c_char,
-                n: BlasInt,
-                a: *mut Self,
-                lda: BlasInt,
-                w: *mut Self::Real,
-                work: *mut Self,
-                lwork: BlasInt,
-                _rwork: *mut Self::Real,
-                _lrwork: BlasInt,
-                iwork: *mut BlasInt,
-                liwork: BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `EighLapack::syevd`; 1 is each CHARACTER length.
-                unsafe {
-                    $syevd(
-                        &jobz, &uplo, &n, a, &lda, w, work, &lwork, iwork, &liwork, &mut info, 1, 1,
-                    )
-                };
-                info
-            }
-            unsafe fn syevr(
-                jobz: c_char,
-                range: c_char,
-                uplo: c_char,
-                n: BlasInt,
-                a: *mut Self,
-                lda: BlasInt,
-                vl: Self::Real,
-                vu: Self::Real,
-                il: BlasInt,
-                iu: BlasInt,
-                m: &mut BlasInt,
-                w: *mut Self::Real,
-                z: *mut Self,
-                ldz: BlasInt,
-                isuppz: *mut BlasInt,
-                work: *mut Self,
-                lwork: BlasInt,
-                _rwork: *mut Self::Real,
-                _lrwork: BlasInt,
-                iwork: *mut BlasInt,
-                liwork: BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                let abstol: Self::Real = 0.0;
-                // SAFETY: forwarded contract of `EighLapack::syevr`; 1 is each CHARACTER length.
-                unsafe {
-                    $syevr(
-                        &jobz, &range, &uplo, &n, a, &lda, &vl, &vu, &il, &iu, &abstol, m, w, z,
-                        &ldz, isuppz, work, &lwork, iwork, &liwork, &mut info, 1, 1, 1,
-                    )
-                };
-                info
-            }
-        }
-    };
-    ($t:ty, $syevd:ident, $syevr:ident, complex) => {
-        impl EighLapack for $t {
-            unsafe fn syevd(
-                jobz: c_char,
-                uplo: c_char,
-                n: BlasInt,
-                a: *mut Self,
-                lda: BlasInt,
-                w: *mut Self::Real,
-                work: *mut Self,
-                lwork: BlasInt,
-                rwork: *mut Self::Real,
-                lrwork: BlasInt,
-                iwork: *mut BlasInt,
-                liwork: BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `EighLapack::syevd`; 1 is each CHARACTER length.
-                unsafe {
-                    $syevd(
-                        &jobz, &uplo, &n, a, &lda, w, work, &lwork, rwork, &lrwork, iwork, &liwork,
-                        &mut info, 1, 1,
-                    )
-                };
-                info
-            }
-            unsafe fn syevr(
-                jobz: c_char,
-                range: c_char,
-                uplo: c_char,
-                n: BlasInt,
-                a: *mut Self,
-                lda: BlasInt,
-                vl: Self::Real,
-                vu: Self::Real,
-                il: BlasInt,
-                iu: BlasInt,
-                m: &mut BlasInt,
-                w: *mut Self::Real,
-                z: *mut Self,
-                ldz: BlasInt,
-                isuppz: *mut BlasInt,
-                work: *mut Self,
-                lwork: BlasInt,
-                rwork: *mut Self::Real,
-                lrwork: BlasInt,
-                iwork: *mut BlasInt,
-                liwork: BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                let abstol: Self::Real = 0.0;
-                // SAFETY: forwarded contract of `EighLapack::syevr`; 1 is each CHARACTER length.
-                unsafe {
-                    $syevr(
-                        &jobz, &range, &uplo, &n, a, &lda, &vl, &vu, &il, &iu, &abstol, m, w, z,
-                        &ldz, isuppz, work, &lwork, rwork, &lrwork, iwork, &liwork, &mut info, 1,
-                        1, 1,
-                    )
-                };
-                info
-            }
-        }
-    };
-}
-impl_eigh!(f32, ssyevd_, ssyevr_, real);
-impl_eigh!(f64, dsyevd_, dsyevr_, real);
-impl_eigh!(Complex<f32>, cheevd_, cheevr_, complex);
-impl_eigh!(Complex<f64>, zheevd_, zheevr_, complex);
 
 // ----------------------------------------------------------------------------- safe wrappers
 

@@ -11,6 +11,7 @@ use ndarray::{Array1, Array2, ShapeBuilder};
 use num_complex::Complex;
 
 use super::buffer::{col_major_slice_mut, ld, padded_vec, padded_zeros};
+use super::routine::lapack_family;
 use super::BlasInt;
 use super::{assert_buf, check_illegal, lapack_int, lwork, rname, size_i64, LapackScalar, Uplo};
 use crate::error::{Error, Result};
@@ -30,287 +31,6 @@ extern "C" fn selctg_none_complex<R>(_a: *const Complex<R>, _b: *const Complex<R
     0
 }
 
-macro_rules! geneig_ffi_real {
-    ($t:ty, $sygvd:ident, $sygvx:ident, $ggev:ident, $gges:ident, $tgsen:ident) => {
-        unsafe extern "C" {
-            // SUBROUTINE DSYGVD( ITYPE, JOBZ, UPLO, N, A, LDA, B, LDB, W, WORK, LWORK, IWORK,
-            //                    LIWORK, INFO )
-            fn $sygvd(
-                itype: *const BlasInt,
-                jobz: *const c_char,
-                uplo: *const c_char,
-                n: *const BlasInt,
-                a: *mut $t,
-                lda: *const BlasInt,
-                b: *mut $t,
-                ldb: *const BlasInt,
-                w: *mut $t,
-                work: *mut $t,
-                lwork: *const BlasInt,
-                iwork: *mut BlasInt,
-                liwork: *const BlasInt,
-                info: *mut BlasInt,
-                jobz_len: usize,
-                uplo_len: usize,
-            );
-            // SUBROUTINE DSYGVX( ITYPE, JOBZ, RANGE, UPLO, N, A, LDA, B, LDB, VL, VU, IL, IU,
-            //                    ABSTOL, M, W, Z, LDZ, WORK, LWORK, IWORK, IFAIL, INFO )
-            fn $sygvx(
-                itype: *const BlasInt,
-                jobz: *const c_char,
-                range: *const c_char,
-                uplo: *const c_char,
-                n: *const BlasInt,
-                a: *mut $t,
-                lda: *const BlasInt,
-                b: *mut $t,
-                ldb: *const BlasInt,
-                vl: *const $t,
-                vu: *const $t,
-                il: *const BlasInt,
-                iu: *const BlasInt,
-                abstol: *const $t,
-                m: *mut BlasInt,
-                w: *mut $t,
-                z: *mut $t,
-                ldz: *const BlasInt,
-                work: *mut $t,
-                lwork: *const BlasInt,
-                iwork: *mut BlasInt,
-                ifail: *mut BlasInt,
-                info: *mut BlasInt,
-                jobz_len: usize,
-                range_len: usize,
-                uplo_len: usize,
-            );
-            // SUBROUTINE DGGEV( JOBVL, JOBVR, N, A, LDA, B, LDB, ALPHAR, ALPHAI, BETA, VL, LDVL,
-            //                   VR, LDVR, WORK, LWORK, INFO )
-            fn $ggev(
-                jobvl: *const c_char,
-                jobvr: *const c_char,
-                n: *const BlasInt,
-                a: *mut $t,
-                lda: *const BlasInt,
-                b: *mut $t,
-                ldb: *const BlasInt,
-                alphar: *mut $t,
-                alphai: *mut $t,
-                beta: *mut $t,
-                vl: *mut $t,
-                ldvl: *const BlasInt,
-                vr: *mut $t,
-                ldvr: *const BlasInt,
-                work: *mut $t,
-                lwork: *const BlasInt,
-                info: *mut BlasInt,
-                jobvl_len: usize,
-                jobvr_len: usize,
-            );
-            // SUBROUTINE DGGES( JOBVSL, JOBVSR, SORT, SELCTG, N, A, LDA, B, LDB, SDIM, ALPHAR,
-            //                   ALPHAI, BETA, VSL, LDVSL, VSR, LDVSR, WORK, LWORK, BWORK, INFO )
-            fn $gges(
-                jobvsl: *const c_char,
-                jobvsr: *const c_char,
-                sort: *const c_char,
-                selctg: SelctgReal<$t>,
-                n: *const BlasInt,
-                a: *mut $t,
-                lda: *const BlasInt,
-                b: *mut $t,
-                ldb: *const BlasInt,
-                sdim: *mut BlasInt,
-                alphar: *mut $t,
-                alphai: *mut $t,
-                beta: *mut $t,
-                vsl: *mut $t,
-                ldvsl: *const BlasInt,
-                vsr: *mut $t,
-                ldvsr: *const BlasInt,
-                work: *mut $t,
-                lwork: *const BlasInt,
-                bwork: *mut BlasInt,
-                info: *mut BlasInt,
-                jobvsl_len: usize,
-                jobvsr_len: usize,
-                sort_len: usize,
-            );
-            // SUBROUTINE DTGSEN( IJOB, WANTQ, WANTZ, SELECT, N, A, LDA, B, LDB, ALPHAR, ALPHAI,
-            //                    BETA, Q, LDQ, Z, LDZ, M, PL, PR, DIF, WORK, LWORK, IWORK,
-            //                    LIWORK, INFO )
-            fn $tgsen(
-                ijob: *const BlasInt,
-                wantq: *const BlasInt,
-                wantz: *const BlasInt,
-                select: *const BlasInt,
-                n: *const BlasInt,
-                a: *mut $t,
-                lda: *const BlasInt,
-                b: *mut $t,
-                ldb: *const BlasInt,
-                alphar: *mut $t,
-                alphai: *mut $t,
-                beta: *mut $t,
-                q: *mut $t,
-                ldq: *const BlasInt,
-                z: *mut $t,
-                ldz: *const BlasInt,
-                m: *mut BlasInt,
-                pl: *mut $t,
-                pr: *mut $t,
-                dif: *mut $t,
-                work: *mut $t,
-                lwork: *const BlasInt,
-                iwork: *mut BlasInt,
-                liwork: *const BlasInt,
-                info: *mut BlasInt,
-            );
-        }
-    };
-}
-geneig_ffi_real!(f32, ssygvd_, ssygvx_, sggev_, sgges_, stgsen_);
-geneig_ffi_real!(f64, dsygvd_, dsygvx_, dggev_, dgges_, dtgsen_);
-
-macro_rules! geneig_ffi_complex {
-    ($r:ty, $hegvd:ident, $hegvx:ident, $ggev:ident, $gges:ident, $tgsen:ident) => {
-        unsafe extern "C" {
-            // SUBROUTINE ZHEGVD( ITYPE, JOBZ, UPLO, N, A, LDA, B, LDB, W, WORK, LWORK, RWORK,
-            //                    LRWORK, IWORK, LIWORK, INFO )
-            fn $hegvd(
-                itype: *const BlasInt,
-                jobz: *const c_char,
-                uplo: *const c_char,
-                n: *const BlasInt,
-                a: *mut Complex<$r>,
-                lda: *const BlasInt,
-                b: *mut Complex<$r>,
-                ldb: *const BlasInt,
-                w: *mut $r,
-                work: *mut Complex<$r>,
-                lwork: *const BlasInt,
-                rwork: *mut $r,
-                lrwork: *const BlasInt,
-                iwork: *mut BlasInt,
-                liwork: *const BlasInt,
-                info: *mut BlasInt,
-                jobz_len: usize,
-                uplo_len: usize,
-            );
-            // SUBROUTINE ZHEGVX( ITYPE, JOBZ, RANGE, UPLO, N, A, LDA, B, LDB, VL, VU, IL, IU,
-            //                    ABSTOL, M, W, Z, LDZ, WORK, LWORK, RWORK, IWORK, IFAIL, INFO )
-            fn $hegvx(
-                itype: *const BlasInt,
-                jobz: *const c_char,
-                range: *const c_char,
-                uplo: *const c_char,
-                n: *const BlasInt,
-                a: *mut Complex<$r>,
-                lda: *const BlasInt,
-                b: *mut Complex<$r>,
-                ldb: *const BlasInt,
-                vl: *const $r,
-                vu: *const $r,
-                il: *const BlasInt,
-                iu: *const BlasInt,
-                abstol: *const $r,
-                m: *mut BlasInt,
-                w: *mut $r,
-                z: *mut Complex<$r>,
-                ldz: *const BlasInt,
-                work: *mut Complex<$r>,
-                lwork: *const BlasInt,
-                rwork: *mut $r,
-                iwork: *mut BlasInt,
-                ifail: *mut BlasInt,
-                info: *mut BlasInt,
-                jobz_len: usize,
-                range_len: usize,
-                uplo_len: usize,
-            );
-            // SUBROUTINE ZGGEV( JOBVL, JOBVR, N, A, LDA, B, LDB, ALPHA, BETA, VL, LDVL, VR,
-            //                   LDVR, WORK, LWORK, RWORK, INFO )
-            fn $ggev(
-                jobvl: *const c_char,
-                jobvr: *const c_char,
-                n: *const BlasInt,
-                a: *mut Complex<$r>,
-                lda: *const BlasInt,
-                b: *mut Complex<$r>,
-                ldb: *const BlasInt,
-                alpha: *mut Complex<$r>,
-                beta: *mut Complex<$r>,
-                vl: *mut Complex<$r>,
-                ldvl: *const BlasInt,
-                vr: *mut Complex<$r>,
-                ldvr: *const BlasInt,
-                work: *mut Complex<$r>,
-                lwork: *const BlasInt,
-                rwork: *mut $r,
-                info: *mut BlasInt,
-                jobvl_len: usize,
-                jobvr_len: usize,
-            );
-            // SUBROUTINE ZGGES( JOBVSL, JOBVSR, SORT, SELCTG, N, A, LDA, B, LDB, SDIM, ALPHA,
-            //                   BETA, VSL, LDVSL, VSR, LDVSR, WORK, LWORK, RWORK, BWORK, INFO )
-            fn $gges(
-                jobvsl: *const c_char,
-                jobvsr: *const c_char,
-                sort: *const c_char,
-                selctg: SelctgComplex<$r>,
-                n: *const BlasInt,
-                a: *mut Complex<$r>,
-                lda: *const BlasInt,
-                b: *mut Complex<$r>,
-                ldb: *const BlasInt,
-                sdim: *mut BlasInt,
-                alpha: *mut Complex<$r>,
-                beta: *mut Complex<$r>,
-                vsl: *mut Complex<$r>,
-                ldvsl: *const BlasInt,
-                vsr: *mut Complex<$r>,
-                ldvsr: *const BlasInt,
-                work: *mut Complex<$r>,
-                lwork: *const BlasInt,
-                rwork: *mut $r,
-                bwork: *mut BlasInt,
-                info: *mut BlasInt,
-                jobvsl_len: usize,
-                jobvsr_len: usize,
-                sort_len: usize,
-            );
-            // SUBROUTINE ZTGSEN( IJOB, WANTQ, WANTZ, SELECT, N, A, LDA, B, LDB, ALPHA, BETA, Q,
-            //                    LDQ, Z, LDZ, M, PL, PR, DIF, WORK, LWORK, IWORK, LIWORK, INFO )
-            fn $tgsen(
-                ijob: *const BlasInt,
-                wantq: *const BlasInt,
-                wantz: *const BlasInt,
-                select: *const BlasInt,
-                n: *const BlasInt,
-                a: *mut Complex<$r>,
-                lda: *const BlasInt,
-                b: *mut Complex<$r>,
-                ldb: *const BlasInt,
-                alpha: *mut Complex<$r>,
-                beta: *mut Complex<$r>,
-                q: *mut Complex<$r>,
-                ldq: *const BlasInt,
-                z: *mut Complex<$r>,
-                ldz: *const BlasInt,
-                m: *mut BlasInt,
-                pl: *mut $r,
-                pr: *mut $r,
-                dif: *mut $r,
-                work: *mut Complex<$r>,
-                lwork: *const BlasInt,
-                iwork: *mut BlasInt,
-                liwork: *const BlasInt,
-                info: *mut BlasInt,
-            );
-        }
-    };
-}
-geneig_ffi_complex!(f32, chegvd_, chegvx_, cggev_, cgges_, ctgsen_);
-geneig_ffi_complex!(f64, zhegvd_, zhegvx_, zggev_, zgges_, ztgsen_);
-
 /// Where the (α, β) pairs of a general pencil go: the real routines write `alphar`, `alphai`
 /// and `betar` (`n` reals each) and ignore `alpha`/`beta`; the complex ones write `alpha` and
 /// `beta` (`n` elements each) and ignore the real arrays.
@@ -327,33 +47,26 @@ pub struct PairBufs<T: LapackScalar> {
     pub beta: *mut T,
 }
 
-/// Raw generalized eigen routines, one signature for the real and complex variants. The real
-/// routines ignore `rwork`/`lrwork`.
-pub trait GenEigLapack: LapackScalar + Sized {
+lapack_family! {
+    /// Raw generalized eigen routines, one signature for the real and complex variants. The
+    /// real routines ignore `rwork`/`lrwork`.
+    pub trait GenEigLapack: LapackScalar + Sized;
+
     /// ?sygvd / ?hegvd.
     ///
     /// # Safety
     /// `a`, `b` hold `lda·n` / `ldb·n` elements (`lda, ldb ≥ max(1, n)`), `w` holds `n`;
     /// `work`/`rwork`/`iwork` hold `max(1, lwork)` / `max(1, lrwork)` / `max(1, liwork)`
     /// elements (or all lengths are -1 for a query).
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn sygvd(
-        itype: BlasInt,
-        jobz: c_char,
-        uplo: c_char,
-        n: BlasInt,
-        a: *mut Self,
-        lda: BlasInt,
-        b: *mut Self,
-        ldb: BlasInt,
-        w: *mut Self::Real,
-        work: *mut Self,
-        lwork: BlasInt,
-        rwork: *mut Self::Real,
-        lrwork: BlasInt,
-        iwork: *mut BlasInt,
-        liwork: BlasInt,
-    ) -> BlasInt;
+    // SUBROUTINE DSYGVD( ITYPE, JOBZ, UPLO, N, A, LDA, B, LDB, W, WORK, LWORK, IWORK,
+    //                    LIWORK, INFO )
+    // SUBROUTINE ZHEGVD( ITYPE, JOBZ, UPLO, N, A, LDA, B, LDB, W, WORK, LWORK, RWORK,
+    //                    LRWORK, IWORK, LIWORK, INFO )
+    fn sygvd = [sygvd, hegvd](
+        itype: int, jobz: char, uplo: char, n: int, a: *mut T, lda: int, b: *mut T, ldb: int,
+        w: *mut R, work: *mut T, lwork: int, #[complex] rwork: *mut R, #[complex] lrwork: int,
+        iwork: *mut int, liwork: int,
+    );
 
     /// ?sygvx / ?hegvx (ABSTOL = 2·safe minimum, LAPACK's advice for the most accurate values).
     ///
@@ -361,31 +74,16 @@ pub trait GenEigLapack: LapackScalar + Sized {
     /// `a`, `b` as sygvd; `w` holds `n`; `z` holds `ldz·n` (`ldz ≥ max(1, n)` with JOBZ = 'V',
     /// else ≥ 1); `work` holds `max(1, lwork)` (or -1 for a query), `rwork` `7n`, `iwork` `5n`,
     /// `ifail` `n` elements (each at least 1).
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn sygvx(
-        itype: BlasInt,
-        jobz: c_char,
-        range: c_char,
-        uplo: c_char,
-        n: BlasInt,
-        a: *mut Self,
-        lda: BlasInt,
-        b: *mut Self,
-        ldb: BlasInt,
-        vl: Self::Real,
-        vu: Self::Real,
-        il: BlasInt,
-        iu: BlasInt,
-        m: &mut BlasInt,
-        w: *mut Self::Real,
-        z: *mut Self,
-        ldz: BlasInt,
-        work: *mut Self,
-        lwork: BlasInt,
-        rwork: *mut Self::Real,
-        iwork: *mut BlasInt,
-        ifail: *mut BlasInt,
-    ) -> BlasInt;
+    // SUBROUTINE DSYGVX( ITYPE, JOBZ, RANGE, UPLO, N, A, LDA, B, LDB, VL, VU, IL, IU,
+    //                    ABSTOL, M, W, Z, LDZ, WORK, LWORK, IWORK, IFAIL, INFO )
+    // SUBROUTINE ZHEGVX( ITYPE, JOBZ, RANGE, UPLO, N, A, LDA, B, LDB, VL, VU, IL, IU,
+    //                    ABSTOL, M, W, Z, LDZ, WORK, LWORK, RWORK, IWORK, IFAIL, INFO )
+    fn sygvx = [sygvx, hegvx](
+        itype: int, jobz: char, range: char, uplo: char, n: int, a: *mut T, lda: int,
+        b: *mut T, ldb: int, vl: real, vu: real, il: int, iu: int,
+        abstol: real = 2.0 * R::MIN_POSITIVE, m: &mut int, w: *mut R, z: *mut T, ldz: int,
+        work: *mut T, lwork: int, #[complex] rwork: *mut R, iwork: *mut int, ifail: *mut int,
+    );
 
     /// ?ggev.
     ///
@@ -393,24 +91,19 @@ pub trait GenEigLapack: LapackScalar + Sized {
     /// `a`, `b` hold `lda·n` / `ldb·n` elements (`lda, ldb ≥ max(1, n)`); `pairs` as described
     /// on [`PairBufs`]; `vl`/`vr` hold `ldvl·n` / `ldvr·n` when requested (`ld ≥ n`), else one
     /// element with `ld = 1`; `work` holds `max(1, lwork)` (or -1 for a query), `rwork` `8n`.
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn ggev(
-        jobvl: c_char,
-        jobvr: c_char,
-        n: BlasInt,
-        a: *mut Self,
-        lda: BlasInt,
-        b: *mut Self,
-        ldb: BlasInt,
-        pairs: &PairBufs<Self>,
-        vl: *mut Self,
-        ldvl: BlasInt,
-        vr: *mut Self,
-        ldvr: BlasInt,
-        work: *mut Self,
-        lwork: BlasInt,
-        rwork: *mut Self::Real,
-    ) -> BlasInt;
+    // SUBROUTINE DGGEV( JOBVL, JOBVR, N, A, LDA, B, LDB, ALPHAR, ALPHAI, BETA, VL, LDVL,
+    //                   VR, LDVR, WORK, LWORK, INFO )
+    // SUBROUTINE ZGGEV( JOBVL, JOBVR, N, A, LDA, B, LDB, ALPHA, BETA, VL, LDVL, VR,
+    //                   LDVR, WORK, LWORK, RWORK, INFO )
+    fn ggev(
+        jobvl: char, jobvr: char, n: int, a: *mut T, lda: int, b: *mut T, ldb: int,
+        #[trait_only] pairs: [&PairBufs<Self>],
+        #[real] alphar: *mut R = pairs.alphar, #[real] alphai: *mut R = pairs.alphai,
+        #[real] beta: *mut R = pairs.betar,
+        #[complex] alpha: *mut T = pairs.alpha, #[complex] beta: *mut T = pairs.beta,
+        vl: *mut T, ldvl: int, vr: *mut T, ldvr: int, work: *mut T, lwork: int,
+        #[complex] rwork: *mut R,
+    );
 
     /// ?gges with JOBVSL = JOBVSR = 'V', SORT = 'N' (a dummy SELCTG that LAPACK does not call).
     ///
@@ -418,22 +111,24 @@ pub trait GenEigLapack: LapackScalar + Sized {
     /// `a`, `b`, `vsl`, `vsr` hold `ld·n` elements with `ld ≥ max(1, n)`; `pairs` as on
     /// [`PairBufs`]; `work` holds `max(1, lwork)` (or -1 for a query), `rwork` `8n`, `bwork`
     /// `n` elements (each at least 1).
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn gges(
-        n: BlasInt,
-        a: *mut Self,
-        lda: BlasInt,
-        b: *mut Self,
-        ldb: BlasInt,
-        pairs: &PairBufs<Self>,
-        vsl: *mut Self,
-        vsr: *mut Self,
-        ldv: BlasInt,
-        work: *mut Self,
-        lwork: BlasInt,
-        rwork: *mut Self::Real,
-        bwork: *mut BlasInt,
-    ) -> BlasInt;
+    // SUBROUTINE DGGES( JOBVSL, JOBVSR, SORT, SELCTG, N, A, LDA, B, LDB, SDIM, ALPHAR,
+    //                   ALPHAI, BETA, VSL, LDVSL, VSR, LDVSR, WORK, LWORK, BWORK, INFO )
+    // SUBROUTINE ZGGES( JOBVSL, JOBVSR, SORT, SELCTG, N, A, LDA, B, LDB, SDIM, ALPHA,
+    //                   BETA, VSL, LDVSL, VSR, LDVSR, WORK, LWORK, RWORK, BWORK, INFO )
+    // The dummy SELCTG is a valid function that cannot unwind; SDIM points to a temporary.
+    fn gges(
+        jobvsl: char = b'V' as c_char, jobvsr: char = b'V' as c_char,
+        sort: char = b'N' as c_char,
+        #[real] selctg: [SelctgReal<R>] = Some(selctg_none_real::<R>),
+        #[complex] selctg: [SelctgComplex<R>] = Some(selctg_none_complex::<R>),
+        n: int, a: *mut T, lda: int, b: *mut T, ldb: int, sdim: *mut int = &mut 0,
+        #[trait_only] pairs: [&PairBufs<Self>],
+        #[real] alphar: *mut R = pairs.alphar, #[real] alphai: *mut R = pairs.alphai,
+        #[real] beta: *mut R = pairs.betar,
+        #[complex] alpha: *mut T = pairs.alpha, #[complex] beta: *mut T = pairs.beta,
+        vsl: *mut T, ldvsl: int = ldv, vsr: *mut T, ldvsr: int = ldv, #[trait_only] ldv: int,
+        work: *mut T, lwork: int, #[complex] rwork: *mut R, bwork: *mut int,
+    );
 
     /// ?tgsen with IJOB = 0, WANTQ = WANTZ = true.
     ///
@@ -441,461 +136,25 @@ pub trait GenEigLapack: LapackScalar + Sized {
     /// `select` holds `n` LOGICALs; `a`, `b`, `q`, `z` hold `ld·n` elements with
     /// `ld ≥ max(1, n)`; `pairs` as on [`PairBufs`]; `work` holds `max(1, lwork)` and `iwork`
     /// `max(1, liwork)` (or a query with -1).
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn tgsen(
-        select: *const BlasInt,
-        n: BlasInt,
-        a: *mut Self,
-        b: *mut Self,
-        pairs: &PairBufs<Self>,
-        q: *mut Self,
-        z: *mut Self,
-        ld: BlasInt,
-        m: &mut BlasInt,
-        work: *mut Self,
-        lwork: BlasInt,
-        iwork: *mut BlasInt,
-        liwork: BlasInt,
-    ) -> BlasInt;
+    // SUBROUTINE DTGSEN( IJOB, WANTQ, WANTZ, SELECT, N, A, LDA, B, LDB, ALPHAR, ALPHAI,
+    //                    BETA, Q, LDQ, Z, LDZ, M, PL, PR, DIF, WORK, LWORK, IWORK,
+    //                    LIWORK, INFO )
+    // SUBROUTINE ZTGSEN( IJOB, WANTQ, WANTZ, SELECT, N, A, LDA, B, LDB, ALPHA, BETA, Q,
+    //                    LDQ, Z, LDZ, M, PL, PR, DIF, WORK, LWORK, IWORK, LIWORK, INFO )
+    // PL, PR and DIF are not referenced for IJOB = 0 but point to valid (temporary) storage
+    // (DIF has 2 entries).
+    fn tgsen(
+        ijob: int = 0, wantq: int = 1, wantz: int = 1, select: *const int, n: int, a: *mut T,
+        lda: int = ld, b: *mut T, ldb: int = ld, #[trait_only] pairs: [&PairBufs<Self>],
+        #[real] alphar: *mut R = pairs.alphar, #[real] alphai: *mut R = pairs.alphai,
+        #[real] beta: *mut R = pairs.betar,
+        #[complex] alpha: *mut T = pairs.alpha, #[complex] beta: *mut T = pairs.beta,
+        q: *mut T, ldq: int = ld, z: *mut T, ldz: int = ld, #[trait_only] ld: int,
+        m: &mut int, pl: *mut R = &mut 0.0, pr: *mut R = &mut 0.0,
+        dif: *mut R = [0.0; 2].as_mut_ptr(), work: *mut T, lwork: int, iwork: *mut int,
+        liwork: int,
+    );
 }
-
-macro_rules! impl_geneig_real {
-    ($t:ty, $sygvd:ident, $sygvx:ident, $ggev:ident, $gges:ident, $tgsen:ident) => {
-        impl GenEigLapack for $t {
-            unsafe fn sygvd(
-                itype: BlasInt,
-                jobz: c_char,
-                uplo: c_char,
-                n: BlasInt,
-                a: *mut Self,
-                lda: BlasInt,
-                b: *mut Self,
-                ldb: BlasInt,
-                w: *mut Self::Real,
-                work: *mut Self,
-                lwork: BlasInt,
-                _rwork: *mut Self::Real,
-                _lrwork: BlasInt,
-                iwork: *mut BlasInt,
-                liwork: BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `GenEigLapack::sygvd`; 1 is each CHARACTER
-                // length.
-                unsafe {
-                    $sygvd(
-                        &itype, &jobz, &uplo, &n, a, &lda, b, &ldb, w, work, &lwork, iwork,
-                        &liwork, &mut info, 1, 1,
-                    )
-                };
-                info
-            }
-            unsafe fn sygvx(
-                itype: BlasInt,
-                jobz: c_char,
-                range: c_char,
-                uplo: c_char,
-                n: BlasInt,
-                a: *mut Self,
-                lda: BlasInt,
-                b: *mut Self,
-                ldb: BlasInt,
-                vl: Self::Real,
-                vu: Self::Real,
-                il: BlasInt,
-                iu: BlasInt,
-                m: &mut BlasInt,
-                w: *mut Self::Real,
-                z: *mut Self,
-                ldz: BlasInt,
-                work: *mut Self,
-                lwork: BlasInt,
-                _rwork: *mut Self::Real,
-                iwork: *mut BlasInt,
-                ifail: *mut BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                let abstol: $t = 2.0 * <$t>::MIN_POSITIVE;
-                // SAFETY: forwarded contract of `GenEigLapack::sygvx`; 1 is each CHARACTER
-                // length.
-                unsafe {
-                    $sygvx(
-                        &itype, &jobz, &range, &uplo, &n, a, &lda, b, &ldb, &vl, &vu, &il, &iu,
-                        &abstol, m, w, z, &ldz, work, &lwork, iwork, ifail, &mut info, 1, 1, 1,
-                    )
-                };
-                info
-            }
-            unsafe fn ggev(
-                jobvl: c_char,
-                jobvr: c_char,
-                n: BlasInt,
-                a: *mut Self,
-                lda: BlasInt,
-                b: *mut Self,
-                ldb: BlasInt,
-                pairs: &PairBufs<Self>,
-                vl: *mut Self,
-                ldvl: BlasInt,
-                vr: *mut Self,
-                ldvr: BlasInt,
-                work: *mut Self,
-                lwork: BlasInt,
-                _rwork: *mut Self::Real,
-            ) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `GenEigLapack::ggev`; 1 is each CHARACTER
-                // length.
-                unsafe {
-                    $ggev(
-                        &jobvl,
-                        &jobvr,
-                        &n,
-                        a,
-                        &lda,
-                        b,
-                        &ldb,
-                        pairs.alphar,
-                        pairs.alphai,
-                        pairs.betar,
-                        vl,
-                        &ldvl,
-                        vr,
-                        &ldvr,
-                        work,
-                        &lwork,
-                        &mut info,
-                        1,
-                        1,
-                    )
-                };
-                info
-            }
-            unsafe fn gges(
-                n: BlasInt,
-                a: *mut Self,
-                lda: BlasInt,
-                b: *mut Self,
-                ldb: BlasInt,
-                pairs: &PairBufs<Self>,
-                vsl: *mut Self,
-                vsr: *mut Self,
-                ldv: BlasInt,
-                work: *mut Self,
-                lwork: BlasInt,
-                _rwork: *mut Self::Real,
-                bwork: *mut BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                let mut sdim = 0;
-                let (v, sort) = (b'V' as c_char, b'N' as c_char);
-                // SAFETY: forwarded contract of `GenEigLapack::gges`; the dummy SELCTG is a
-                // valid function that cannot unwind; 1 is each CHARACTER length.
-                unsafe {
-                    $gges(
-                        &v,
-                        &v,
-                        &sort,
-                        Some(selctg_none_real::<$t>),
-                        &n,
-                        a,
-                        &lda,
-                        b,
-                        &ldb,
-                        &mut sdim,
-                        pairs.alphar,
-                        pairs.alphai,
-                        pairs.betar,
-                        vsl,
-                        &ldv,
-                        vsr,
-                        &ldv,
-                        work,
-                        &lwork,
-                        bwork,
-                        &mut info,
-                        1,
-                        1,
-                        1,
-                    )
-                };
-                info
-            }
-            unsafe fn tgsen(
-                select: *const BlasInt,
-                n: BlasInt,
-                a: *mut Self,
-                b: *mut Self,
-                pairs: &PairBufs<Self>,
-                q: *mut Self,
-                z: *mut Self,
-                ld: BlasInt,
-                m: &mut BlasInt,
-                work: *mut Self,
-                lwork: BlasInt,
-                iwork: *mut BlasInt,
-                liwork: BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                let (ijob, yes) = (0 as BlasInt, 1 as BlasInt);
-                let (mut pl, mut pr, mut dif): ($t, $t, [$t; 2]) = (0.0, 0.0, [0.0; 2]);
-                // SAFETY: forwarded contract of `GenEigLapack::tgsen`; PL, PR and DIF are not
-                // referenced for IJOB = 0 but point to valid storage (DIF has 2 entries).
-                unsafe {
-                    $tgsen(
-                        &ijob,
-                        &yes,
-                        &yes,
-                        select,
-                        &n,
-                        a,
-                        &ld,
-                        b,
-                        &ld,
-                        pairs.alphar,
-                        pairs.alphai,
-                        pairs.betar,
-                        q,
-                        &ld,
-                        z,
-                        &ld,
-                        m,
-                        &mut pl,
-                        &mut pr,
-                        dif.as_mut_ptr(),
-                        work,
-                        &lwork,
-                        iwork,
-                        &liwork,
-                        &mut info,
-                    )
-                };
-                info
-            }
-        }
-    };
-}
-impl_geneig_real!(f32, ssygvd_, ssygvx_, sggev_, sgges_, stgsen_);
-impl_geneig_real!(f64, dsygvd_, dsygvx_, dggev_, dgges_, dtgsen_);
-
-macro_rules! impl_geneig_complex {
-    ($r:ty, $hegvd:ident, $hegvx:ident, $ggev:ident, $gges:ident, $tgsen:ident) => {
-        impl GenEigLapack for Complex<$r> {
-            unsafe fn sygvd(
-                itype: BlasInt,
-                jobz: c_char,
-                uplo: c_char,
-                n: BlasInt,
-                a: *mut Self,
-                lda: BlasInt,
-                b: *mut Self,
-                ldb: BlasInt,
-                w: *mut Self::Real,
-                work: *mut Self,
-                lwork: BlasInt,
-                rwork: *mut Self::Real,
-                lrwork: BlasInt,
-                iwork: *mut BlasInt,
-                liwork: BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `GenEigLapack::sygvd`; 1 is each CHARACTER
-                // length.
-                unsafe {
-                    $hegvd(
-                        &itype, &jobz, &uplo, &n, a, &lda, b, &ldb, w, work, &lwork, rwork,
-                        &lrwork, iwork, &liwork, &mut info, 1, 1,
-                    )
-                };
-                info
-            }
-            unsafe fn sygvx(
-                itype: BlasInt,
-                jobz: c_char,
-                range: c_char,
-                uplo: c_char,
-                n: BlasInt,
-                a: *mut Self,
-                lda: BlasInt,
-                b: *mut Self,
-                ldb: BlasInt,
-                vl: Self::Real,
-                vu: Self::Real,
-                il: BlasInt,
-                iu: BlasInt,
-                m: &mut BlasInt,
-                w: *mut Self::Real,
-                z: *mut Self,
-                ldz: BlasInt,
-                work: *mut Self,
-                lwork: BlasInt,
-                rwork: *mut Self::Real,
-                iwork: *mut BlasInt,
-                ifail: *mut BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                let abstol: $r = 2.0 * <$r>::MIN_POSITIVE;
-                // SAFETY: forwarded contract of `GenEigLapack::sygvx`; 1 is each CHARACTER
-                // length.
-                unsafe {
-                    $hegvx(
-                        &itype, &jobz, &range, &uplo, &n, a, &lda, b, &ldb, &vl, &vu, &il, &iu,
-                        &abstol, m, w, z, &ldz, work, &lwork, rwork, iwork, ifail, &mut info, 1, 1,
-                        1,
-                    )
-                };
-                info
-            }
-            unsafe fn ggev(
-                jobvl: c_char,
-                jobvr: c_char,
-                n: BlasInt,
-                a: *mut Self,
-                lda: BlasInt,
-                b: *mut Self,
-                ldb: BlasInt,
-                pairs: &PairBufs<Self>,
-                vl: *mut Self,
-                ldvl: BlasInt,
-                vr: *mut Self,
-                ldvr: BlasInt,
-                work: *mut Self,
-                lwork: BlasInt,
-                rwork: *mut Self::Real,
-            ) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `GenEigLapack::ggev`; 1 is each CHARACTER
-                // length.
-                unsafe {
-                    $ggev(
-                        &jobvl,
-                        &jobvr,
-                        &n,
-                        a,
-                        &lda,
-                        b,
-                        &ldb,
-                        pairs.alpha,
-                        pairs.beta,
-                        vl,
-                        &ldvl,
-                        vr,
-                        &ldvr,
-                        work,
-                        &lwork,
-                        rwork,
-                        &mut info,
-                        1,
-                        1,
-                    )
-                };
-                info
-            }
-            unsafe fn gges(
-                n: BlasInt,
-                a: *mut Self,
-                lda: BlasInt,
-                b: *mut Self,
-                ldb: BlasInt,
-                pairs: &PairBufs<Self>,
-                vsl: *mut Self,
-                vsr: *mut Self,
-                ldv: BlasInt,
-                work: *mut Self,
-                lwork: BlasInt,
-                rwork: *mut Self::Real,
-                bwork: *mut BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                let mut sdim = 0;
-                let (v, sort) = (b'V' as c_char, b'N' as c_char);
-                // SAFETY: forwarded contract of `GenEigLapack::gges`; the dummy SELCTG is a
-                // valid function that cannot unwind; 1 is each CHARACTER length.
-                unsafe {
-                    $gges(
-                        &v,
-                        &v,
-                        &sort,
-                        Some(selctg_none_complex::<$r>),
-                        &n,
-                        a,
-                        &lda,
-                        b,
-                        &ldb,
-                        &mut sdim,
-                        pairs.alpha,
-                        pairs.beta,
-                        vsl,
-                        &ldv,
-                        vsr,
-                        &ldv,
-                        work,
-                        &lwork,
-                        rwork,
-                        bwork,
-                        &mut info,
-                        1,
-                        1,
-                        1,
-                    )
-                };
-                info
-            }
-            unsafe fn tgsen(
-                select: *const BlasInt,
-                n: BlasInt,
-                a: *mut Self,
-                b: *mut Self,
-                pairs: &PairBufs<Self>,
-                q: *mut Self,
-                z: *mut Self,
-                ld: BlasInt,
-                m: &mut BlasInt,
-                work: *mut Self,
-                lwork: BlasInt,
-                iwork: *mut BlasInt,
-                liwork: BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                let (ijob, yes) = (0 as BlasInt, 1 as BlasInt);
-                let (mut pl, mut pr, mut dif): ($r, $r, [$r; 2]) = (0.0, 0.0, [0.0; 2]);
-                // SAFETY: forwarded contract of `GenEigLapack::tgsen`; PL, PR and DIF are not
-                // referenced for IJOB = 0 but point to valid storage (DIF has 2 entries).
-                unsafe {
-                    $tgsen(
-                        &ijob,
-                        &yes,
-                        &yes,
-                        select,
-                        &n,
-                        a,
-                        &ld,
-                        b,
-                        &ld,
-                        pairs.alpha,
-                        pairs.beta,
-                        q,
-                        &ld,
-                        z,
-                        &ld,
-                        m,
-                        &mut pl,
-                        &mut pr,
-                        dif.as_mut_ptr(),
-                        work,
-                        &lwork,
-                        iwork,
-                        &liwork,
-                        &mut info,
-                    )
-                };
-                info
-            }
-        }
-    };
-}
-impl_geneig_complex!(f32, chegvd_, chegvx_, cggev_, cgges_, ctgsen_);
-impl_geneig_complex!(f64, zhegvd_, zhegvx_, zggev_, zgges_, ztgsen_);
 
 // ----------------------------------------------------------------------------- safe wrappers
 

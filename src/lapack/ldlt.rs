@@ -6,104 +6,63 @@
 use std::os::raw::c_char;
 
 use ndarray::Array2;
-use num_complex::Complex;
 
 use super::buffer::{col_major_slice, col_major_slice_mut, ld};
+use super::routine::lapack_family;
 use super::BlasInt;
 use super::{assert_buf, check_illegal, lapack_int, lwork, rname, LapackScalar, Uplo};
 use crate::error::{Error, Result};
 use crate::scalar::Scalar;
 
-macro_rules! trf_trs_ffi {
-    ($t:ty, $trf:ident, $trs:ident) => {
-        unsafe extern "C" {
-            // SUBROUTINE xSYTRF( UPLO, N, A, LDA, IPIV, WORK, LWORK, INFO )  (same for xHETRF)
-            fn $trf(
-                uplo: *const c_char,
-                n: *const BlasInt,
-                a: *mut $t,
-                lda: *const BlasInt,
-                ipiv: *mut BlasInt,
-                work: *mut $t,
-                lwork: *const BlasInt,
-                info: *mut BlasInt,
-                uplo_len: usize,
-            );
-            // SUBROUTINE xSYTRS( UPLO, N, NRHS, A, LDA, IPIV, B, LDB, INFO )  (same for xHETRS)
-            fn $trs(
-                uplo: *const c_char,
-                n: *const BlasInt,
-                nrhs: *const BlasInt,
-                a: *const $t,
-                lda: *const BlasInt,
-                ipiv: *const BlasInt,
-                b: *mut $t,
-                ldb: *const BlasInt,
-                info: *mut BlasInt,
-                uplo_len: usize,
-            );
-        }
-    };
-}
-trf_trs_ffi!(f32, ssytrf_, ssytrs_);
-trf_trs_ffi!(f64, dsytrf_, dsytrs_);
-trf_trs_ffi!(Complex<f32>, csytrf_, csytrs_);
-trf_trs_ffi!(Complex<f64>, zsytrf_, zsytrs_);
-trf_trs_ffi!(Complex<f32>, chetrf_, chetrs_);
-trf_trs_ffi!(Complex<f64>, zhetrf_, zhetrs_);
+lapack_family! {
+    /// The ?sy* and ?he* routines of one element type (for real types the ?he* methods call
+    /// the ?sy* routines), from which [`LdltLapack`] picks by `hermitian`: `trf_sy` is ?sytrf,
+    /// `trf_he` ?hetrf, and so on.
+    pub trait LdltRoutines: LapackScalar;
 
-macro_rules! con_real_ffi {
-    ($t:ty, $con:ident) => {
-        unsafe extern "C" {
-            // SUBROUTINE DSYCON( UPLO, N, A, LDA, IPIV, ANORM, RCOND, WORK, IWORK, INFO )
-            // WORK(2N) IWORK(N)
-            fn $con(
-                uplo: *const c_char,
-                n: *const BlasInt,
-                a: *const $t,
-                lda: *const BlasInt,
-                ipiv: *const BlasInt,
-                anorm: *const $t,
-                rcond: *mut $t,
-                work: *mut $t,
-                iwork: *mut BlasInt,
-                info: *mut BlasInt,
-                uplo_len: usize,
-            );
-        }
-    };
+    /// # Safety
+    /// As [`LdltLapack::sytrf`].
+    // SUBROUTINE xSYTRF( UPLO, N, A, LDA, IPIV, WORK, LWORK, INFO )  (same for xHETRF)
+    fn trf_sy = [sytrf, sytrf](
+        uplo: char, n: int, a: *mut T, lda: int, ipiv: *mut int, work: *mut T, lwork: int,
+    );
+    /// # Safety
+    /// As [`LdltLapack::sytrf`].
+    fn trf_he = [sytrf, hetrf](
+        uplo: char, n: int, a: *mut T, lda: int, ipiv: *mut int, work: *mut T, lwork: int,
+    );
+    /// # Safety
+    /// As [`LdltLapack::sytrs`].
+    // SUBROUTINE xSYTRS( UPLO, N, NRHS, A, LDA, IPIV, B, LDB, INFO )  (same for xHETRS)
+    fn trs_sy = [sytrs, sytrs](
+        uplo: char, n: int, nrhs: int, a: *const T, lda: int, ipiv: *const int, b: *mut T,
+        ldb: int,
+    );
+    /// # Safety
+    /// As [`LdltLapack::sytrs`].
+    fn trs_he = [sytrs, hetrs](
+        uplo: char, n: int, nrhs: int, a: *const T, lda: int, ipiv: *const int, b: *mut T,
+        ldb: int,
+    );
+    /// # Safety
+    /// As [`LdltLapack::sycon`].
+    // SUBROUTINE DSYCON( UPLO, N, A, LDA, IPIV, ANORM, RCOND, WORK, IWORK, INFO )
+    // WORK(2N) IWORK(N); ZSYCON and ZHECON have no IWORK
+    fn con_sy = [sycon, sycon](
+        uplo: char, n: int, a: *const T, lda: int, ipiv: *const int, anorm: real,
+        rcond: &mut R, work: *mut T, #[real] iwork: *mut int,
+    );
+    /// # Safety
+    /// As [`LdltLapack::sycon`].
+    fn con_he = [sycon, hecon](
+        uplo: char, n: int, a: *const T, lda: int, ipiv: *const int, anorm: real,
+        rcond: &mut R, work: *mut T, #[real] iwork: *mut int,
+    );
 }
-con_real_ffi!(f32, ssycon_);
-con_real_ffi!(f64, dsycon_);
-
-macro_rules! con_complex_ffi {
-    ($t:ty, $r:ty, $con:ident) => {
-        unsafe extern "C" {
-            // SUBROUTINE ZSYCON( UPLO, N, A, LDA, IPIV, ANORM, RCOND, WORK, INFO )  WORK(2N)
-            // (same for ZHECON)
-            fn $con(
-                uplo: *const c_char,
-                n: *const BlasInt,
-                a: *const $t,
-                lda: *const BlasInt,
-                ipiv: *const BlasInt,
-                anorm: *const $r,
-                rcond: *mut $r,
-                work: *mut $t,
-                info: *mut BlasInt,
-                uplo_len: usize,
-            );
-        }
-    };
-}
-con_complex_ffi!(Complex<f32>, f32, csycon_);
-con_complex_ffi!(Complex<f64>, f64, zsycon_);
-con_complex_ffi!(Complex<f32>, f32, checon_);
-con_complex_ffi!(Complex<f64>, f64, zhecon_);
 
 /// Raw Bunch–Kaufman routines. `hermitian` selects ?he* over ?sy* for complex types and is
 /// ignored for real ones.
-pub trait LdltLapack: LapackScalar {
+pub trait LdltLapack: LdltRoutines {
     /// # Safety
     /// `a` holds `lda·n` elements, `lda ≥ max(1, n)`; `ipiv` holds `n`; `work` holds
     /// `max(1, lwork)` elements (or `lwork = -1`, a query writing `work[0]` only).
@@ -117,7 +76,15 @@ pub trait LdltLapack: LapackScalar {
         ipiv: *mut BlasInt,
         work: *mut Self,
         lwork: BlasInt,
-    ) -> BlasInt;
+    ) -> BlasInt {
+        let trf = if hermitian {
+            Self::trf_he
+        } else {
+            Self::trf_sy
+        };
+        // SAFETY: forwarded contract of `LdltLapack::sytrf`, which both routines share.
+        unsafe { trf(uplo, n, a, lda, ipiv, work, lwork) }
+    }
     /// # Safety
     /// `a`/`ipiv` are an `n×n` factorization from `sytrf` with the same `hermitian` and `uplo`;
     /// `b` holds `ldb·nrhs`, `ldb ≥ max(1, n)`.
@@ -132,7 +99,15 @@ pub trait LdltLapack: LapackScalar {
         ipiv: *const BlasInt,
         b: *mut Self,
         ldb: BlasInt,
-    ) -> BlasInt;
+    ) -> BlasInt {
+        let trs = if hermitian {
+            Self::trs_he
+        } else {
+            Self::trs_sy
+        };
+        // SAFETY: forwarded contract of `LdltLapack::sytrs`, which both routines share.
+        unsafe { trs(uplo, n, nrhs, a, lda, ipiv, b, ldb) }
+    }
     /// # Safety
     /// As `sytrs` for `a`/`ipiv`; `work` holds `2n` elements and `iwork` `n`.
     #[allow(clippy::too_many_arguments)]
@@ -147,130 +122,17 @@ pub trait LdltLapack: LapackScalar {
         rcond: &mut Self::Real,
         work: *mut Self,
         iwork: *mut BlasInt,
-    ) -> BlasInt;
+    ) -> BlasInt {
+        let con = if hermitian {
+            Self::con_he
+        } else {
+            Self::con_sy
+        };
+        // SAFETY: forwarded contract of `LdltLapack::sycon`, which both routines share.
+        unsafe { con(uplo, n, a, lda, ipiv, anorm, rcond, work, iwork) }
+    }
 }
-
-macro_rules! impl_ldlt {
-    (@trf_trs $sytrf:ident, $sytrs:ident, $hetrf:ident, $hetrs:ident) => {
-        unsafe fn sytrf(
-            hermitian: bool,
-            uplo: c_char,
-            n: BlasInt,
-            a: *mut Self,
-            lda: BlasInt,
-            ipiv: *mut BlasInt,
-            work: *mut Self,
-            lwork: BlasInt,
-        ) -> BlasInt {
-            let mut info = 0;
-            // SAFETY: forwarded contract of `LdltLapack::sytrf`; 1 is the CHARACTER length.
-            unsafe {
-                if hermitian {
-                    $hetrf(&uplo, &n, a, &lda, ipiv, work, &lwork, &mut info, 1)
-                } else {
-                    $sytrf(&uplo, &n, a, &lda, ipiv, work, &lwork, &mut info, 1)
-                }
-            };
-            info
-        }
-        unsafe fn sytrs(
-            hermitian: bool,
-            uplo: c_char,
-            n: BlasInt,
-            nrhs: BlasInt,
-            a: *const Self,
-            lda: BlasInt,
-            ipiv: *const BlasInt,
-            b: *mut Self,
-            ldb: BlasInt,
-        ) -> BlasInt {
-            let mut info = 0;
-            // SAFETY: forwarded contract of `LdltLapack::sytrs`; 1 is the CHARACTER length.
-            unsafe {
-                if hermitian {
-                    $hetrs(&uplo, &n, &nrhs, a, &lda, ipiv, b, &ldb, &mut info, 1)
-                } else {
-                    $sytrs(&uplo, &n, &nrhs, a, &lda, ipiv, b, &ldb, &mut info, 1)
-                }
-            };
-            info
-        }
-    };
-    ($t:ty, real, $sytrf:ident, $sytrs:ident, $sycon:ident) => {
-        impl LdltLapack for $t {
-            impl_ldlt!(@trf_trs $sytrf, $sytrs, $sytrf, $sytrs);
-            unsafe fn sycon(
-                _hermitian: bool,
-                uplo: c_char,
-                n: BlasInt,
-                a: *const Self,
-                lda: BlasInt,
-                ipiv: *const BlasInt,
-                anorm: Self::Real,
-                rcond: &mut Self::Real,
-                work: *mut Self,
-                iwork: *mut BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `LdltLapack::sycon` (WORK 2n, IWORK n).
-                unsafe {
-                    $sycon(&uplo, &n, a, &lda, ipiv, &anorm, rcond, work, iwork, &mut info, 1)
-                };
-                info
-            }
-        }
-    };
-    ($t:ty, complex, $sytrf:ident, $sytrs:ident, $sycon:ident, $hetrf:ident, $hetrs:ident, $hecon:ident) => {
-        impl LdltLapack for $t {
-            impl_ldlt!(@trf_trs $sytrf, $sytrs, $hetrf, $hetrs);
-            unsafe fn sycon(
-                hermitian: bool,
-                uplo: c_char,
-                n: BlasInt,
-                a: *const Self,
-                lda: BlasInt,
-                ipiv: *const BlasInt,
-                anorm: Self::Real,
-                rcond: &mut Self::Real,
-                work: *mut Self,
-                _iwork: *mut BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `LdltLapack::sycon` (WORK 2n; no IWORK).
-                unsafe {
-                    if hermitian {
-                        $hecon(&uplo, &n, a, &lda, ipiv, &anorm, rcond, work, &mut info, 1)
-                    } else {
-                        $sycon(&uplo, &n, a, &lda, ipiv, &anorm, rcond, work, &mut info, 1)
-                    }
-                };
-                info
-            }
-        }
-    };
-}
-impl_ldlt!(f32, real, ssytrf_, ssytrs_, ssycon_);
-impl_ldlt!(f64, real, dsytrf_, dsytrs_, dsycon_);
-impl_ldlt!(
-    Complex<f32>,
-    complex,
-    csytrf_,
-    csytrs_,
-    csycon_,
-    chetrf_,
-    chetrs_,
-    checon_
-);
-impl_ldlt!(
-    Complex<f64>,
-    complex,
-    zsytrf_,
-    zsytrs_,
-    zsycon_,
-    zhetrf_,
-    zhetrs_,
-    zhecon_
-);
+impl<T: LdltRoutines> LdltLapack for T {}
 
 fn routine_trf<T: Scalar>(hermitian: bool) -> &'static str {
     if hermitian {

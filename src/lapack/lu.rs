@@ -3,236 +3,42 @@
 use std::os::raw::c_char;
 
 use ndarray::Array2;
-use num_complex::Complex;
 
 use super::buffer::{col_major_slice, col_major_slice_mut, ld};
+use super::routine::lapack_family;
 use super::BlasInt;
 use super::{assert_buf, check_illegal, lapack_int, lwork, rname, LapackScalar, Trans};
 use crate::error::{Error, Result};
 use crate::scalar::Scalar;
 
-macro_rules! lu_ffi {
-    ($t:ty, $getrf:ident, $getrs:ident, $getri:ident) => {
-        unsafe extern "C" {
-            // SUBROUTINE xGETRF( M, N, A, LDA, IPIV, INFO )
-            fn $getrf(
-                m: *const BlasInt,
-                n: *const BlasInt,
-                a: *mut $t,
-                lda: *const BlasInt,
-                ipiv: *mut BlasInt,
-                info: *mut BlasInt,
-            );
-            // SUBROUTINE xGETRS( TRANS, N, NRHS, A, LDA, IPIV, B, LDB, INFO )
-            fn $getrs(
-                trans: *const c_char,
-                n: *const BlasInt,
-                nrhs: *const BlasInt,
-                a: *const $t,
-                lda: *const BlasInt,
-                ipiv: *const BlasInt,
-                b: *mut $t,
-                ldb: *const BlasInt,
-                info: *mut BlasInt,
-                trans_len: usize,
-            );
-            // SUBROUTINE xGETRI( N, A, LDA, IPIV, WORK, LWORK, INFO )
-            fn $getri(
-                n: *const BlasInt,
-                a: *mut $t,
-                lda: *const BlasInt,
-                ipiv: *const BlasInt,
-                work: *mut $t,
-                lwork: *const BlasInt,
-                info: *mut BlasInt,
-            );
-        }
-    };
-}
-lu_ffi!(f32, sgetrf_, sgetrs_, sgetri_);
-lu_ffi!(f64, dgetrf_, dgetrs_, dgetri_);
-lu_ffi!(Complex<f32>, cgetrf_, cgetrs_, cgetri_);
-lu_ffi!(Complex<f64>, zgetrf_, zgetrs_, zgetri_);
+lapack_family! {
+    /// Raw LU routines. Callers guarantee buffer sizes (see the safe wrappers below).
+    pub trait LuLapack: LapackScalar;
 
-unsafe extern "C" {
-    // SUBROUTINE DGECON( NORM, N, A, LDA, ANORM, RCOND, WORK, IWORK, INFO )  WORK(4N) IWORK(N)
-    fn sgecon_(
-        norm: *const c_char,
-        n: *const BlasInt,
-        a: *const f32,
-        lda: *const BlasInt,
-        anorm: *const f32,
-        rcond: *mut f32,
-        work: *mut f32,
-        iwork: *mut BlasInt,
-        info: *mut BlasInt,
-        norm_len: usize,
-    );
-    fn dgecon_(
-        norm: *const c_char,
-        n: *const BlasInt,
-        a: *const f64,
-        lda: *const BlasInt,
-        anorm: *const f64,
-        rcond: *mut f64,
-        work: *mut f64,
-        iwork: *mut BlasInt,
-        info: *mut BlasInt,
-        norm_len: usize,
-    );
-    // SUBROUTINE ZGECON( NORM, N, A, LDA, ANORM, RCOND, WORK, RWORK, INFO )  WORK(2N) RWORK(2N)
-    fn cgecon_(
-        norm: *const c_char,
-        n: *const BlasInt,
-        a: *const Complex<f32>,
-        lda: *const BlasInt,
-        anorm: *const f32,
-        rcond: *mut f32,
-        work: *mut Complex<f32>,
-        rwork: *mut f32,
-        info: *mut BlasInt,
-        norm_len: usize,
-    );
-    fn zgecon_(
-        norm: *const c_char,
-        n: *const BlasInt,
-        a: *const Complex<f64>,
-        lda: *const BlasInt,
-        anorm: *const f64,
-        rcond: *mut f64,
-        work: *mut Complex<f64>,
-        rwork: *mut f64,
-        info: *mut BlasInt,
-        norm_len: usize,
-    );
-}
-
-/// Raw LU routines. Callers guarantee buffer sizes (see the safe wrappers below).
-pub trait LuLapack: LapackScalar {
     /// # Safety
     /// `a` holds `lda·n` elements, `lda ≥ max(1, m)`, `ipiv` holds `min(m, n)`.
-    unsafe fn getrf(
-        m: BlasInt,
-        n: BlasInt,
-        a: *mut Self,
-        lda: BlasInt,
-        ipiv: *mut BlasInt,
-    ) -> BlasInt;
+    // SUBROUTINE xGETRF( M, N, A, LDA, IPIV, INFO )
+    fn getrf(m: int, n: int, a: *mut T, lda: int, ipiv: *mut int);
     /// # Safety
     /// `a` is `lda×n` from getrf with `ipiv` (n entries), `b` holds `ldb·nrhs`, `ldb ≥ max(1, n)`.
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn getrs(
-        trans: c_char,
-        n: BlasInt,
-        nrhs: BlasInt,
-        a: *const Self,
-        lda: BlasInt,
-        ipiv: *const BlasInt,
-        b: *mut Self,
-        ldb: BlasInt,
-    ) -> BlasInt;
+    // SUBROUTINE xGETRS( TRANS, N, NRHS, A, LDA, IPIV, B, LDB, INFO )
+    fn getrs(
+        trans: char, n: int, nrhs: int, a: *const T, lda: int, ipiv: *const int, b: *mut T,
+        ldb: int,
+    );
     /// # Safety
     /// As getrs for `a`/`ipiv`; `work` holds `max(1, lwork)` elements (or lwork = -1).
-    unsafe fn getri(
-        n: BlasInt,
-        a: *mut Self,
-        lda: BlasInt,
-        ipiv: *const BlasInt,
-        work: *mut Self,
-        lwork: BlasInt,
-    ) -> BlasInt;
+    // SUBROUTINE xGETRI( N, A, LDA, IPIV, WORK, LWORK, INFO )
+    fn getri(n: int, a: *mut T, lda: int, ipiv: *const int, work: *mut T, lwork: int);
     /// # Safety
     /// `a` as getrs; `work` holds 4n elements, `rwork` 2n, `iwork` n.
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn gecon(
-        norm: c_char,
-        n: BlasInt,
-        a: *const Self,
-        lda: BlasInt,
-        anorm: Self::Real,
-        rcond: &mut Self::Real,
-        work: *mut Self,
-        rwork: *mut Self::Real,
-        iwork: *mut BlasInt,
-    ) -> BlasInt;
+    // SUBROUTINE DGECON( NORM, N, A, LDA, ANORM, RCOND, WORK, IWORK, INFO )  WORK(4N) IWORK(N)
+    // SUBROUTINE ZGECON( NORM, N, A, LDA, ANORM, RCOND, WORK, RWORK, INFO )  WORK(2N) RWORK(2N)
+    fn gecon(
+        norm: char, n: int, a: *const T, lda: int, anorm: real, rcond: &mut R, work: *mut T,
+        #[complex] rwork: *mut R, #[real] iwork: *mut int,
+    );
 }
-
-macro_rules! impl_lu {
-    ($t:ty, $getrf:ident, $getrs:ident, $getri:ident, $gecon:ident, real) => {
-        impl_lu!(@common $t, $getrf, $getrs, $getri);
-        impl_lu!(@gecon $t, $gecon, [_rwork, iwork] => iwork);
-    };
-    ($t:ty, $getrf:ident, $getrs:ident, $getri:ident, $gecon:ident, complex) => {
-        impl_lu!(@common $t, $getrf, $getrs, $getri);
-        impl_lu!(@gecon $t, $gecon, [rwork, _iwork] => rwork);
-    };
-    (@common $t:ty, $getrf:ident, $getrs:ident, $getri:ident) => {
-        impl LuLapack for $t {
-            unsafe fn getrf(m: BlasInt, n: BlasInt, a: *mut Self, lda: BlasInt, ipiv: *mut BlasInt) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `LuLapack::getrf`.
-                unsafe { $getrf(&m, &n, a, &lda, ipiv, &mut info) };
-                info
-            }
-            unsafe fn getrs(trans: c_char, n: BlasInt, nrhs: BlasInt, a: *const Self, lda: BlasInt, ipiv: *const BlasInt, b: *mut Self, ldb: BlasInt) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `LuLapack::getrs`; 1 is the CHARACTER length.
-                unsafe { $getrs(&trans, &n, &nrhs, a, &lda, ipiv, b, &ldb, &mut info, 1) };
-                info
-            }
-            unsafe fn getri(n: BlasInt, a: *mut Self, lda: BlasInt, ipiv: *const BlasInt, work: *mut Self, lwork: BlasInt) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `LuLapack::getri`.
-                unsafe { $getri(&n, a, &lda, ipiv, work, &lwork, &mut info) };
-                info
-            }
-            impl_lu!(@gecon_fn $t);
-        }
-    };
-    (@gecon $t:ty, $gecon:ident, [$rw:ident, $iw:ident] => $pick:ident) => {
-        impl GeconFfi for $t {
-            unsafe fn gecon_ffi(
-                norm: c_char, n: BlasInt, a: *const Self, lda: BlasInt, anorm: Self::Real, rcond: &mut Self::Real,
-                work: *mut Self, $rw: *mut Self::Real, $iw: *mut BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `LuLapack::gecon`; 1 is the CHARACTER length.
-                unsafe { $gecon(&norm, &n, a, &lda, &anorm, rcond, work, $pick, &mut info, 1) };
-                info
-            }
-        }
-    };
-    (@gecon_fn $t:ty) => {
-        unsafe fn gecon(
-            norm: c_char, n: BlasInt, a: *const Self, lda: BlasInt, anorm: Self::Real, rcond: &mut Self::Real,
-            work: *mut Self, rwork: *mut Self::Real, iwork: *mut BlasInt,
-        ) -> BlasInt {
-            // SAFETY: forwarded contract of `LuLapack::gecon`.
-            unsafe { <$t as GeconFfi>::gecon_ffi(norm, n, a, lda, anorm, rcond, work, rwork, iwork) }
-        }
-    };
-}
-
-/// Hides the real/complex difference of ?gecon (IWORK vs RWORK).
-trait GeconFfi: LapackScalar {
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn gecon_ffi(
-        norm: c_char,
-        n: BlasInt,
-        a: *const Self,
-        lda: BlasInt,
-        anorm: Self::Real,
-        rcond: &mut Self::Real,
-        work: *mut Self,
-        rwork: *mut Self::Real,
-        iwork: *mut BlasInt,
-    ) -> BlasInt;
-}
-
-impl_lu!(f32, sgetrf_, sgetrs_, sgetri_, sgecon_, real);
-impl_lu!(f64, dgetrf_, dgetrs_, dgetri_, dgecon_, real);
-impl_lu!(Complex<f32>, cgetrf_, cgetrs_, cgetri_, cgecon_, complex);
-impl_lu!(Complex<f64>, zgetrf_, zgetrs_, zgetri_, zgecon_, complex);
 
 // ----------------------------------------------------------------------------- safe wrappers
 

@@ -17,7 +17,8 @@
 //!
 //! # Safety conventions
 //! Each family trait (`LuLapack`, `CholeskyLapack`, ...) has `unsafe fn`s that forward raw
-//! pointers to Fortran. The generic safe wrappers assert every buffer length against the
+//! pointers to Fortran. They are written by `routine::lapack_family!` from one description per
+//! routine (the real/complex differences, such as IWORK against RWORK, stated there as data). The generic safe wrappers assert every buffer length against the
 //! dimensions they pass before the `unsafe` block, which is what each SAFETY comment relies on.
 
 // `BlasInt` is i32 or i64 by backend: a conversion or cast between it and i32/i64 is needed on
@@ -45,6 +46,7 @@ pub(crate) mod mmap;
 pub(crate) mod norm;
 pub(crate) mod numeric;
 pub(crate) mod qr;
+pub(crate) mod routine;
 #[cfg(feature = "mpi")]
 pub(crate) mod scalapack;
 pub(crate) mod schur;

@@ -3,194 +3,33 @@
 use std::os::raw::c_char;
 
 use ndarray::Array2;
-use num_complex::Complex;
 
 use super::buffer::{col_major_slice, ld};
-use super::BlasInt;
+use super::routine::lapack_family;
 use super::{assert_buf, lapack_int, LapackScalar, Uplo};
 use crate::error::Result;
 use crate::scalar::Scalar;
 
-unsafe extern "C" {
-    // DOUBLE PRECISION FUNCTION DLANGE( NORM, M, N, A, LDA, WORK )   WORK(M) for 'I'
-    fn slange_(
-        norm: *const c_char,
-        m: *const BlasInt,
-        n: *const BlasInt,
-        a: *const f32,
-        lda: *const BlasInt,
-        work: *mut f32,
-        norm_len: usize,
-    ) -> f32;
-    fn dlange_(
-        norm: *const c_char,
-        m: *const BlasInt,
-        n: *const BlasInt,
-        a: *const f64,
-        lda: *const BlasInt,
-        work: *mut f64,
-        norm_len: usize,
-    ) -> f64;
-    fn clange_(
-        norm: *const c_char,
-        m: *const BlasInt,
-        n: *const BlasInt,
-        a: *const Complex<f32>,
-        lda: *const BlasInt,
-        work: *mut f32,
-        norm_len: usize,
-    ) -> f32;
-    fn zlange_(
-        norm: *const c_char,
-        m: *const BlasInt,
-        n: *const BlasInt,
-        a: *const Complex<f64>,
-        lda: *const BlasInt,
-        work: *mut f64,
-        norm_len: usize,
-    ) -> f64;
-    // DOUBLE PRECISION FUNCTION DLANSY( NORM, UPLO, N, A, LDA, WORK )   WORK(N) for '1'/'I'
-    fn slansy_(
-        norm: *const c_char,
-        uplo: *const c_char,
-        n: *const BlasInt,
-        a: *const f32,
-        lda: *const BlasInt,
-        work: *mut f32,
-        nl: usize,
-        ul: usize,
-    ) -> f32;
-    fn dlansy_(
-        norm: *const c_char,
-        uplo: *const c_char,
-        n: *const BlasInt,
-        a: *const f64,
-        lda: *const BlasInt,
-        work: *mut f64,
-        nl: usize,
-        ul: usize,
-    ) -> f64;
-    fn clansy_(
-        norm: *const c_char,
-        uplo: *const c_char,
-        n: *const BlasInt,
-        a: *const Complex<f32>,
-        lda: *const BlasInt,
-        work: *mut f32,
-        nl: usize,
-        ul: usize,
-    ) -> f32;
-    fn zlansy_(
-        norm: *const c_char,
-        uplo: *const c_char,
-        n: *const BlasInt,
-        a: *const Complex<f64>,
-        lda: *const BlasInt,
-        work: *mut f64,
-        nl: usize,
-        ul: usize,
-    ) -> f64;
-    fn clanhe_(
-        norm: *const c_char,
-        uplo: *const c_char,
-        n: *const BlasInt,
-        a: *const Complex<f32>,
-        lda: *const BlasInt,
-        work: *mut f32,
-        nl: usize,
-        ul: usize,
-    ) -> f32;
-    fn zlanhe_(
-        norm: *const c_char,
-        uplo: *const c_char,
-        n: *const BlasInt,
-        a: *const Complex<f64>,
-        lda: *const BlasInt,
-        work: *mut f64,
-        nl: usize,
-        ul: usize,
-    ) -> f64;
-}
+lapack_family! {
+    /// Raw norm routines.
+    pub trait NormLapack: LapackScalar;
 
-/// Raw norm routines.
-pub trait NormLapack: LapackScalar {
     /// # Safety
     /// `a` holds `lda·n` elements with `lda ≥ max(1, m)`; `work` holds `max(1, m)` reals.
-    unsafe fn lange(
-        norm: c_char,
-        m: BlasInt,
-        n: BlasInt,
-        a: *const Self,
-        lda: BlasInt,
-        work: *mut Self::Real,
-    ) -> Self::Real;
+    // DOUBLE PRECISION FUNCTION DLANGE( NORM, M, N, A, LDA, WORK )   WORK(M) for 'I'
+    fn lange(norm: char, m: int, n: int, a: *const T, lda: int, work: *mut R) -> real;
     /// Symmetric (`Aᵀ = A`) norm from one triangle.
     /// # Safety
     /// `a` holds `lda·n` elements with `lda ≥ max(1, n)`; `work` holds `max(1, n)` reals.
-    unsafe fn lansy(
-        norm: c_char,
-        uplo: c_char,
-        n: BlasInt,
-        a: *const Self,
-        lda: BlasInt,
-        work: *mut Self::Real,
-    ) -> Self::Real;
+    // DOUBLE PRECISION FUNCTION DLANSY( NORM, UPLO, N, A, LDA, WORK )   WORK(N) for '1'/'I'
+    fn lansy(norm: char, uplo: char, n: int, a: *const T, lda: int, work: *mut R) -> real;
     /// Hermitian (`Aᴴ = A`) norm from one triangle; the same as `lansy` for real types.
     /// # Safety
     /// As `lansy`.
-    unsafe fn lanhe(
-        norm: c_char,
-        uplo: c_char,
-        n: BlasInt,
-        a: *const Self,
-        lda: BlasInt,
-        work: *mut Self::Real,
-    ) -> Self::Real;
+    fn lanhe = [lansy, lanhe](
+        norm: char, uplo: char, n: int, a: *const T, lda: int, work: *mut R,
+    ) -> real;
 }
-
-macro_rules! impl_norm {
-    ($t:ty, $lange:ident, $lansy:ident, $lanhe:ident) => {
-        impl NormLapack for $t {
-            unsafe fn lange(
-                norm: c_char,
-                m: BlasInt,
-                n: BlasInt,
-                a: *const Self,
-                lda: BlasInt,
-                work: *mut Self::Real,
-            ) -> Self::Real {
-                // SAFETY: forwarded contract of `NormLapack::lange`.
-                unsafe { $lange(&norm, &m, &n, a, &lda, work, 1) }
-            }
-            unsafe fn lansy(
-                norm: c_char,
-                uplo: c_char,
-                n: BlasInt,
-                a: *const Self,
-                lda: BlasInt,
-                work: *mut Self::Real,
-            ) -> Self::Real {
-                // SAFETY: forwarded contract of `NormLapack::lansy`.
-                unsafe { $lansy(&norm, &uplo, &n, a, &lda, work, 1, 1) }
-            }
-            unsafe fn lanhe(
-                norm: c_char,
-                uplo: c_char,
-                n: BlasInt,
-                a: *const Self,
-                lda: BlasInt,
-                work: *mut Self::Real,
-            ) -> Self::Real {
-                // SAFETY: forwarded contract of `NormLapack::lanhe`.
-                unsafe { $lanhe(&norm, &uplo, &n, a, &lda, work, 1, 1) }
-            }
-        }
-    };
-}
-impl_norm!(f32, slange_, slansy_, slansy_);
-impl_norm!(f64, dlange_, dlansy_, dlansy_);
-impl_norm!(Complex<f32>, clange_, clansy_, clanhe_);
-impl_norm!(Complex<f64>, zlange_, zlansy_, zlanhe_);
 
 /// Which norm to compute.
 #[allow(dead_code)] // all of LAPACK's norms are offered to the families

@@ -3,404 +3,71 @@
 use std::os::raw::c_char;
 
 use ndarray::{Array2, ShapeBuilder};
-use num_complex::Complex;
 
 use super::buffer::{col_major_slice, col_major_slice_mut, ld};
+use super::routine::lapack_family;
 use super::BlasInt;
 use super::{assert_buf, check_illegal, lapack_int, lwork, rname, LapackScalar, Trans, Uplo};
 use crate::error::{Error, Result};
 use crate::scalar::{RealScalar, Scalar};
 
-macro_rules! qr_ffi {
-    ($t:ty, $geqrf:ident, $geqrt:ident, $orgqr:ident, $ormqr:ident, $trtrs:ident) => {
-        unsafe extern "C" {
-            // SUBROUTINE xGEQRF( M, N, A, LDA, TAU, WORK, LWORK, INFO )
-            fn $geqrf(
-                m: *const BlasInt,
-                n: *const BlasInt,
-                a: *mut $t,
-                lda: *const BlasInt,
-                tau: *mut $t,
-                work: *mut $t,
-                lwork: *const BlasInt,
-                info: *mut BlasInt,
-            );
-            // SUBROUTINE xGEQRT( M, N, NB, A, LDA, T, LDT, WORK, INFO )   WORK(NB·N)
-            fn $geqrt(
-                m: *const BlasInt,
-                n: *const BlasInt,
-                nb: *const BlasInt,
-                a: *mut $t,
-                lda: *const BlasInt,
-                t: *mut $t,
-                ldt: *const BlasInt,
-                work: *mut $t,
-                info: *mut BlasInt,
-            );
-            // SUBROUTINE xORGQR( M, N, K, A, LDA, TAU, WORK, LWORK, INFO )   (xUNGQR complex)
-            fn $orgqr(
-                m: *const BlasInt,
-                n: *const BlasInt,
-                k: *const BlasInt,
-                a: *mut $t,
-                lda: *const BlasInt,
-                tau: *const $t,
-                work: *mut $t,
-                lwork: *const BlasInt,
-                info: *mut BlasInt,
-            );
-            // SUBROUTINE xORMQR( SIDE, TRANS, M, N, K, A, LDA, TAU, C, LDC, WORK, LWORK, INFO )
-            fn $ormqr(
-                side: *const c_char,
-                trans: *const c_char,
-                m: *const BlasInt,
-                n: *const BlasInt,
-                k: *const BlasInt,
-                a: *const $t,
-                lda: *const BlasInt,
-                tau: *const $t,
-                c: *mut $t,
-                ldc: *const BlasInt,
-                work: *mut $t,
-                lwork: *const BlasInt,
-                info: *mut BlasInt,
-                side_len: usize,
-                trans_len: usize,
-            );
-            // SUBROUTINE xTRTRS( UPLO, TRANS, DIAG, N, NRHS, A, LDA, B, LDB, INFO )
-            fn $trtrs(
-                uplo: *const c_char,
-                trans: *const c_char,
-                diag: *const c_char,
-                n: *const BlasInt,
-                nrhs: *const BlasInt,
-                a: *const $t,
-                lda: *const BlasInt,
-                b: *mut $t,
-                ldb: *const BlasInt,
-                info: *mut BlasInt,
-                uplo_len: usize,
-                trans_len: usize,
-                diag_len: usize,
-            );
-        }
-    };
-}
-qr_ffi!(f32, sgeqrf_, sgeqrt_, sorgqr_, sormqr_, strtrs_);
-qr_ffi!(f64, dgeqrf_, dgeqrt_, dorgqr_, dormqr_, dtrtrs_);
-qr_ffi!(Complex<f32>, cgeqrf_, cgeqrt_, cungqr_, cunmqr_, ctrtrs_);
-qr_ffi!(Complex<f64>, zgeqrf_, zgeqrt_, zungqr_, zunmqr_, ztrtrs_);
+lapack_family! {
+    /// Raw QR routines. Callers guarantee buffer sizes (see the safe wrappers below).
+    pub trait QrLapack: LapackScalar;
 
-macro_rules! real_ffi {
-    ($t:ty, $geqp3:ident, $trcon:ident) => {
-        unsafe extern "C" {
-            // SUBROUTINE DGEQP3( M, N, A, LDA, JPVT, TAU, WORK, LWORK, INFO )   LWORK ≥ 3N+1
-            fn $geqp3(
-                m: *const BlasInt,
-                n: *const BlasInt,
-                a: *mut $t,
-                lda: *const BlasInt,
-                jpvt: *mut BlasInt,
-                tau: *mut $t,
-                work: *mut $t,
-                lwork: *const BlasInt,
-                info: *mut BlasInt,
-            );
-            // SUBROUTINE DTRCON( NORM, UPLO, DIAG, N, A, LDA, RCOND, WORK, IWORK, INFO )
-            // WORK(3N) IWORK(N)
-            fn $trcon(
-                norm: *const c_char,
-                uplo: *const c_char,
-                diag: *const c_char,
-                n: *const BlasInt,
-                a: *const $t,
-                lda: *const BlasInt,
-                rcond: *mut $t,
-                work: *mut $t,
-                iwork: *mut BlasInt,
-                info: *mut BlasInt,
-                norm_len: usize,
-                uplo_len: usize,
-                diag_len: usize,
-            );
-        }
-    };
-}
-real_ffi!(f32, sgeqp3_, strcon_);
-real_ffi!(f64, dgeqp3_, dtrcon_);
-
-macro_rules! complex_ffi {
-    ($t:ty, $r:ty, $geqp3:ident, $trcon:ident) => {
-        unsafe extern "C" {
-            // SUBROUTINE ZGEQP3( M, N, A, LDA, JPVT, TAU, WORK, LWORK, RWORK, INFO )
-            // LWORK ≥ N+1, RWORK(2N)
-            fn $geqp3(
-                m: *const BlasInt,
-                n: *const BlasInt,
-                a: *mut $t,
-                lda: *const BlasInt,
-                jpvt: *mut BlasInt,
-                tau: *mut $t,
-                work: *mut $t,
-                lwork: *const BlasInt,
-                rwork: *mut $r,
-                info: *mut BlasInt,
-            );
-            // SUBROUTINE ZTRCON( NORM, UPLO, DIAG, N, A, LDA, RCOND, WORK, RWORK, INFO )
-            // WORK(2N) RWORK(N)
-            fn $trcon(
-                norm: *const c_char,
-                uplo: *const c_char,
-                diag: *const c_char,
-                n: *const BlasInt,
-                a: *const $t,
-                lda: *const BlasInt,
-                rcond: *mut $r,
-                work: *mut $t,
-                rwork: *mut $r,
-                info: *mut BlasInt,
-                norm_len: usize,
-                uplo_len: usize,
-                diag_len: usize,
-            );
-        }
-    };
-}
-complex_ffi!(Complex<f32>, f32, cgeqp3_, ctrcon_);
-complex_ffi!(Complex<f64>, f64, zgeqp3_, ztrcon_);
-
-/// Raw QR routines. Callers guarantee buffer sizes (see the safe wrappers below).
-pub trait QrLapack: LapackScalar {
     /// # Safety
     /// `a` holds `lda·n` elements with `lda ≥ max(1, m)`, `tau` holds `min(m, n)`, `work` holds
     /// `max(1, lwork)` (or `lwork = -1` for a query).
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn geqrf(
-        m: BlasInt,
-        n: BlasInt,
-        a: *mut Self,
-        lda: BlasInt,
-        tau: *mut Self,
-        work: *mut Self,
-        lwork: BlasInt,
-    ) -> BlasInt;
+    // SUBROUTINE xGEQRF( M, N, A, LDA, TAU, WORK, LWORK, INFO )
+    fn geqrf(m: int, n: int, a: *mut T, lda: int, tau: *mut T, work: *mut T, lwork: int);
     /// # Safety
     /// `a` holds `lda·n` elements with `lda ≥ max(1, m)`, `1 ≤ nb ≤ min(m, n)`, `t` holds
     /// `ldt·min(m, n)` with `ldt ≥ nb`, `work` holds `nb·n`.
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn geqrt(
-        m: BlasInt,
-        n: BlasInt,
-        nb: BlasInt,
-        a: *mut Self,
-        lda: BlasInt,
-        t: *mut Self,
-        ldt: BlasInt,
-        work: *mut Self,
-    ) -> BlasInt;
+    // SUBROUTINE xGEQRT( M, N, NB, A, LDA, T, LDT, WORK, INFO )   WORK(NB·N)
+    fn geqrt(m: int, n: int, nb: int, a: *mut T, lda: int, t: *mut T, ldt: int, work: *mut T);
     /// ?orgqr for real types, ?ungqr for complex ones.
     /// # Safety
     /// `a` holds `lda·n` elements with `lda ≥ max(1, m)`, `m ≥ n ≥ k`, `tau` holds `k`, `work`
     /// holds `max(1, lwork)` (or `lwork = -1`).
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn orgqr(
-        m: BlasInt,
-        n: BlasInt,
-        k: BlasInt,
-        a: *mut Self,
-        lda: BlasInt,
-        tau: *const Self,
-        work: *mut Self,
-        lwork: BlasInt,
-    ) -> BlasInt;
+    // SUBROUTINE xORGQR( M, N, K, A, LDA, TAU, WORK, LWORK, INFO )
+    fn orgqr = [orgqr, ungqr](
+        m: int, n: int, k: int, a: *mut T, lda: int, tau: *const T, work: *mut T, lwork: int,
+    );
     /// ?ormqr for real types, ?unmqr for complex ones.
     /// # Safety
     /// For `side = 'L'`: `a` holds `lda·k` elements with `lda ≥ max(1, m)`, `k ≤ m`, `tau` holds
     /// `k`, `c` holds `ldc·n` with `ldc ≥ max(1, m)`, `work` holds `max(1, lwork)`.
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn ormqr(
-        side: c_char,
-        trans: c_char,
-        m: BlasInt,
-        n: BlasInt,
-        k: BlasInt,
-        a: *const Self,
-        lda: BlasInt,
-        tau: *const Self,
-        c: *mut Self,
-        ldc: BlasInt,
-        work: *mut Self,
-        lwork: BlasInt,
-    ) -> BlasInt;
+    // SUBROUTINE xORMQR( SIDE, TRANS, M, N, K, A, LDA, TAU, C, LDC, WORK, LWORK, INFO )
+    fn ormqr = [ormqr, unmqr](
+        side: char, trans: char, m: int, n: int, k: int, a: *const T, lda: int, tau: *const T,
+        c: *mut T, ldc: int, work: *mut T, lwork: int,
+    );
     /// # Safety
     /// `a` holds `lda·n` elements with `lda ≥ max(1, n)`, `b` holds `ldb·nrhs` with
     /// `ldb ≥ max(1, n)`.
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn trtrs(
-        uplo: c_char,
-        trans: c_char,
-        diag: c_char,
-        n: BlasInt,
-        nrhs: BlasInt,
-        a: *const Self,
-        lda: BlasInt,
-        b: *mut Self,
-        ldb: BlasInt,
-    ) -> BlasInt;
+    // SUBROUTINE xTRTRS( UPLO, TRANS, DIAG, N, NRHS, A, LDA, B, LDB, INFO )
+    fn trtrs(
+        uplo: char, trans: char, diag: char, n: int, nrhs: int, a: *const T, lda: int, b: *mut T,
+        ldb: int,
+    );
     /// # Safety
     /// `a` as for geqrf, `jpvt` holds `n`, `tau` `min(m, n)`, `work` `max(1, lwork)` (or
     /// `lwork = -1`), `rwork` `2n` reals (read by the complex routine only).
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn geqp3(
-        m: BlasInt,
-        n: BlasInt,
-        a: *mut Self,
-        lda: BlasInt,
-        jpvt: *mut BlasInt,
-        tau: *mut Self,
-        work: *mut Self,
-        lwork: BlasInt,
-        rwork: *mut Self::Real,
-    ) -> BlasInt;
+    // SUBROUTINE DGEQP3( M, N, A, LDA, JPVT, TAU, WORK, LWORK, INFO )   LWORK ≥ 3N+1
+    // SUBROUTINE ZGEQP3( M, N, A, LDA, JPVT, TAU, WORK, LWORK, RWORK, INFO )  LWORK ≥ N+1, RWORK(2N)
+    fn geqp3(
+        m: int, n: int, a: *mut T, lda: int, jpvt: *mut int, tau: *mut T, work: *mut T,
+        lwork: int, #[complex] rwork: *mut R,
+    );
     /// # Safety
     /// `a` holds `lda·n` with `lda ≥ max(1, n)`; `work` holds `3n`, `rwork` `n`, `iwork` `n`.
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn trcon(
-        norm: c_char,
-        uplo: c_char,
-        diag: c_char,
-        n: BlasInt,
-        a: *const Self,
-        lda: BlasInt,
-        rcond: &mut Self::Real,
-        work: *mut Self,
-        rwork: *mut Self::Real,
-        iwork: *mut BlasInt,
-    ) -> BlasInt;
+    // SUBROUTINE DTRCON( NORM, UPLO, DIAG, N, A, LDA, RCOND, WORK, IWORK, INFO )  WORK(3N) IWORK(N)
+    // SUBROUTINE ZTRCON( NORM, UPLO, DIAG, N, A, LDA, RCOND, WORK, RWORK, INFO )  WORK(2N) RWORK(N)
+    fn trcon(
+        norm: char, uplo: char, diag: char, n: int, a: *const T, lda: int, rcond: &mut R,
+        work: *mut T, #[complex] rwork: *mut R, #[real] iwork: *mut int,
+    );
 }
-
-macro_rules! impl_qr {
-    ($t:ty, $geqrf:ident, $geqrt:ident, $orgqr:ident, $ormqr:ident, $trtrs:ident, $geqp3:ident, $trcon:ident, real) => {
-        impl QrLapack for $t {
-            impl_qr!(@common $geqrf, $geqrt, $orgqr, $ormqr, $trtrs);
-            unsafe fn geqp3(
-                m: BlasInt, n: BlasInt, a: *mut Self, lda: BlasInt, jpvt: *mut BlasInt, tau: *mut Self,
-                work: *mut Self, lwork: BlasInt, _rwork: *mut Self::Real,
-            ) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `QrLapack::geqp3` (the real routine has no RWORK).
-                unsafe { $geqp3(&m, &n, a, &lda, jpvt, tau, work, &lwork, &mut info) };
-                info
-            }
-            unsafe fn trcon(
-                norm: c_char, uplo: c_char, diag: c_char, n: BlasInt, a: *const Self, lda: BlasInt,
-                rcond: &mut Self::Real, work: *mut Self, _rwork: *mut Self::Real, iwork: *mut BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `QrLapack::trcon` (WORK 3n, IWORK n); 1 is the
-                // length of each CHARACTER argument.
-                unsafe { $trcon(&norm, &uplo, &diag, &n, a, &lda, rcond, work, iwork, &mut info, 1, 1, 1) };
-                info
-            }
-        }
-    };
-    ($t:ty, $geqrf:ident, $geqrt:ident, $orgqr:ident, $ormqr:ident, $trtrs:ident, $geqp3:ident, $trcon:ident, complex) => {
-        impl QrLapack for $t {
-            impl_qr!(@common $geqrf, $geqrt, $orgqr, $ormqr, $trtrs);
-            unsafe fn geqp3(
-                m: BlasInt, n: BlasInt, a: *mut Self, lda: BlasInt, jpvt: *mut BlasInt, tau: *mut Self,
-                work: *mut Self, lwork: BlasInt, rwork: *mut Self::Real,
-            ) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `QrLapack::geqp3` (RWORK 2n).
-                unsafe { $geqp3(&m, &n, a, &lda, jpvt, tau, work, &lwork, rwork, &mut info) };
-                info
-            }
-            unsafe fn trcon(
-                norm: c_char, uplo: c_char, diag: c_char, n: BlasInt, a: *const Self, lda: BlasInt,
-                rcond: &mut Self::Real, work: *mut Self, rwork: *mut Self::Real, _iwork: *mut BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `QrLapack::trcon` (WORK 2n, RWORK n); 1 is the
-                // length of each CHARACTER argument.
-                unsafe { $trcon(&norm, &uplo, &diag, &n, a, &lda, rcond, work, rwork, &mut info, 1, 1, 1) };
-                info
-            }
-        }
-    };
-    (@common $geqrf:ident, $geqrt:ident, $orgqr:ident, $ormqr:ident, $trtrs:ident) => {
-        unsafe fn geqrt(
-            m: BlasInt, n: BlasInt, nb: BlasInt, a: *mut Self, lda: BlasInt, t: *mut Self, ldt: BlasInt,
-            work: *mut Self,
-        ) -> BlasInt {
-            let mut info = 0;
-            // SAFETY: forwarded contract of `QrLapack::geqrt`.
-            unsafe { $geqrt(&m, &n, &nb, a, &lda, t, &ldt, work, &mut info) };
-            info
-        }
-        unsafe fn geqrf(
-            m: BlasInt, n: BlasInt, a: *mut Self, lda: BlasInt, tau: *mut Self, work: *mut Self, lwork: BlasInt,
-        ) -> BlasInt {
-            let mut info = 0;
-            // SAFETY: forwarded contract of `QrLapack::geqrf`.
-            unsafe { $geqrf(&m, &n, a, &lda, tau, work, &lwork, &mut info) };
-            info
-        }
-        unsafe fn orgqr(
-            m: BlasInt, n: BlasInt, k: BlasInt, a: *mut Self, lda: BlasInt, tau: *const Self, work: *mut Self,
-            lwork: BlasInt,
-        ) -> BlasInt {
-            let mut info = 0;
-            // SAFETY: forwarded contract of `QrLapack::orgqr`.
-            unsafe { $orgqr(&m, &n, &k, a, &lda, tau, work, &lwork, &mut info) };
-            info
-        }
-        unsafe fn ormqr(
-            side: c_char, trans: c_char, m: BlasInt, n: BlasInt, k: BlasInt, a: *const Self, lda: BlasInt,
-            tau: *const Self, c: *mut Self, ldc: BlasInt, work: *mut Self, lwork: BlasInt,
-        ) -> BlasInt {
-            let mut info = 0;
-            // SAFETY: forwarded contract of `QrLapack::ormqr`; 1 is each CHARACTER length.
-            unsafe {
-                $ormqr(&side, &trans, &m, &n, &k, a, &lda, tau, c, &ldc, work, &lwork, &mut info, 1, 1)
-            };
-            info
-        }
-        unsafe fn trtrs(
-            uplo: c_char, trans: c_char, diag: c_char, n: BlasInt, nrhs: BlasInt, a: *const Self,
-            lda: BlasInt, b: *mut Self, ldb: BlasInt,
-        ) -> BlasInt {
-            let mut info = 0;
-            // SAFETY: forwarded contract of `QrLapack::trtrs`; 1 is each CHARACTER length.
-            unsafe { $trtrs(&uplo, &trans, &diag, &n, &nrhs, a, &lda, b, &ldb, &mut info, 1, 1, 1) };
-            info
-        }
-    };
-}
-impl_qr!(f32, sgeqrf_, sgeqrt_, sorgqr_, sormqr_, strtrs_, sgeqp3_, strcon_, real);
-impl_qr!(f64, dgeqrf_, dgeqrt_, dorgqr_, dormqr_, dtrtrs_, dgeqp3_, dtrcon_, real);
-impl_qr!(
-    Complex<f32>,
-    cgeqrf_,
-    cgeqrt_,
-    cungqr_,
-    cunmqr_,
-    ctrtrs_,
-    cgeqp3_,
-    ctrcon_,
-    complex
-);
-impl_qr!(
-    Complex<f64>,
-    zgeqrf_,
-    zgeqrt_,
-    zungqr_,
-    zunmqr_,
-    ztrtrs_,
-    zgeqp3_,
-    ztrcon_,
-    complex
-);
 
 const NON_UNIT: c_char = b'N' as c_char;
 const LEFT: c_char = b'L' as c_char;

@@ -10,6 +10,7 @@ use ndarray::Array2;
 use num_complex::Complex;
 
 use super::buffer::{col_major_slice_mut, ld};
+use super::routine::lapack_family;
 use super::BlasInt;
 use super::{assert_buf, check_illegal, lapack_int, lwork, rname, LapackScalar};
 use crate::error::{Error, Result};
@@ -29,136 +30,31 @@ extern "C" fn select_none_complex<R>(_w: *const Complex<R>) -> BlasInt {
     0
 }
 
-macro_rules! schur_ffi_real {
-    ($t:ty, $gees:ident, $trsen:ident) => {
-        unsafe extern "C" {
-            // SUBROUTINE DGEES( JOBVS, SORT, SELECT, N, A, LDA, SDIM, WR, WI, VS, LDVS, WORK,
-            //                   LWORK, BWORK, INFO )
-            fn $gees(
-                jobvs: *const c_char,
-                sort: *const c_char,
-                select: SelectReal<$t>,
-                n: *const BlasInt,
-                a: *mut $t,
-                lda: *const BlasInt,
-                sdim: *mut BlasInt,
-                wr: *mut $t,
-                wi: *mut $t,
-                vs: *mut $t,
-                ldvs: *const BlasInt,
-                work: *mut $t,
-                lwork: *const BlasInt,
-                bwork: *mut BlasInt,
-                info: *mut BlasInt,
-                jobvs_len: usize,
-                sort_len: usize,
-            );
-            // SUBROUTINE DTRSEN( JOB, COMPQ, SELECT, N, T, LDT, Q, LDQ, WR, WI, M, S, SEP,
-            //                    WORK, LWORK, IWORK, LIWORK, INFO )
-            fn $trsen(
-                job: *const c_char,
-                compq: *const c_char,
-                select: *const BlasInt,
-                n: *const BlasInt,
-                t: *mut $t,
-                ldt: *const BlasInt,
-                q: *mut $t,
-                ldq: *const BlasInt,
-                wr: *mut $t,
-                wi: *mut $t,
-                m: *mut BlasInt,
-                s: *mut $t,
-                sep: *mut $t,
-                work: *mut $t,
-                lwork: *const BlasInt,
-                iwork: *mut BlasInt,
-                liwork: *const BlasInt,
-                info: *mut BlasInt,
-                job_len: usize,
-                compq_len: usize,
-            );
-        }
-    };
-}
-schur_ffi_real!(f32, sgees_, strsen_);
-schur_ffi_real!(f64, dgees_, dtrsen_);
+lapack_family! {
+    /// Raw Schur routines with one signature for the real and complex variants. The real
+    /// routines use `wr`/`wi` (eigenvalues as real and imaginary parts) and ignore `w`/`rwork`;
+    /// the complex ones use `w` and `rwork` and ignore `wr`/`wi`.
+    pub trait SchurLapack: LapackScalar;
 
-macro_rules! schur_ffi_complex {
-    ($r:ty, $gees:ident, $trsen:ident) => {
-        unsafe extern "C" {
-            // SUBROUTINE ZGEES( JOBVS, SORT, SELECT, N, A, LDA, SDIM, W, VS, LDVS, WORK, LWORK,
-            //                   RWORK, BWORK, INFO )
-            fn $gees(
-                jobvs: *const c_char,
-                sort: *const c_char,
-                select: SelectComplex<$r>,
-                n: *const BlasInt,
-                a: *mut Complex<$r>,
-                lda: *const BlasInt,
-                sdim: *mut BlasInt,
-                w: *mut Complex<$r>,
-                vs: *mut Complex<$r>,
-                ldvs: *const BlasInt,
-                work: *mut Complex<$r>,
-                lwork: *const BlasInt,
-                rwork: *mut $r,
-                bwork: *mut BlasInt,
-                info: *mut BlasInt,
-                jobvs_len: usize,
-                sort_len: usize,
-            );
-            // SUBROUTINE ZTRSEN( JOB, COMPQ, SELECT, N, T, LDT, Q, LDQ, W, M, S, SEP, WORK,
-            //                    LWORK, INFO )
-            fn $trsen(
-                job: *const c_char,
-                compq: *const c_char,
-                select: *const BlasInt,
-                n: *const BlasInt,
-                t: *mut Complex<$r>,
-                ldt: *const BlasInt,
-                q: *mut Complex<$r>,
-                ldq: *const BlasInt,
-                w: *mut Complex<$r>,
-                m: *mut BlasInt,
-                s: *mut $r,
-                sep: *mut $r,
-                work: *mut Complex<$r>,
-                lwork: *const BlasInt,
-                info: *mut BlasInt,
-                job_len: usize,
-                compq_len: usize,
-            );
-        }
-    };
-}
-schur_ffi_complex!(f32, cgees_, ctrsen_);
-schur_ffi_complex!(f64, zgees_, ztrsen_);
-
-/// Raw Schur routines with one signature for the real and complex variants. The real routines
-/// use `wr`/`wi` (eigenvalues as real and imaginary parts) and ignore `w`/`rwork`; the complex
-/// ones use `w` and `rwork` and ignore `wr`/`wi`.
-pub trait SchurLapack: LapackScalar {
     /// ?gees with JOBVS = 'V', SORT = 'N' (and a dummy SELECT that LAPACK does not call).
     ///
     /// # Safety
     /// `a` and `vs` hold `lda·n` / `ldvs·n` elements with `lda, ldvs ≥ max(1, n)`; `wr`, `wi`,
     /// `w` hold `n` elements each (the unused ones at least 1); `rwork` and `bwork` `max(1, n)`;
     /// `work` holds `max(1, lwork)` elements (or lwork = -1 for a query).
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn gees(
-        n: BlasInt,
-        a: *mut Self,
-        lda: BlasInt,
-        wr: *mut Self::Real,
-        wi: *mut Self::Real,
-        w: *mut Self,
-        vs: *mut Self,
-        ldvs: BlasInt,
-        work: *mut Self,
-        lwork: BlasInt,
-        rwork: *mut Self::Real,
-        bwork: *mut BlasInt,
-    ) -> BlasInt;
+    // SUBROUTINE DGEES( JOBVS, SORT, SELECT, N, A, LDA, SDIM, WR, WI, VS, LDVS, WORK,
+    //                   LWORK, BWORK, INFO )
+    // SUBROUTINE ZGEES( JOBVS, SORT, SELECT, N, A, LDA, SDIM, W, VS, LDVS, WORK, LWORK,
+    //                   RWORK, BWORK, INFO )
+    // The dummy SELECT is a valid function that cannot unwind; SDIM points to a temporary.
+    fn gees(
+        jobvs: char = b'V' as c_char, sort: char = b'N' as c_char,
+        #[real] select: [SelectReal<R>] = Some(select_none_real::<R>),
+        #[complex] select: [SelectComplex<R>] = Some(select_none_complex::<R>),
+        n: int, a: *mut T, lda: int, sdim: *mut int = &mut 0, #[real] wr: *mut R,
+        #[real] wi: *mut R, #[complex] w: *mut T, vs: *mut T, ldvs: int, work: *mut T,
+        lwork: int, #[complex] rwork: *mut R, bwork: *mut int,
+    );
 
     /// ?trsen with JOB = 'N', COMPQ = 'V': reorders the Schur form so that the selected
     /// eigenvalues lead; `m` receives the dimension of the selected invariant subspace.
@@ -167,186 +63,18 @@ pub trait SchurLapack: LapackScalar {
     /// `select` holds `n` LOGICALs; `t` and `q` hold `ldt·n` / `ldq·n` elements with
     /// `ldt, ldq ≥ max(1, n)`; `wr`, `wi`, `w` hold `n` elements each; `work` holds
     /// `max(1, lwork)` elements and `iwork` `max(1, liwork)` (or a query with -1).
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn trsen(
-        select: *const BlasInt,
-        n: BlasInt,
-        t: *mut Self,
-        ldt: BlasInt,
-        q: *mut Self,
-        ldq: BlasInt,
-        wr: *mut Self::Real,
-        wi: *mut Self::Real,
-        w: *mut Self,
-        m: &mut BlasInt,
-        work: *mut Self,
-        lwork: BlasInt,
-        iwork: *mut BlasInt,
-        liwork: BlasInt,
-    ) -> BlasInt;
+    // SUBROUTINE DTRSEN( JOB, COMPQ, SELECT, N, T, LDT, Q, LDQ, WR, WI, M, S, SEP,
+    //                    WORK, LWORK, IWORK, LIWORK, INFO )
+    // SUBROUTINE ZTRSEN( JOB, COMPQ, SELECT, N, T, LDT, Q, LDQ, W, M, S, SEP, WORK,
+    //                    LWORK, INFO )
+    // S and SEP are not referenced for JOB = 'N' but point to valid (temporary) scalars.
+    fn trsen(
+        job: char = b'N' as c_char, compq: char = b'V' as c_char, select: *const int, n: int,
+        t: *mut T, ldt: int, q: *mut T, ldq: int, #[real] wr: *mut R, #[real] wi: *mut R,
+        #[complex] w: *mut T, m: &mut int, s: *mut R = &mut 0.0, sep: *mut R = &mut 0.0,
+        work: *mut T, lwork: int, #[real] iwork: *mut int, #[real] liwork: int,
+    );
 }
-
-macro_rules! impl_schur_real {
-    ($t:ty, $gees:ident, $trsen:ident) => {
-        impl SchurLapack for $t {
-            unsafe fn gees(
-                n: BlasInt,
-                a: *mut Self,
-                lda: BlasInt,
-                wr: *mut Self::Real,
-                wi: *mut Self::Real,
-                _w: *mut Self,
-                vs: *mut Self,
-                ldvs: BlasInt,
-                work: *mut Self,
-                lwork: BlasInt,
-                _rwork: *mut Self::Real,
-                bwork: *mut BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                let mut sdim = 0;
-                let (jobvs, sort) = (b'V' as c_char, b'N' as c_char);
-                // SAFETY: forwarded contract of `SchurLapack::gees`; the dummy SELECT is a valid
-                // function that cannot unwind; 1 and 1 are the CHARACTER lengths.
-                unsafe {
-                    $gees(
-                        &jobvs,
-                        &sort,
-                        Some(select_none_real::<$t>),
-                        &n,
-                        a,
-                        &lda,
-                        &mut sdim,
-                        wr,
-                        wi,
-                        vs,
-                        &ldvs,
-                        work,
-                        &lwork,
-                        bwork,
-                        &mut info,
-                        1,
-                        1,
-                    )
-                };
-                info
-            }
-            unsafe fn trsen(
-                select: *const BlasInt,
-                n: BlasInt,
-                t: *mut Self,
-                ldt: BlasInt,
-                q: *mut Self,
-                ldq: BlasInt,
-                wr: *mut Self::Real,
-                wi: *mut Self::Real,
-                _w: *mut Self,
-                m: &mut BlasInt,
-                work: *mut Self,
-                lwork: BlasInt,
-                iwork: *mut BlasInt,
-                liwork: BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                let (mut s, mut sep) = (0.0, 0.0);
-                let (job, compq) = (b'N' as c_char, b'V' as c_char);
-                // SAFETY: forwarded contract of `SchurLapack::trsen`; S and SEP are not
-                // referenced for JOB = 'N' but point to valid scalars; 1 and 1 are the
-                // CHARACTER lengths.
-                unsafe {
-                    $trsen(
-                        &job, &compq, select, &n, t, &ldt, q, &ldq, wr, wi, m, &mut s, &mut sep,
-                        work, &lwork, iwork, &liwork, &mut info, 1, 1,
-                    )
-                };
-                info
-            }
-        }
-    };
-}
-impl_schur_real!(f32, sgees_, strsen_);
-impl_schur_real!(f64, dgees_, dtrsen_);
-
-macro_rules! impl_schur_complex {
-    ($r:ty, $gees:ident, $trsen:ident) => {
-        impl SchurLapack for Complex<$r> {
-            unsafe fn gees(
-                n: BlasInt,
-                a: *mut Self,
-                lda: BlasInt,
-                _wr: *mut Self::Real,
-                _wi: *mut Self::Real,
-                w: *mut Self,
-                vs: *mut Self,
-                ldvs: BlasInt,
-                work: *mut Self,
-                lwork: BlasInt,
-                rwork: *mut Self::Real,
-                bwork: *mut BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                let mut sdim = 0;
-                let (jobvs, sort) = (b'V' as c_char, b'N' as c_char);
-                // SAFETY: forwarded contract of `SchurLapack::gees`; the dummy SELECT is a valid
-                // function that cannot unwind; 1 and 1 are the CHARACTER lengths.
-                unsafe {
-                    $gees(
-                        &jobvs,
-                        &sort,
-                        Some(select_none_complex::<$r>),
-                        &n,
-                        a,
-                        &lda,
-                        &mut sdim,
-                        w,
-                        vs,
-                        &ldvs,
-                        work,
-                        &lwork,
-                        rwork,
-                        bwork,
-                        &mut info,
-                        1,
-                        1,
-                    )
-                };
-                info
-            }
-            unsafe fn trsen(
-                select: *const BlasInt,
-                n: BlasInt,
-                t: *mut Self,
-                ldt: BlasInt,
-                q: *mut Self,
-                ldq: BlasInt,
-                _wr: *mut Self::Real,
-                _wi: *mut Self::Real,
-                w: *mut Self,
-                m: &mut BlasInt,
-                work: *mut Self,
-                lwork: BlasInt,
-                _iwork: *mut BlasInt,
-                _liwork: BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                let (mut s, mut sep): ($r, $r) = (0.0, 0.0);
-                let (job, compq) = (b'N' as c_char, b'V' as c_char);
-                // SAFETY: forwarded contract of `SchurLapack::trsen`; S and SEP are not
-                // referenced for JOB = 'N' but point to valid scalars; 1 and 1 are the
-                // CHARACTER lengths.
-                unsafe {
-                    $trsen(
-                        &job, &compq, select, &n, t, &ldt, q, &ldq, w, m, &mut s, &mut sep, work,
-                        &lwork, &mut info, 1, 1,
-                    )
-                };
-                info
-            }
-        }
-    };
-}
-impl_schur_complex!(f32, cgees_, ctrsen_);
-impl_schur_complex!(f64, zgees_, ztrsen_);
 
 // ----------------------------------------------------------------------------- safe wrappers
 

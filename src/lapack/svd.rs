@@ -4,274 +4,42 @@
 use std::os::raw::c_char;
 
 use ndarray::{Array1, Array2, ShapeBuilder};
-use num_complex::Complex;
 
 use super::buffer::{check_dims, col_major_slice_mut, ld};
+use super::routine::lapack_family;
 use super::BlasInt;
 use super::{assert_buf, check_illegal, lapack_int, lwork, rname, size_i64, LapackScalar};
 use crate::error::{Error, Result};
 use crate::scalar::Scalar;
 
-macro_rules! svd_ffi_real {
-    ($t:ty, $gesdd:ident, $gesvd:ident) => {
-        unsafe extern "C" {
-            // SUBROUTINE DGESDD( JOBZ, M, N, A, LDA, S, U, LDU, VT, LDVT, WORK, LWORK, IWORK, INFO )
-            fn $gesdd(
-                jobz: *const c_char,
-                m: *const BlasInt,
-                n: *const BlasInt,
-                a: *mut $t,
-                lda: *const BlasInt,
-                s: *mut $t,
-                u: *mut $t,
-                ldu: *const BlasInt,
-                vt: *mut $t,
-                ldvt: *const BlasInt,
-                work: *mut $t,
-                lwork: *const BlasInt,
-                iwork: *mut BlasInt,
-                info: *mut BlasInt,
-                jobz_len: usize,
-            );
-            // SUBROUTINE DGESVD( JOBU, JOBVT, M, N, A, LDA, S, U, LDU, VT, LDVT, WORK, LWORK, INFO )
-            fn $gesvd(
-                jobu: *const c_char,
-                jobvt: *const c_char,
-                m: *const BlasInt,
-                n: *const BlasInt,
-                a: *mut $t,
-                lda: *const BlasInt,
-                s: *mut $t,
-                u: *mut $t,
-                ldu: *const BlasInt,
-                vt: *mut $t,
-                ldvt: *const BlasInt,
-                work: *mut $t,
-                lwork: *const BlasInt,
-                info: *mut BlasInt,
-                jobu_len: usize,
-                jobvt_len: usize,
-            );
-        }
-    };
-}
-svd_ffi_real!(f32, sgesdd_, sgesvd_);
-svd_ffi_real!(f64, dgesdd_, dgesvd_);
+lapack_family! {
+    /// Raw SVD routines. The real routines ignore `rwork`.
+    pub trait SvdLapack: LapackScalar;
 
-macro_rules! svd_ffi_complex {
-    ($t:ty, $r:ty, $gesdd:ident, $gesvd:ident) => {
-        unsafe extern "C" {
-            // SUBROUTINE ZGESDD( JOBZ, M, N, A, LDA, S, U, LDU, VT, LDVT, WORK, LWORK, RWORK,
-            //                    IWORK, INFO )
-            fn $gesdd(
-                jobz: *const c_char,
-                m: *const BlasInt,
-                n: *const BlasInt,
-                a: *mut $t,
-                lda: *const BlasInt,
-                s: *mut $r,
-                u: *mut $t,
-                ldu: *const BlasInt,
-                vt: *mut $t,
-                ldvt: *const BlasInt,
-                work: *mut $t,
-                lwork: *const BlasInt,
-                rwork: *mut $r,
-                iwork: *mut BlasInt,
-                info: *mut BlasInt,
-                jobz_len: usize,
-            );
-            // SUBROUTINE ZGESVD( JOBU, JOBVT, M, N, A, LDA, S, U, LDU, VT, LDVT, WORK, LWORK,
-            //                    RWORK, INFO )
-            fn $gesvd(
-                jobu: *const c_char,
-                jobvt: *const c_char,
-                m: *const BlasInt,
-                n: *const BlasInt,
-                a: *mut $t,
-                lda: *const BlasInt,
-                s: *mut $r,
-                u: *mut $t,
-                ldu: *const BlasInt,
-                vt: *mut $t,
-                ldvt: *const BlasInt,
-                work: *mut $t,
-                lwork: *const BlasInt,
-                rwork: *mut $r,
-                info: *mut BlasInt,
-                jobu_len: usize,
-                jobvt_len: usize,
-            );
-        }
-    };
-}
-svd_ffi_complex!(Complex<f32>, f32, cgesdd_, cgesvd_);
-svd_ffi_complex!(Complex<f64>, f64, zgesdd_, zgesvd_);
-
-/// Raw SVD routines. The real routines ignore `rwork`.
-pub trait SvdLapack: LapackScalar {
     /// # Safety
     /// `a` holds `lda·n` elements (`lda ≥ max(1, m)`), `s` holds `min(m, n)`, `u`/`vt` hold
     /// `ldu·ucols` / `ldvt·n` elements as ?gesdd documents for `jobz`, `work` holds
     /// `max(1, lwork)` (or `lwork = -1`), `rwork` the documented LRWORK (complex only) and
     /// `iwork` `8·min(m, n)`.
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn gesdd(
-        jobz: c_char,
-        m: BlasInt,
-        n: BlasInt,
-        a: *mut Self,
-        lda: BlasInt,
-        s: *mut Self::Real,
-        u: *mut Self,
-        ldu: BlasInt,
-        vt: *mut Self,
-        ldvt: BlasInt,
-        work: *mut Self,
-        lwork: BlasInt,
-        rwork: *mut Self::Real,
-        iwork: *mut BlasInt,
-    ) -> BlasInt;
+    // SUBROUTINE DGESDD( JOBZ, M, N, A, LDA, S, U, LDU, VT, LDVT, WORK, LWORK, IWORK, INFO )
+    // SUBROUTINE ZGESDD( JOBZ, M, N, A, LDA, S, U, LDU, VT, LDVT, WORK, LWORK, RWORK,
+    //                    IWORK, INFO )
+    fn gesdd(
+        jobz: char, m: int, n: int, a: *mut T, lda: int, s: *mut R, u: *mut T, ldu: int,
+        vt: *mut T, ldvt: int, work: *mut T, lwork: int, #[complex] rwork: *mut R,
+        iwork: *mut int,
+    );
     /// # Safety
     /// As `gesdd` for `a`, `s`, `u`, `vt` and `work`; `rwork` holds `5·min(m, n)` reals
     /// (complex only).
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn gesvd(
-        jobu: c_char,
-        jobvt: c_char,
-        m: BlasInt,
-        n: BlasInt,
-        a: *mut Self,
-        lda: BlasInt,
-        s: *mut Self::Real,
-        u: *mut Self,
-        ldu: BlasInt,
-        vt: *mut Self,
-        ldvt: BlasInt,
-        work: *mut Self,
-        lwork: BlasInt,
-        rwork: *mut Self::Real,
-    ) -> BlasInt;
+    // SUBROUTINE DGESVD( JOBU, JOBVT, M, N, A, LDA, S, U, LDU, VT, LDVT, WORK, LWORK, INFO )
+    // SUBROUTINE ZGESVD( JOBU, JOBVT, M, N, A, LDA, S, U, LDU, VT, LDVT, WORK, LWORK,
+    //                    RWORK, INFO )
+    fn gesvd(
+        jobu: char, jobvt: char, m: int, n: int, a: *mut T, lda: int, s: *mut R, u: *mut T,
+        ldu: int, vt: *mut T, ldvt: int, work: *mut T, lwork: int, #[complex] rwork: *mut R,
+    );
 }
-
-macro_rules! impl_svd {
-    ($t:ty, $gesdd:ident, $gesvd:ident, real) => {
-        impl SvdLapack for $t {
-            unsafe fn gesdd(
-                jobz: c_char,
-                m: BlasInt,
-                n: BlasInt,
-                a: *mut Self,
-                lda: BlasInt,
-                s: *mut Self::Real,
-                u: *mut Self,
-                ldu: BlasInt,
-                vt: *mut Self,
-                ldvt: BlasInt,
-                work: *mut Self,
-                lwork: BlasInt,
-                _rwork: *mut Self::Real,
-                iwork: *mut BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `SvdLapack::gesdd`; 1 is the CHARACTER length.
-                unsafe {
-                    $gesdd(
-                        &jobz, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, work, &lwork, iwork,
-                        &mut info, 1,
-                    )
-                };
-                info
-            }
-            unsafe fn gesvd(
-                jobu: c_char,
-                jobvt: c_char,
-                m: BlasInt,
-                n: BlasInt,
-                a: *mut Self,
-                lda: BlasInt,
-                s: *mut Self::Real,
-                u: *mut Self,
-                ldu: BlasInt,
-                vt: *mut Self,
-                ldvt: BlasInt,
-                work: *mut Self,
-                lwork: BlasInt,
-                _rwork: *mut Self::Real,
-            ) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `SvdLapack::gesvd`; 1 is the CHARACTER length.
-                unsafe {
-                    $gesvd(
-                        &jobu, &jobvt, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, work, &lwork,
-                        &mut info, 1, 1,
-                    )
-                };
-                info
-            }
-        }
-    };
-    ($t:ty, $gesdd:ident, $gesvd:ident, complex) => {
-        impl SvdLapack for $t {
-            unsafe fn gesdd(
-                jobz: c_char,
-                m: BlasInt,
-                n: BlasInt,
-                a: *mut Self,
-                lda: BlasInt,
-                s: *mut Self::Real,
-                u: *mut Self,
-                ldu: BlasInt,
-                vt: *mut Self,
-                ldvt: BlasInt,
-                work: *mut Self,
-                lwork: BlasInt,
-                rwork: *mut Self::Real,
-                iwork: *mut BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `SvdLapack::gesdd`; 1 is the CHARACTER length.
-                unsafe {
-                    $gesdd(
-                        &jobz, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, work, &lwork, rwork, iwork,
-                        &mut info, 1,
-                    )
-                };
-                info
-            }
-            unsafe fn gesvd(
-                jobu: c_char,
-                jobvt: c_char,
-                m: BlasInt,
-                n: BlasInt,
-                a: *mut Self,
-                lda: BlasInt,
-                s: *mut Self::Real,
-                u: *mut Self,
-                ldu: BlasInt,
-                vt: *mut Self,
-                ldvt: BlasInt,
-                work: *mut Self,
-                lwork: BlasInt,
-                rwork: *mut Self::Real,
-            ) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `SvdLapack::gesvd`; 1 is the CHARACTER length.
-                unsafe {
-                    $gesvd(
-                        &jobu, &jobvt, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, work, &lwork, rwork,
-                        &mut info, 1, 1,
-                    )
-                };
-                info
-            }
-        }
-    };
-}
-impl_svd!(f32, sgesdd_, sgesvd_, real);
-impl_svd!(f64, dgesdd_, dgesvd_, real);
-impl_svd!(Complex<f32>, cgesdd_, cgesvd_, complex);
-impl_svd!(Complex<f64>, zgesdd_, zgesvd_, complex);
 
 // ----------------------------------------------------------------------------- safe wrappers
 

@@ -3,204 +3,40 @@
 use std::os::raw::c_char;
 
 use ndarray::Array2;
-use num_complex::Complex;
 
 use super::buffer::col_major_slice_mut;
+use super::routine::lapack_family;
 use super::BlasInt;
 use super::{assert_buf, check_illegal, lapack_int, rname, LapackScalar, Trans};
 use crate::error::{Error, Result};
 use crate::scalar::Scalar;
 
-macro_rules! gt_ffi {
-    ($t:ty, $r:ty, $gttrf:ident, $gttrs:ident) => {
-        unsafe extern "C" {
-            // SUBROUTINE xGTTRF( N, DL, D, DU, DU2, IPIV, INFO )
-            fn $gttrf(
-                n: *const BlasInt,
-                dl: *mut $t,
-                d: *mut $t,
-                du: *mut $t,
-                du2: *mut $t,
-                ipiv: *mut BlasInt,
-                info: *mut BlasInt,
-            );
-            // SUBROUTINE xGTTRS( TRANS, N, NRHS, DL, D, DU, DU2, IPIV, B, LDB, INFO )
-            fn $gttrs(
-                trans: *const c_char,
-                n: *const BlasInt,
-                nrhs: *const BlasInt,
-                dl: *const $t,
-                d: *const $t,
-                du: *const $t,
-                du2: *const $t,
-                ipiv: *const BlasInt,
-                b: *mut $t,
-                ldb: *const BlasInt,
-                info: *mut BlasInt,
-                trans_len: usize,
-            );
-        }
-    };
-}
-gt_ffi!(f32, f32, sgttrf_, sgttrs_);
-gt_ffi!(f64, f64, dgttrf_, dgttrs_);
-gt_ffi!(Complex<f32>, f32, cgttrf_, cgttrs_);
-gt_ffi!(Complex<f64>, f64, zgttrf_, zgttrs_);
+lapack_family! {
+    /// Raw tridiagonal LU routines. Callers guarantee buffer sizes (see the safe wrappers below).
+    pub trait TridiagLapack: LapackScalar;
 
-unsafe extern "C" {
-    // SUBROUTINE DGTCON( NORM, N, DL, D, DU, DU2, IPIV, ANORM, RCOND, WORK, IWORK, INFO )
-    // WORK(2N), IWORK(N)
-    fn sgtcon_(
-        norm: *const c_char,
-        n: *const BlasInt,
-        dl: *const f32,
-        d: *const f32,
-        du: *const f32,
-        du2: *const f32,
-        ipiv: *const BlasInt,
-        anorm: *const f32,
-        rcond: *mut f32,
-        work: *mut f32,
-        iwork: *mut BlasInt,
-        info: *mut BlasInt,
-        norm_len: usize,
-    );
-    fn dgtcon_(
-        norm: *const c_char,
-        n: *const BlasInt,
-        dl: *const f64,
-        d: *const f64,
-        du: *const f64,
-        du2: *const f64,
-        ipiv: *const BlasInt,
-        anorm: *const f64,
-        rcond: *mut f64,
-        work: *mut f64,
-        iwork: *mut BlasInt,
-        info: *mut BlasInt,
-        norm_len: usize,
-    );
-    // SUBROUTINE ZGTCON( NORM, N, DL, D, DU, DU2, IPIV, ANORM, RCOND, WORK, INFO )  WORK(2N)
-    fn cgtcon_(
-        norm: *const c_char,
-        n: *const BlasInt,
-        dl: *const Complex<f32>,
-        d: *const Complex<f32>,
-        du: *const Complex<f32>,
-        du2: *const Complex<f32>,
-        ipiv: *const BlasInt,
-        anorm: *const f32,
-        rcond: *mut f32,
-        work: *mut Complex<f32>,
-        info: *mut BlasInt,
-        norm_len: usize,
-    );
-    fn zgtcon_(
-        norm: *const c_char,
-        n: *const BlasInt,
-        dl: *const Complex<f64>,
-        d: *const Complex<f64>,
-        du: *const Complex<f64>,
-        du2: *const Complex<f64>,
-        ipiv: *const BlasInt,
-        anorm: *const f64,
-        rcond: *mut f64,
-        work: *mut Complex<f64>,
-        info: *mut BlasInt,
-        norm_len: usize,
-    );
-}
-
-/// Raw tridiagonal LU routines. Callers guarantee buffer sizes (see the safe wrappers below).
-pub trait TridiagLapack: LapackScalar {
     /// # Safety
     /// `dl` and `du` hold `n − 1` elements (at least 1 allocated), `d` and `ipiv` hold `n`,
     /// `du2` holds `n − 2` (at least 1 allocated).
-    unsafe fn gttrf(
-        n: BlasInt,
-        dl: *mut Self,
-        d: *mut Self,
-        du: *mut Self,
-        du2: *mut Self,
-        ipiv: *mut BlasInt,
-    ) -> BlasInt;
+    // SUBROUTINE xGTTRF( N, DL, D, DU, DU2, IPIV, INFO )
+    fn gttrf(n: int, dl: *mut T, d: *mut T, du: *mut T, du2: *mut T, ipiv: *mut int);
     /// # Safety
     /// The factors as from `gttrf` of order `n`; `b` holds `ldb·nrhs`, `ldb ≥ max(1, n)`.
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn gttrs(
-        trans: c_char,
-        n: BlasInt,
-        nrhs: BlasInt,
-        dl: *const Self,
-        d: *const Self,
-        du: *const Self,
-        du2: *const Self,
-        ipiv: *const BlasInt,
-        b: *mut Self,
-        ldb: BlasInt,
-    ) -> BlasInt;
+    // SUBROUTINE xGTTRS( TRANS, N, NRHS, DL, D, DU, DU2, IPIV, B, LDB, INFO )
+    fn gttrs(
+        trans: char, n: int, nrhs: int, dl: *const T, d: *const T, du: *const T, du2: *const T,
+        ipiv: *const int, b: *mut T, ldb: int,
+    );
     /// # Safety
     /// The factors as from `gttrf` of order `n`; `work` holds `2n`, `iwork` `n` elements.
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn gtcon(
-        n: BlasInt,
-        dl: *const Self,
-        d: *const Self,
-        du: *const Self,
-        du2: *const Self,
-        ipiv: *const BlasInt,
-        anorm: Self::Real,
-        rcond: &mut Self::Real,
-        work: *mut Self,
-        iwork: *mut BlasInt,
-    ) -> BlasInt;
+    // SUBROUTINE DGTCON( NORM, N, DL, D, DU, DU2, IPIV, ANORM, RCOND, WORK, IWORK, INFO )
+    // SUBROUTINE ZGTCON( NORM, N, DL, D, DU, DU2, IPIV, ANORM, RCOND, WORK, INFO )  WORK(2N)
+    fn gtcon(
+        norm: char = b'1' as c_char, n: int, dl: *const T, d: *const T, du: *const T,
+        du2: *const T, ipiv: *const int, anorm: real, rcond: &mut R, work: *mut T,
+        #[real] iwork: *mut int,
+    );
 }
-
-macro_rules! impl_gt {
-    (@con real, $gtcon:ident, $norm:ident, $n:ident, $dl:ident, $d:ident, $du:ident, $du2:ident, $ipiv:ident, $anorm:ident, $rcond:ident, $work:ident, $iwork:ident, $info:ident) => {
-        // SAFETY: forwarded contract of `TridiagLapack::gtcon`; 1 is the CHARACTER length.
-        unsafe { $gtcon(&$norm, &$n, $dl, $d, $du, $du2, $ipiv, &$anorm, $rcond, $work, $iwork, &mut $info, 1) }
-    };
-    (@con complex, $gtcon:ident, $norm:ident, $n:ident, $dl:ident, $d:ident, $du:ident, $du2:ident, $ipiv:ident, $anorm:ident, $rcond:ident, $work:ident, $iwork:ident, $info:ident) => {
-        // SAFETY: forwarded contract of `TridiagLapack::gtcon` (the complex routine has no
-        // IWORK); 1 is the CHARACTER length.
-        unsafe { $gtcon(&$norm, &$n, $dl, $d, $du, $du2, $ipiv, &$anorm, $rcond, $work, &mut $info, 1) }
-    };
-    ($t:ty, $gttrf:ident, $gttrs:ident, $gtcon:ident, $kind:ident) => {
-        impl TridiagLapack for $t {
-            unsafe fn gttrf(n: BlasInt, dl: *mut Self, d: *mut Self, du: *mut Self, du2: *mut Self, ipiv: *mut BlasInt) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `TridiagLapack::gttrf`.
-                unsafe { $gttrf(&n, dl, d, du, du2, ipiv, &mut info) };
-                info
-            }
-            unsafe fn gttrs(
-                trans: c_char, n: BlasInt, nrhs: BlasInt, dl: *const Self, d: *const Self, du: *const Self,
-                du2: *const Self, ipiv: *const BlasInt, b: *mut Self, ldb: BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                // SAFETY: forwarded contract of `TridiagLapack::gttrs`; 1 is the CHARACTER length.
-                unsafe { $gttrs(&trans, &n, &nrhs, dl, d, du, du2, ipiv, b, &ldb, &mut info, 1) };
-                info
-            }
-            #[allow(unused_variables)]
-            unsafe fn gtcon(
-                n: BlasInt, dl: *const Self, d: *const Self, du: *const Self, du2: *const Self,
-                ipiv: *const BlasInt, anorm: Self::Real, rcond: &mut Self::Real, work: *mut Self,
-                iwork: *mut BlasInt,
-            ) -> BlasInt {
-                let mut info = 0;
-                let norm = b'1' as c_char;
-                impl_gt!(@con $kind, $gtcon, norm, n, dl, d, du, du2, ipiv, anorm, rcond, work, iwork, info);
-                info
-            }
-        }
-    };
-}
-impl_gt!(f32, sgttrf_, sgttrs_, sgtcon_, real);
-impl_gt!(f64, dgttrf_, dgttrs_, dgtcon_, real);
-impl_gt!(Complex<f32>, cgttrf_, cgttrs_, cgtcon_, complex);
-impl_gt!(Complex<f64>, zgttrf_, zgttrs_, zgtcon_, complex);
 
 // ----------------------------------------------------------------------------- safe wrappers
 
