@@ -415,16 +415,23 @@ impl<T: Scalar> Cp<T> {
         self.relative_error
     }
 
-    /// Fit `1 − ‖X − X̂‖/‖X‖` after the last sweep.
+    /// The fit score `1 − ‖X − X̂‖/‖X‖` after the last sweep, the value
+    /// [`fit_history`](Cp::fit_history) records ([`CpAls::fit`] runs the fit).
     ///
     /// ```
     /// # use ndfactor::tensor::CpAls;
     /// let cp = CpAls::new(1).fit(&ndarray::Array3::<f64>::ones((2, 2, 2)))?;
-    /// assert!((cp.fit() - 1.0).abs() < 1e-12);
+    /// assert!((cp.score() - 1.0).abs() < 1e-12);
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
-    pub fn fit(&self) -> T::Real {
+    pub fn score(&self) -> T::Real {
         T::Real::from_f64(1.0) - self.relative_error
+    }
+
+    /// The former name of [`score`](Cp::score).
+    #[doc(hidden)]
+    pub fn fit(&self) -> T::Real {
+        self.score()
     }
 
     /// The fit after every sweep, first sweep first.
