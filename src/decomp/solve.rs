@@ -15,12 +15,10 @@ use super::Rhs;
 use crate::error::{Error, Result};
 use crate::scalar::{RealScalar, Scalar};
 
-/// The solves shared by every factorization that solves: [`Lu`](crate::Lu),
-/// [`Cholesky`](crate::Cholesky), [`Ldlt`](crate::Ldlt), [`Qr`](crate::Qr) (least squares when
-/// tall, minimum norm when wide), [`BandLu`](crate::BandLu), [`BandCholesky`](crate::BandCholesky),
-/// [`TridiagonalLu`](crate::TridiagonalLu), [`SpdTridiagonal`](crate::SpdTridiagonal) and
-/// [`Factorization`](crate::Factorization), so generic code (and the test harness) can treat
-/// them alike.
+/// The solves shared by every factorization that solves: [`Lu`], [`Cholesky`], [`Ldlt`],
+/// [`Qr`] (least squares when tall, minimum norm when wide), [`BandLu`], [`BandCholesky`],
+/// [`TridiagonalLu`], [`SpdTridiagonal`] and [`Factorization`](crate::Factorization), so
+/// generic code (and the test harness) can treat them alike.
 ///
 /// An implementation provides the matrix solves [`solve_matrix`](Solve::solve_matrix) (`A·X = B`)
 /// and [`solve_adjoint_matrix`](Solve::solve_adjoint_matrix) (`Aᴴ·X = B`) and the reciprocal
@@ -65,7 +63,7 @@ pub trait Solve<T: Scalar> {
     /// ```
     fn solve_matrix(&self, b: ArrayView2<T>) -> Result<Array2<T>>;
 
-    /// Solves `Aᴴ·X = B` for a matrix of right-hand sides (for [`Qr`](crate::Qr): the
+    /// Solves `Aᴴ·X = B` for a matrix of right-hand sides (for [`Qr`]: the
     /// minimum-norm solution when `Aᴴ` is wide, the least-squares one when it is tall).
     ///
     /// # Errors
@@ -408,9 +406,9 @@ impl fmt::Display for Verdict {
 ///
 /// `condition_number = 1/rcond` (`+∞` when `rcond = 0`, NaN when `rcond` is NaN),
 /// `digits_lost = log₁₀ κ` clamped to `≥ 0` (`+∞` for a singular matrix), and the [`Verdict`].
-/// The norm is the one the `rcond` came from: the 1-norm for [`Lu`](crate::Lu),
-/// [`Cholesky`](crate::Cholesky), [`Ldlt`](crate::Ldlt) and [`Qr`](crate::Qr) (estimates, within
-/// a small factor of the truth), the 2-norm for [`Svd`](crate::Svd) (exact).
+/// The norm is the one the `rcond` came from: the 1-norm for [`Lu`], [`Cholesky`], [`Ldlt`]
+/// and [`Qr`] (estimates, within a small factor of the truth), the 2-norm for
+/// [`Svd`](crate::Svd) (exact).
 ///
 /// ```
 /// use ndfactor::conditioning::Conditioning;
