@@ -30,10 +30,10 @@
 
 use std::fmt::Write as _;
 
-use ndarray::{s, Array, Array1, Array2, ArrayBase, Data, Ix2, ShapeBuilder};
+use ndarray::{s, Array, Array1, Array2, ArrayBase, ArrayView2, Data, Ix2, ShapeBuilder};
 
-use crate::cond::Conditioning;
-use crate::decomp::{rhs_matrix, Rhs};
+use crate::decomp::solve::Conditioning;
+use crate::decomp::{rhs_matrix, Rhs, Solve};
 use crate::error::{Error, Result};
 use crate::lapack::qr::{trcon, trtrs};
 use crate::lapack::Trans;
@@ -98,8 +98,9 @@ pub struct Factorization<T: Scalar> {
 fn hermitian_defect<T: Scalar>(a: &Array2<T>, stop_above: Option<T::Real>) -> T::Real {
     // In 32×32 blocks of the lower triangle: the entries (i, j) run down a column of the
     // F-order `a`, their mirror images (j, i) along a row, and a block of both stays cached
-    // (an unblocked walk misses the cache at every mirror entry: 5–7 ms at n = 1024). The
-    // maximum of the same set of values, so the same result.
+    // (an unblocked walk misses the cache at every mirror entry; the timing is in
+    // docs/bench/implementation-notes.md). The maximum of the same set of values, so the same
+    // result.
     const B: usize = 32;
     let n = a.nrows();
     let mut d = T::Real::from_f64(0.0);
@@ -135,15 +136,25 @@ fn hermitian_defect<T: Scalar>(a: &Array2<T>, stop_above: Option<T::Real>) -> T:
 /// # Ok::<(), ndfactor::Error>(())
 /// ```
 pub fn factorize<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<Factorization<T>> {
-    build(a, true)
+    build(a, Purpose::Explain)
 }
 
-/// [`factorize`], with the conditioning estimate (one `?gecon`-type call, O(n²)) and its line
-/// of the log only when `conditioning` is set: the solve-only entry points show neither.
+/// What a [`Factorization`] is built for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    /// [`factorize`]: with the conditioning estimate (one `?gecon`-type call, O(n²)) and its
+    /// line of the log.
+    Explain,
+    /// The solve-only entry points: neither.
+    SolveOnly,
+}
+
+/// [`factorize`] for `purpose`.
 fn build<T: Scalar, S: Data<Elem = T>>(
     a: &ArrayBase<S, Ix2>,
-    conditioning: bool,
+    purpose: Purpose,
 ) -> Result<Factorization<T>> {
+    let conditioning = purpose == Purpose::Explain;
     let (m, n) = a.dim();
     // LP64 limits before the copy below (a broadcast view can be far larger than memory).
     crate::layout::check_dims(m, n)?;
@@ -334,9 +345,9 @@ impl<T: Scalar> ForSolve<T> {
     fn of<S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<Self> {
         let (m, n) = a.dim();
         if m == n && n > 1 && a.is_standard_layout() {
-            return Ok(ForSolve::Transposed(build(&a.t(), false)?));
+            return Ok(ForSolve::Transposed(build(&a.t(), Purpose::SolveOnly)?));
         }
-        Ok(ForSolve::Direct(build(a, false)?))
+        Ok(ForSolve::Direct(build(a, Purpose::SolveOnly)?))
     }
 
     fn solve<S, D>(&self, b: &ArrayBase<S, D>) -> Result<Array<T, D>>
@@ -577,13 +588,64 @@ impl<T: Scalar> Factorization<T> {
     ///
     /// ```
     /// use ndfactor::auto::factorize;
-    /// use ndfactor::cond::Verdict;
+    /// use ndfactor::conditioning::Verdict;
     /// let f = factorize(&ndarray::array![[1.0f64, 0.0], [0.0, 1e-20]])?;
     /// assert_eq!(f.conditioning().verdict, Verdict::NumericallySingular);
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     pub fn conditioning(&self) -> Conditioning<T::Real> {
         Conditioning::from_rcond(self.rcond())
+    }
+}
+
+impl<T: Scalar> Solve<T> for Factorization<T> {
+    fn solve_matrix(&self, b: ArrayView2<T>) -> Result<Array2<T>> {
+        Factorization::solve(self, &b)
+    }
+    /// `Aᴴ·X = B` for every kind but [`LeastSquares`](FactorizationKind::LeastSquares), whose
+    /// rank-deficient adjoint solve is not offered ([`Error::InvalidArgument`]; factor `Aᴴ`).
+    fn solve_adjoint_matrix(&self, b: ArrayView2<T>) -> Result<Array2<T>> {
+        let x = match &self.inner {
+            Inner::Diagonal(d) => {
+                let mut x = rhs_matrix(&b, self.n, "Factorization::solve_adjoint: rows of b")?;
+                if let Some(i) = d.iter().position(|&v| v == T::zero()) {
+                    return Err(Error::Singular { index: i + 1 });
+                }
+                for (mut row, &di) in x.rows_mut().into_iter().zip(d) {
+                    let dc = di.conj();
+                    row.mapv_inplace(|v| v / dc);
+                }
+                x
+            }
+            Inner::Triangular(r, uplo) => {
+                let mut x = rhs_matrix(&b, self.n, "Factorization::solve_adjoint: rows of b")?;
+                trtrs(r, r.nrows(), *uplo, Trans::Adjoint, &mut x)?;
+                x
+            }
+            // Hermitian: Aᴴ = A.
+            Inner::Cholesky(c) => return c.solve(&b),
+            Inner::Ldlt(l) => return Solve::solve_adjoint_matrix(l, b),
+            Inner::Lu(l) => return l.solve_adjoint(&b),
+            Inner::Tridiagonal(t) => return t.solve_adjoint(&b),
+            Inner::MinimumNorm(q) => return Solve::solve_adjoint_matrix(q, b),
+            Inner::LeastSquares { .. } => {
+                return Err(Error::InvalidArgument {
+                    reason: "the adjoint solve of a rank-deficient least-squares factorization is \
+                             not offered: factor Aᴴ instead"
+                        .into(),
+                })
+            }
+        };
+        // Division by tiny diagonal entries can overflow the solution from finite input.
+        if !x.iter().all(|v| v.is_finite()) {
+            return Err(Error::NumericalBreakdown {
+                routine: "substitution",
+            });
+        }
+        Ok(x)
+    }
+    fn rcond(&self) -> T::Real {
+        Factorization::rcond(self)
     }
 }
 

@@ -35,8 +35,8 @@
 //! # Threads
 //! [`BatchParallelism::Rayon`] runs the slices on rayon's global pool. While it runs, OpenBLAS
 //! is set to **one thread** (process-wide, through `openblas_set_num_threads`, restored when
-//! the last concurrent batch call ends): rayon workers × OpenBLAS threads on the same cores was
-//! measured up to 160× slower (oversubscription). [`BatchParallelism::Sequential`] runs the
+//! the last concurrent batch call ends): rayon workers × OpenBLAS threads on the same cores
+//! oversubscribe them and slow every call down many times (figures in docs/backends.md). [`BatchParallelism::Sequential`] runs the
 //! slices one after another on the calling thread and leaves OpenBLAS's thread count alone, so
 //! each slice may use OpenBLAS's threads. Other threads of the program that call LAPACK while a
 //! rayon batch runs also get one OpenBLAS thread. With another library than OpenBLAS the count

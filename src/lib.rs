@@ -61,9 +61,9 @@
 //! ## Choosing automatically, and conditioning
 //! [`factorize`] inspects a matrix (finite, shape, diagonal, triangular, symmetric within a
 //! tolerance, positive definite, tridiagonal) and picks the factorization; `explain()` says why.
-//! [`auto::solve`], [`auto::inv`] and [`auto::det`] go through it. [`cond`](mod@cond) reports
-//! conditioning ([`Conditioning`], [`Verdict`]) and adds `solve_checked`, which refuses
-//! matrices with `rcond < ε` ([`Error::IllConditioned`]).
+//! [`auto::solve`], [`auto::inv`] and [`auto::det`] go through it. The [`conditioning`] module
+//! reports conditioning ([`Conditioning`], [`Verdict`]); the [`Solve`] trait adds
+//! `solve_checked`, which refuses matrices with `rcond < ε` ([`Error::IllConditioned`]).
 //!
 //! ## Low rank and PCA
 //! [`lowrank`] truncates SVDs by a [`Rank`] rule with Eckart–Young error reports, and adds
@@ -96,7 +96,8 @@
 //!
 //! ## Threads
 //! OpenBLAS starts its own threads. If your program already runs factorizations from several
-//! threads, set `OPENBLAS_NUM_THREADS=1`: oversubscription was measured 160× slower on 2 cores.
+//! threads, set `OPENBLAS_NUM_THREADS=1`: otherwise threads × OpenBLAS threads
+//! oversubscribe the cores and every call slows down many times (figures in docs/backends.md).
 
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
@@ -185,7 +186,11 @@ extern crate openblas_src as _;
 pub mod auto;
 pub mod batch;
 pub mod completion;
-pub mod cond;
+pub mod conditioning;
+/// The former name of [`conditioning`]: `cond` is NumPy's name for the condition-number
+/// function ([`cond()`]), which keeps it.
+#[doc(hidden)]
+pub use conditioning as cond;
 pub mod decomp;
 #[cfg(feature = "mpi")]
 pub mod dist;
@@ -207,7 +212,7 @@ pub mod verify;
 
 pub use auto::{factorize, Factorization, FactorizationKind};
 pub use completion::{Completion, CompletionModel, Observations};
-pub use cond::{Conditioning, Verdict};
+pub use conditioning::{Conditioning, Verdict};
 pub use decomp::band::{
     eigh_tridiagonal, eigh_tridiagonal_by_index, eigh_tridiagonal_by_value, eigvalsh_tridiagonal,
     solve_banded, solveh_banded, BandCholesky, BandLu, BandMatrix, SpdTridiagonal,
@@ -295,7 +300,8 @@ pub fn set_blas_threads(n: usize) -> bool {
 /// Buffers of 4 MiB or more (input copies, factors, workspaces) are advised with
 /// `madvise(MADV_HUGEPAGE)` before their first use, as NumPy does for its arrays. The first
 /// touch of a fresh page is a page fault; with 2 MiB pages there are 512 times fewer
-/// (docs/bench/implementation-notes.md has the measurement). Results are bitwise the same either way; elsewhere than Linux this does nothing.
+/// (docs/bench/implementation-notes.md has the measurement). Results are bitwise the same
+/// either way; elsewhere than Linux this does nothing.
 ///
 /// ```
 /// let on = ndfactor::huge_pages();

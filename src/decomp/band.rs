@@ -5,9 +5,9 @@
 
 use std::ops::RangeInclusive;
 
-use ndarray::{Array, Array1, Array2, ArrayBase, Data, Ix1, Ix2, ShapeBuilder};
+use ndarray::{Array, Array1, Array2, ArrayBase, ArrayView2, Data, Ix1, Ix2, ShapeBuilder};
 
-use super::{rhs_matrix, Rhs};
+use super::{rhs_matrix, Rhs, Solve};
 use crate::error::{Error, Result};
 use crate::lapack::band::{
     gbcon, gbtrf, gbtrs, pbcon, pbtrf, pbtrs, ptcon, pttrf, pttrs, stemr, stev, Gbtrf,
@@ -1365,4 +1365,45 @@ where
     D: Rhs,
 {
     BandCholesky::from_ab(ab, uplo)?.solve(b)
+}
+
+impl<T: Scalar> Solve<T> for BandLu<T> {
+    fn solve_matrix(&self, b: ArrayView2<T>) -> Result<Array2<T>> {
+        BandLu::solve(self, &b)
+    }
+    fn solve_adjoint_matrix(&self, b: ArrayView2<T>) -> Result<Array2<T>> {
+        BandLu::solve_adjoint(self, &b)
+    }
+    fn solve_transpose_matrix(&self, b: ArrayView2<T>) -> Result<Array2<T>> {
+        BandLu::solve_transpose(self, &b)
+    }
+    fn rcond(&self) -> T::Real {
+        BandLu::rcond(self)
+    }
+}
+
+impl<T: Scalar> Solve<T> for BandCholesky<T> {
+    fn solve_matrix(&self, b: ArrayView2<T>) -> Result<Array2<T>> {
+        BandCholesky::solve(self, &b)
+    }
+    fn solve_adjoint_matrix(&self, b: ArrayView2<T>) -> Result<Array2<T>> {
+        // Aᴴ = A.
+        BandCholesky::solve(self, &b)
+    }
+    fn rcond(&self) -> T::Real {
+        BandCholesky::rcond(self)
+    }
+}
+
+impl<T: Scalar> Solve<T> for SpdTridiagonal<T> {
+    fn solve_matrix(&self, b: ArrayView2<T>) -> Result<Array2<T>> {
+        SpdTridiagonal::solve(self, &b)
+    }
+    fn solve_adjoint_matrix(&self, b: ArrayView2<T>) -> Result<Array2<T>> {
+        // Aᴴ = A.
+        SpdTridiagonal::solve(self, &b)
+    }
+    fn rcond(&self) -> T::Real {
+        SpdTridiagonal::rcond(self)
+    }
 }

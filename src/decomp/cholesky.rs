@@ -325,7 +325,14 @@ impl<T: Scalar> Cholesky<T> {
 
 impl<T: Scalar> Solve<T> for Cholesky<T> {
     fn solve_matrix(&self, b: ArrayView2<T>) -> Result<Array2<T>> {
-        self.solve(&b)
+        Cholesky::solve(self, &b)
+    }
+    fn solve_adjoint_matrix(&self, b: ArrayView2<T>) -> Result<Array2<T>> {
+        // Aᴴ = A.
+        Cholesky::solve(self, &b)
+    }
+    fn rcond(&self) -> T::Real {
+        Cholesky::rcond(self)
     }
 }
 

@@ -842,6 +842,27 @@ fn scale_d<T: Scalar>(f: &mut Array2<T>, blocks: &[Block], uplo: Uplo, k: i32) {
 
 impl<T: Scalar> Solve<T> for Ldlt<T> {
     fn solve_matrix(&self, b: ArrayView2<T>) -> Result<Array2<T>> {
-        self.solve(&b)
+        Ldlt::solve(self, &b)
+    }
+    fn solve_adjoint_matrix(&self, b: ArrayView2<T>) -> Result<Array2<T>> {
+        match self.symmetry {
+            Symmetry::Hermitian => Ldlt::solve(self, &b),
+            // Aᴴ = conj(A): conj(A)·x = b ⇔ A·conj(x) = conj(b).
+            Symmetry::Symmetric => {
+                Ok(Ldlt::solve(self, &b.mapv(|v| v.conj()))?.mapv_into(|v| v.conj()))
+            }
+        }
+    }
+    fn solve_transpose_matrix(&self, b: ArrayView2<T>) -> Result<Array2<T>> {
+        match self.symmetry {
+            Symmetry::Symmetric => Ldlt::solve(self, &b),
+            // Aᵀ = conj(A): Aᵀ·x = b ⇔ A·conj(x) = conj(b).
+            Symmetry::Hermitian => {
+                Ok(Ldlt::solve(self, &b.mapv(|v| v.conj()))?.mapv_into(|v| v.conj()))
+            }
+        }
+    }
+    fn rcond(&self) -> T::Real {
+        Ldlt::rcond(self)
     }
 }

@@ -588,7 +588,16 @@ impl<T: Scalar> Lu<T> {
 
 impl<T: Scalar> Solve<T> for Lu<T> {
     fn solve_matrix(&self, b: ArrayView2<T>) -> Result<Array2<T>> {
-        self.solve(&b)
+        Lu::solve(self, &b)
+    }
+    fn solve_adjoint_matrix(&self, b: ArrayView2<T>) -> Result<Array2<T>> {
+        Lu::solve_adjoint(self, &b)
+    }
+    fn solve_transpose_matrix(&self, b: ArrayView2<T>) -> Result<Array2<T>> {
+        Lu::solve_transpose(self, &b)
+    }
+    fn rcond(&self) -> T::Real {
+        Lu::rcond(self)
     }
 }
 

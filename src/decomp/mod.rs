@@ -22,9 +22,6 @@
 //! | [`BandLu`](crate::BandLu) | `P·A = L·U`, `A` banded (`kl`, `ku`) | ?gbtrf (+gbtrs gbcon) | ≈ 2n·kl·(kl + ku + 1) |
 //! | [`BandCholesky`](crate::BandCholesky) | `A = L·Lᴴ`, `A` HPD banded (`kd`) | ?pbtrf (+pbtrs pbcon) | ≈ n·kd² |
 //! | [`SpdTridiagonal`](crate::SpdTridiagonal) | `A = L·D·Lᴴ`, `A` HPD tridiagonal | ?pttrf (+pttrs ptcon) | ≈ 4n |
-//! | [`BandLu`](crate::BandLu) | `P·A = L·U`, `A` banded (`kl`, `ku`) | ?gbtrf (+gbtrs gbcon) | ≈ 2n·kl·(kl + ku + 1) |
-//! | [`BandCholesky`](crate::BandCholesky) | `A = L·Lᴴ`, `A` HPD banded (`kd`) | ?pbtrf (+pbtrs pbcon) | ≈ n·kd² |
-//! | [`SpdTridiagonal`](crate::SpdTridiagonal) | `A = L·D·Lᴴ`, `A` HPD tridiagonal | ?pttrf (+pttrs ptcon) | ≈ 4n |
 //! | [`QrFactors`](crate::QrFactors) | `A = Q·R` with explicit full `Q`, updated in O(m² + mn) by Givens rotations (insert/delete a row or column, `A + u·vᴴ`); [`Cholesky::update`](crate::Cholesky::update)/[`downdate`](crate::Cholesky::downdate) give `A ± x·xᴴ` in O(n²) | ?geqrf + ?orgqr once, then Rust rotations | O(m² + mn) per update |
 //! | [`SymmetricEigen`](crate::SymmetricEigen) | `A = V·Λ·Vᴴ`, `A = Aᴴ` | ?syevd/?heevd, ?syevr/?heevr | ≈ 9n³ (4n³/3 values only) |
 //! | [`GeneralizedEigh`](crate::GeneralizedEigh) | `A·X = B·X·Λ`, `A = Aᴴ`, `B` HPD (types 1–3) | ?sygvd/?hegvd, ?sygvx/?hegvx | ≈ 14n³ with vectors |
@@ -49,10 +46,13 @@ pub mod lu;
 pub mod qr;
 pub mod schur;
 pub mod shifted;
+pub mod solve;
 pub mod svd;
 pub mod triangular;
 pub mod tridiag;
 pub mod updates;
+
+pub use solve::Solve;
 
 mod private {
     pub trait Sealed {}
@@ -126,26 +126,4 @@ where
     let m = D::to_matrix(b);
     crate::layout::check_finite(&m)?;
     Ok(m)
-}
-
-/// The solve shared by every square factorization (and by [`Qr`](crate::Qr), for which it is the
-/// least-squares or minimum-norm solve), so generic code (and the test harness) can treat them
-/// alike. Each factorization also has inherent `solve` methods with the same result.
-///
-/// ```
-/// use ndarray::array;
-/// use ndfactor::prelude::*;
-/// fn solve_with<T: Scalar>(f: &dyn Solve<T>, b: &ndarray::Array2<T>) -> ndfactor::Result<ndarray::Array2<T>> {
-///     f.solve_matrix(b.view())
-/// }
-/// let a = array![[4.0f64, 1.0], [1.0, 3.0]];
-/// let b = array![[1.0f64], [2.0]];
-/// let x1 = solve_with(&Lu::new(&a)?, &b)?;
-/// let x2 = solve_with(&Cholesky::new(&a)?, &b)?;
-/// assert!((&x1 - &x2).iter().all(|d| d.abs() < 1e-15));
-/// # Ok::<(), ndfactor::Error>(())
-/// ```
-pub trait Solve<T: Scalar> {
-    /// Solves `A·X = B` for a matrix of right-hand sides; the result is F-order.
-    fn solve_matrix(&self, b: ndarray::ArrayView2<T>) -> Result<Array2<T>>;
 }

@@ -491,7 +491,7 @@ impl<T: Scalar> Qr<T> {
         D: Rhs,
     {
         let b = rhs_matrix(b, self.nrows(), "Qr::solve: rows of b")?;
-        Ok(D::from_matrix(self.solve_impl(b, false)?.0))
+        Ok(D::from_matrix(self.solve_impl(b, Residual::Skip)?.0))
     }
 
     /// [`solve`](Qr::solve), also returning `‖b_j − A·x_j‖₂` per right-hand side. For `m > n`
@@ -517,7 +517,7 @@ impl<T: Scalar> Qr<T> {
         D: Rhs,
     {
         let b = rhs_matrix(b, self.nrows(), "Qr::solve_with_residual: rows of b")?;
-        let (x, residual_norm) = self.solve_impl(b, true)?;
+        let (x, residual_norm) = self.solve_impl(b, Residual::Compute)?;
         Ok(LeastSquares {
             solution: D::from_matrix(x),
             residual_norm,
@@ -526,7 +526,11 @@ impl<T: Scalar> Qr<T> {
 
     /// Solves for the F-order `m×nrhs` `b`; the residual norms are computed when asked for
     /// (zeros otherwise).
-    fn solve_impl(&self, mut b: Array2<T>, residual: bool) -> Result<(Array2<T>, Array1<T::Real>)> {
+    fn solve_impl(
+        &self,
+        mut b: Array2<T>,
+        residual: Residual,
+    ) -> Result<(Array2<T>, Array1<T::Real>)> {
         let (m, n) = self.h.dim();
         let nrhs = b.ncols();
         check_dims(n, nrhs)?;
@@ -536,7 +540,7 @@ impl<T: Scalar> Qr<T> {
                 return Err(Error::Singular { index });
             }
             self.h.apply(Trans::Adjoint, &mut b)?;
-            if residual && m > n {
+            if residual == Residual::Compute && m > n {
                 for (j, r) in norms.iter_mut().enumerate() {
                     *r = crate::lapack::numeric::norm_fro(&b.slice(s![n.., j..j + 1]));
                 }
@@ -562,6 +566,42 @@ impl<T: Scalar> Qr<T> {
             x.slice_mut(s![..m, ..]).assign(&b);
             h2.apply(Trans::No, &mut x)?;
             Ok((x, norms))
+        }
+    }
+
+    /// Solves `Aᴴ·x = b` for the F-order `n×nrhs` `b`:
+    ///
+    /// * `m ≥ n`: `Aᴴ = Rᴴ·Qᴴ` is wide; the minimum-norm solution is `x = Q·[R⁻ᴴ·b; 0]`.
+    /// * `m < n`: with `Rᴴ = Q₂·R₂` (see [`solve`](Qr::solve)), `Aᴴ = Q₂·R₂·Qᴴ` is tall; the
+    ///   least-squares solution is `x = Q·R₂⁻¹·(Q₂ᴴ·b)[..m]`.
+    ///
+    /// An exactly zero diagonal entry of the triangle used is [`Error::Singular`].
+    fn solve_adjoint_impl(&self, mut b: Array2<T>) -> Result<Array2<T>> {
+        let (m, n) = self.h.dim();
+        let nrhs = b.ncols();
+        check_dims(m.max(n), nrhs)?;
+        if m >= n {
+            if let Some(index) = self.h.first_zero_diagonal(n) {
+                return Err(Error::Singular { index });
+            }
+            self.scale_rhs(b.view_mut());
+            trtrs(&self.h.factors, n, Uplo::Upper, Trans::Adjoint, &mut b)?;
+            let mut x = Array2::zeros((m, nrhs).f());
+            x.slice_mut(s![..n, ..]).assign(&b);
+            self.h.apply(Trans::No, &mut x)?;
+            Ok(x)
+        } else {
+            let h2 = self.adjoint_factors()?;
+            if let Some(index) = h2.first_zero_diagonal(m) {
+                return Err(Error::Singular { index });
+            }
+            h2.apply(Trans::Adjoint, &mut b)?;
+            self.scale_rhs(b.view_mut());
+            trtrs(&h2.factors, m, Uplo::Upper, Trans::No, &mut b)?;
+            let mut x = Array2::zeros((m, nrhs).f());
+            x.assign(&b.slice(s![..m, ..]));
+            self.h.apply(Trans::No, &mut x)?;
+            Ok(x)
         }
     }
 
@@ -643,9 +683,23 @@ impl<T: Scalar> Qr<T> {
     }
 }
 
+/// Whether [`Qr`]'s least-squares solve also returns the residual norms.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Residual {
+    Compute,
+    Skip,
+}
+
 impl<T: Scalar> Solve<T> for Qr<T> {
     fn solve_matrix(&self, b: ArrayView2<T>) -> Result<Array2<T>> {
-        self.solve(&b)
+        Qr::solve(self, &b)
+    }
+    fn solve_adjoint_matrix(&self, b: ArrayView2<T>) -> Result<Array2<T>> {
+        let b = rhs_matrix(&b, self.ncols(), "Qr::solve_adjoint: rows of b")?;
+        self.solve_adjoint_impl(b)
+    }
+    fn rcond(&self) -> T::Real {
+        Qr::rcond(self)
     }
 }
 

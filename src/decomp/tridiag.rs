@@ -1,8 +1,10 @@
 //! LU factorization of a tridiagonal matrix in O(n).
 
-use ndarray::{Array, Array1, Array2, ArrayBase, ArrayView1, Data, Ix1, Ix2, ShapeBuilder};
+use ndarray::{
+    Array, Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Data, Ix1, Ix2, ShapeBuilder,
+};
 
-use super::{rhs_matrix, Rhs};
+use super::{rhs_matrix, Rhs, Solve};
 use crate::error::{Error, Result};
 use crate::lapack::tridiag::{gtcon, gttrf, gttrs, Gttrf};
 use crate::lapack::Trans;
@@ -399,5 +401,20 @@ impl<T: Scalar> TridiagonalLu<T> {
             return gtcon(&f, anorm).unwrap_or_else(|_| T::Real::nan());
         }
         gtcon(&self.f, self.anorm).unwrap_or_else(|_| T::Real::nan())
+    }
+}
+
+impl<T: Scalar> Solve<T> for TridiagonalLu<T> {
+    fn solve_matrix(&self, b: ArrayView2<T>) -> Result<Array2<T>> {
+        TridiagonalLu::solve(self, &b)
+    }
+    fn solve_adjoint_matrix(&self, b: ArrayView2<T>) -> Result<Array2<T>> {
+        TridiagonalLu::solve_adjoint(self, &b)
+    }
+    fn solve_transpose_matrix(&self, b: ArrayView2<T>) -> Result<Array2<T>> {
+        TridiagonalLu::solve_transpose(self, &b)
+    }
+    fn rcond(&self) -> T::Real {
+        TridiagonalLu::rcond(self)
     }
 }

@@ -308,9 +308,8 @@ impl<'g, T: DistScalar> DistLu<'g, T> {
     /// 1 for an empty one.
     ///
     /// `‖A⁻¹‖₁` is the larger of two lower bounds: ScaLAPACK's `p?gecon` and a Hager–Higham
-    /// iteration (LAPACK's `?lacn2`) over distributed solves, since the real `p?gecon` was
-    /// observed to stop early (estimates up to 47 times too large on 70×70 Gaussian matrices,
-    /// where in-core `?gecon` is exact). `O(n²)` work per solve, at most ten solves.
+    /// iteration (LAPACK's `?lacn2`) over distributed solves, since `p?gecon` alone can stop
+    /// early and underestimate `‖A⁻¹‖₁` (the observed factors are in docs/reliability.md). `O(n²)` work per solve, at most ten solves.
     ///
     /// # Errors
     /// [`Error::TooLarge`] when the workspace passes ScaLAPACK's integers.

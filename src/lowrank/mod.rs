@@ -4,9 +4,9 @@
 //!
 //! Everything here is safe Rust on top of [`Svd`] and [`Qr`](crate::Qr).
 
+mod analysis;
 mod pca;
 mod randomized;
-mod solve;
 
 use std::fmt;
 
@@ -17,14 +17,14 @@ use crate::error::{Error, Result};
 use crate::scalar::{RealScalar, Scalar};
 use crate::Svd;
 
+pub use analysis::{
+    cond, cond_with, left_null_space, lstsq, lstsq_with, null_space, pinv, pinv_hermitian,
+    pinv_with, range, rank, rank_with, row_space, CondNorm, Lstsq,
+};
 pub(crate) use pca::flip_signs;
 pub use pca::*;
 pub(crate) use randomized::lu_basis;
 pub use randomized::{RandomizedSvd, RandomizedSvdProgress, RandomizedSvdStage};
-pub use solve::{
-    cond, cond_with, left_null_space, lstsq, lstsq_with, null_space, pinv, pinv_hermitian,
-    pinv_with, range, rank, rank_with, row_space, CondNorm, Lstsq,
-};
 
 /// How many singular triplets to keep.
 ///
