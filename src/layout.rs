@@ -531,7 +531,8 @@ where
 /// The column-major copy of a row-major `m×n` buffer `s`: all of it (`part = None`), or only
 /// triangle `uplo` of a square one (`part = Some(uplo)`), the other strict triangle zero.
 ///
-/// The copy runs over 128×128 tiles; inside a tile, the SIMD kernels of
+/// The copy runs over tiles of `lapack::transpose::tile_shape` (128×16 for a matrix of at most
+/// 512 KiB, 128×128 above; square tiles for a triangle); inside a tile, the SIMD kernels of
 /// `lapack::transpose` (chosen at run time) move blocks whose every destination column
 /// receives a whole 64-byte run, row strip by row strip, so the destination columns a tile
 /// writes stay cached and mapped while its strips are copied. A triangle copies, strip by strip

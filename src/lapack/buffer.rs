@@ -210,8 +210,8 @@ impl<R: RealScalar> ColumnScan<R> {
     fn add<T: Scalar<Real = R>>(&mut self, seg: &[T]) {
         let mut chunks = seg.chunks_exact(8);
         for c in &mut chunks {
-            for k in 0..8 {
-                self.put(k, &c[k]);
+            for (k, x) in c.iter().enumerate() {
+                self.put(k, x);
             }
         }
         for (k, x) in chunks.remainder().iter().enumerate() {
