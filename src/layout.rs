@@ -8,6 +8,7 @@ pub(crate) use crate::lapack::buffer::{
     all_finite_slice, col_major_slice, col_major_slice_mut, max_component, padded_zeros, tail_pad,
 };
 pub use crate::lapack::buffer::{check_dims, lapack_int};
+use crate::lapack::buffer::{scan_column, scan_column_pair, ColumnScan};
 use crate::lapack::Uplo;
 use crate::scalar::{RealScalar, Scalar};
 
@@ -151,31 +152,33 @@ impl<R: RealScalar> Scan<R> {
         }
     }
 
-    /// Adds one column. Eight independent accumulators: a single running sum would be one long
-    /// chain of dependent additions (latency-bound, several times slower than the copy). A NaN
-    /// or ∞ entry makes the column sum NaN or ∞, so the sum is also the finiteness test.
-    fn push<T: Scalar<Real = R>>(&mut self, col: &[T]) {
-        const W: usize = 8;
-        let zero = R::from_f64(0.0);
-        let (mut sums, mut bigs) = ([zero; W], [zero; W]);
-        let mut chunks = col.chunks_exact(W);
-        for c in &mut chunks {
-            for k in 0..W {
-                sums[k] += c[k].abs();
-                let v = c[k].abs1();
-                bigs[k] = if v > bigs[k] { v } else { bigs[k] };
-            }
-        }
-        for (k, x) in chunks.remainder().iter().enumerate() {
-            sums[k] += x.abs();
-            let v = x.abs1();
-            bigs[k] = if v > bigs[k] { v } else { bigs[k] };
-        }
-        let sum = sums.iter().fold(zero, |a, &b| a + b);
-        let big = bigs.iter().fold(zero, |a, &b| if b > a { b } else { a });
+    /// Takes in one column's finished [`ColumnScan`]. A NaN or ∞ entry makes the column sum
+    /// NaN or ∞, so the sum is also the finiteness test.
+    fn absorb(&mut self, col: &ColumnScan<R>) {
+        let (sum, big) = col.fold();
         self.finite &= sum.is_finite();
         self.norm1 = if sum > self.norm1 { sum } else { self.norm1 };
         self.amax = if big > self.amax { big } else { self.amax };
+    }
+
+    /// Adds whole columns of `m` entries each (`cols.len()` a multiple of `m > 0`), two at a
+    /// time: each column's scan is that of [`ColumnScan`], the same bits however the columns
+    /// are grouped.
+    fn push_columns<T: Scalar<Real = R>>(&mut self, cols: &[T], m: usize) {
+        let mut pairs = cols.chunks_exact(2 * m);
+        for p in &mut pairs {
+            let (x, y) = p.split_at(m);
+            let (mut a, mut b) = (ColumnScan::new(), ColumnScan::new());
+            scan_column_pair((&mut a, x), (&mut b, y));
+            self.absorb(&a);
+            self.absorb(&b);
+        }
+        let last = pairs.remainder();
+        if !last.is_empty() {
+            let mut a = ColumnScan::new();
+            scan_column(&mut a, last);
+            self.absorb(&a);
+        }
     }
 
     /// The scan of an F-order array, column by column.
@@ -183,9 +186,7 @@ impl<R: RealScalar> Scan<R> {
         let mut scan = Scan::new();
         let m = a.nrows();
         if m > 0 {
-            for col in col_major_slice(a).chunks(m) {
-                scan.push(col);
-            }
+            scan.push_columns(col_major_slice(a), m);
         }
         scan
     }
@@ -212,14 +213,28 @@ where
                 return (f, scan);
             }
             let mut scan = Scan::new();
-            for col in s.chunks(m) {
-                v.extend_from_slice(col);
-                scan.push(&v[v.len() - m..]);
+            // Two columns at a time: copied, then scanned while they are in the first-level
+            // cache.
+            for cols in s.chunks(2 * m) {
+                v.extend_from_slice(cols);
+                scan.push_columns(&v[v.len() - cols.len()..], m);
             }
             let f = Array2::from_shape_vec((m, n).f(), v).expect("shape matches buffer");
             (f, scan)
         }
-        _ => {
+        Some(_) => {
+            let f = to_col_major(a);
+            let scan = Scan::of(&f);
+            (f, scan)
+        }
+        None if a.is_standard_layout() && m > 0 => {
+            let (f, scan) = transpose_scanned(a.as_slice().expect("C-contiguous"), m, n);
+            (
+                Array2::from_shape_vec((m, n).f(), f).expect("shape matches buffer"),
+                scan,
+            )
+        }
+        None => {
             let f = to_col_major(a);
             let scan = Scan::of(&f);
             (f, scan)
@@ -516,7 +531,8 @@ where
 /// The column-major copy of a row-major `m×n` buffer `s`: all of it (`part = None`), or only
 /// triangle `uplo` of a square one (`part = Some(uplo)`), the other strict triangle zero.
 ///
-/// The copy runs over 128×128 tiles; inside a tile, the SIMD kernels of
+/// The copy runs over tiles of `lapack::transpose::tile_shape` (128×16 for a matrix of at most
+/// 512 KiB, 128×128 above; square tiles for a triangle); inside a tile, the SIMD kernels of
 /// `lapack::transpose` (chosen at run time) move blocks whose every destination column
 /// receives a whole 64-byte run, row strip by row strip, so the destination columns a tile
 /// writes stay cached and mapped while its strips are copied. A triangle copies, strip by strip
@@ -525,9 +541,43 @@ where
 /// the layout section).
 fn transpose_tiled<T: Scalar>(s: &[T], m: usize, n: usize, part: Option<Uplo>) -> Vec<T> {
     let mut out = crate::lapack::memory::alloc(m * n + tail_pad::<T>(m));
+    if part.is_none() {
+        // Every entry is written: no zero fill first.
+        crate::lapack::transpose::transpose_to_vec(s, (m, n), &mut out, |_, _, _| {});
+        return out;
+    }
     out.resize(m * n, T::zero());
     transpose_tiled_into(s, m, n, part, &mut out);
     out
+}
+
+/// [`transpose_tiled`] of a whole row-major `m×n` buffer and the [`Scan`] of the copy, made
+/// tile by tile: the columns of each 128×128 tile are scanned right after the tile is written,
+/// while it is still in cache, instead of in a second pass over the whole copy. Tiles start
+/// at rows divisible by 8, so each column's [`ColumnScan`] is the one of the whole column: the
+/// same bits as [`Scan::of`] the copy (and as the F-order path).
+fn transpose_scanned<T: Scalar>(s: &[T], m: usize, n: usize) -> (Vec<T>, Scan<T::Real>) {
+    let mut out = crate::lapack::memory::alloc(m * n + tail_pad::<T>(m));
+    let mut cols = vec![ColumnScan::new(); n];
+    crate::lapack::transpose::transpose_to_vec(s, (m, n), &mut out, |_, jb, tile| {
+        let accs = &mut cols[jb..jb + tile.cols()];
+        let mut pairs = accs.chunks_exact_mut(2);
+        for (k, p) in (&mut pairs).enumerate() {
+            let (a, b) = p.split_at_mut(1);
+            scan_column_pair(
+                (&mut a[0], tile.col(2 * k)),
+                (&mut b[0], tile.col(2 * k + 1)),
+            );
+        }
+        if let [last] = pairs.into_remainder() {
+            scan_column(last, tile.col(tile.cols() - 1));
+        }
+    });
+    let mut scan = Scan::new();
+    for c in &cols {
+        scan.absorb(c);
+    }
+    (out, scan)
 }
 
 /// Copies the row-major `m×n` buffer `src` into the column-major buffer `dst` of the same
@@ -553,13 +603,18 @@ pub fn transpose_into<T: Scalar>(src: &[T], (m, n): (usize, usize), dst: &mut [T
 
 /// The body of [`transpose_tiled`], into `out` (`m·n` long, already allocated).
 fn transpose_tiled_into<T: Scalar>(s: &[T], m: usize, n: usize, part: Option<Uplo>, out: &mut [T]) {
-    use crate::lapack::transpose::transpose_block;
+    use crate::lapack::transpose::{tile_shape, transpose_block, TILE};
     const B: usize = 8;
-    const TILE: usize = 128;
     debug_assert!(part.is_none() || m == n);
-    for ib in (0..m).step_by(TILE) {
-        for jb in (0..n).step_by(TILE) {
-            let (r, c) = (TILE.min(m - ib), TILE.min(n - jb));
+    // The whole matrix: the tiles of `transpose_to_vec`; a triangle: square tiles.
+    let (tr, tc) = if part.is_none() {
+        tile_shape::<T>(m, n)
+    } else {
+        (TILE, TILE)
+    };
+    for ib in (0..m).step_by(tr) {
+        for jb in (0..n).step_by(tc) {
+            let (r, c) = (tr.min(m - ib), tc.min(n - jb));
             let Some(uplo) = part else {
                 transpose_block(&s[ib * n + jb..], n, &mut out[jb * m + ib..], m, (r, c));
                 continue;
@@ -642,6 +697,40 @@ mod tests {
                 .1
                 .finite
         );
+    }
+
+    #[test]
+    fn tiled_scanned_copy_matches_column_scan_bit_for_bit() {
+        // Several 128×128 tiles, edges that are not multiples of 8 or of the tile, and one
+        // row or column; real and complex.
+        let mut rng = crate::testing::rng(13);
+        for (m, n) in [(300, 271), (129, 257), (1, 9), (9, 1), (8, 3), (260, 260)] {
+            let a = crate::testing::gaussian::<f64>(m, n, &mut rng);
+            let c = a.as_standard_layout().into_owned();
+            let f = to_col_major(&a);
+            let (fc, sc) = to_col_major_scanned(&c);
+            let (ff, sf) = to_col_major_scanned(&f);
+            let so = Scan::of(&f);
+            // exact: copies
+            assert_eq!(fc, a);
+            assert_eq!(ff, a);
+            for s in [&sc, &sf] {
+                assert!(s.finite);
+                assert_eq!(s.norm1.to_bits(), so.norm1.to_bits(), "{m}×{n}");
+                assert_eq!(s.amax.to_bits(), so.amax.to_bits(), "{m}×{n}");
+            }
+            let z = crate::testing::gaussian::<crate::c32>(m, n, &mut rng);
+            let zc = z.as_standard_layout().into_owned();
+            let (zf, szc) = to_col_major_scanned(&zc);
+            let szo = Scan::of(&zf);
+            assert_eq!(zf, z);
+            assert_eq!(szc.norm1.to_bits(), szo.norm1.to_bits(), "c32 {m}×{n}");
+            assert_eq!(szc.amax.to_bits(), szo.amax.to_bits(), "c32 {m}×{n}");
+            // A NaN in the last tile's last row is seen.
+            let mut bad = c.clone();
+            bad[(m - 1, n - 1)] = f64::NAN;
+            assert!(!to_col_major_scanned(&bad).1.finite);
+        }
     }
 
     #[test]
