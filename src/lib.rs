@@ -187,10 +187,18 @@ pub mod auto;
 pub mod batch;
 pub mod completion;
 pub mod conditioning;
-/// The former name of [`conditioning`]: `cond` is NumPy's name for the condition-number
-/// function ([`cond()`]), which keeps it.
-#[doc(hidden)]
-pub use conditioning as cond;
+/// The former name of [`conditioning`], kept for existing code: `cond` is NumPy's name for the
+/// condition-number function ([`cond()`]), which keeps it.
+///
+/// ```
+/// #[allow(deprecated)]
+/// use ndfactor::cond::Verdict;
+/// assert_eq!(Verdict::WellConditioned, ndfactor::conditioning::Verdict::WellConditioned);
+/// ```
+#[deprecated(note = "renamed to `ndfactor::conditioning`; `cond` is the condition-number function")]
+pub mod cond {
+    pub use crate::conditioning::*;
+}
 pub mod decomp;
 #[cfg(feature = "mpi")]
 pub mod dist;

@@ -2,7 +2,7 @@
 mod common;
 
 use ndarray::{arr1, Array2};
-use ndfactor::cond::{Conditioning, Verdict};
+use ndfactor::conditioning::{Conditioning, Verdict};
 use ndfactor::testing;
 use ndfactor::{Cholesky, Error, Ldlt, Lu, Qr, RealScalar, Scalar, Svd};
 

@@ -201,7 +201,7 @@ fn cp_fit_is_monotone<T: Scalar>() {
                 "{init:?} sweep {k}: fit {a} → {b}"
             );
         }
-        assert!(cp.fit().to_f64() > 0.5);
+        assert!(cp.score().to_f64() > 0.5);
         assert!(rel_diff(&x, &cp.reconstruct()) - cp.relative_error().to_f64() < 1e-3);
     }
 }

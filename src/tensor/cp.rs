@@ -428,8 +428,18 @@ impl<T: Scalar> Cp<T> {
         T::Real::from_f64(1.0) - self.relative_error
     }
 
-    /// The former name of [`score`](Cp::score).
-    #[doc(hidden)]
+    /// The former name of [`score`](Cp::score) (`1 − relative error`), easy to confuse with
+    /// [`CpAls::fit`], which runs the fit.
+    ///
+    /// ```
+    /// # use ndfactor::tensor::CpAls;
+    /// let cp = CpAls::new(1).fit(&ndarray::Array3::<f64>::ones((2, 2, 2)))?;
+    /// #[allow(deprecated)]
+    /// let old = cp.fit();
+    /// assert_eq!(old, cp.score()); // exact: the same value
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    #[deprecated(note = "renamed to `Cp::score`")]
     pub fn fit(&self) -> T::Real {
         self.score()
     }
