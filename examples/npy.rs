@@ -305,7 +305,7 @@ where
             );
             save(dir, "T", &sc.t())?;
             save(dir, "Z", &sc.z())?;
-            save(dir, "w", &sc.eigenvalues())?;
+            save(dir, "w", &sc.values())?;
         }
         "factorize" => {
             let f = factorize(&a)?;

@@ -178,7 +178,7 @@ fn main() -> ndfactor::Result<()> {
     let rot = array![[0.0, -1.0], [1.0, 0.0]];
     let ev: Vec<String> = rot
         .schur()?
-        .eigenvalues()
+        .values()
         .iter()
         .map(|z| format!("{:+.3}{:+.3}i", z.re, z.im))
         .collect();

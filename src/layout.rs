@@ -244,12 +244,10 @@ where
 
 /// Whether copying `src` into `dst` in pieces (a `memcpy` per column) would run into 4 KiB
 /// aliasing: `dst` lies less than 64 bytes above `src` modulo 4096, so every load of the copy
-/// matches the address bits of a store just issued and waits for it. On this project's
-/// benchmark machine a column-by-column copy of a 1024² f32 matrix took 1.48 ms with the
-/// buffers 16 bytes apart modulo 4096, against 0.12–0.19 ms at every other distance tried (0 to
-/// 4080 bytes); the placement occurred in benchmark processes and made `Lu::new` 14% slower
-/// than a bare `?getrf` there. One `memcpy` of the whole buffer does not suffer from it, so the
-/// scanned copies fall back to that, followed by a separate scan (the same bits).
+/// matches the address bits of a store just issued and waits for it (an order of magnitude
+/// slower; measured in docs/bench/implementation-notes.md). One `memcpy` of the whole buffer
+/// does not suffer from it, so the scanned copies fall back to that, followed by a separate
+/// scan (the same bits).
 fn aliases_4k<T>(src: &[T], dst: &[T]) -> bool {
     let d = (dst.as_ptr() as usize).wrapping_sub(src.as_ptr() as usize) % 4096;
     d != 0 && d < 64

@@ -602,7 +602,7 @@ fn get52<R: RealScalar>(
 /// use ndfactor::{verify, GeneralizedEig};
 /// let (a, b) = (array![[1.0f64, 2.0], [-3.0, 1.0]], array![[1.0f64, 0.0], [0.0, 0.0]]);
 /// let g = GeneralizedEig::new(&a, &b)?; // one infinite eigenvalue
-/// assert!(verify::pencil_eig_ratio(&a, &b, &g.eigenvalues(), &g.vectors().unwrap()) < verify::SCHUR_THRESHOLD);
+/// assert!(verify::pencil_eig_ratio(&a, &b, &g.values(), &g.vectors().unwrap()) < verify::SCHUR_THRESHOLD);
 /// # Ok::<(), ndfactor::Error>(())
 /// ```
 pub fn pencil_eig_ratio<T, S1, S2, S3, S4>(
@@ -630,7 +630,7 @@ where
 /// use ndfactor::{verify, GeneralizedEig};
 /// let (a, b) = (array![[1.0f64, 2.0], [-3.0, 1.0]], array![[2.0f64, 1.0], [0.0, 1.0]]);
 /// let g = GeneralizedEig::with_left(&a, &b)?;
-/// assert!(verify::pencil_eig_left_ratio(&a, &b, &g.eigenvalues(), &g.left_vectors().unwrap()) < verify::SCHUR_THRESHOLD);
+/// assert!(verify::pencil_eig_left_ratio(&a, &b, &g.values(), &g.left_vectors().unwrap()) < verify::SCHUR_THRESHOLD);
 /// # Ok::<(), ndfactor::Error>(())
 /// ```
 pub fn pencil_eig_left_ratio<T, S1, S2, S3, S4>(

@@ -351,10 +351,7 @@ fn geneigh_bad_input<T: Scalar>() {
             .len(),
         0
     );
-    assert!(GeneralizedEig::new(&e, &e)
-        .unwrap()
-        .eigenvalues()
-        .is_empty());
+    assert!(GeneralizedEig::new(&e, &e).unwrap().values().is_empty());
     let q = Qz::new(&e, &e).unwrap();
     assert_eq!(
         (q.s().dim(), q.q().dim(), q.z().dim()),
@@ -491,7 +488,7 @@ fn ggev_sweep<T: Scalar>() {
                 let bl = LayoutMatrix::new(b0, layout);
                 let g = GeneralizedEig::with_left(&a, &bl.view()).unwrap();
                 let ctx = || format!("n={n} {kind} {layout:?}");
-                let pairs = g.eigenvalues().to_vec();
+                let pairs = g.values().to_vec();
                 assert_eq!(pairs.len(), n);
                 assert_no_nan(&pairs);
                 let (r1, r2) = get52::<T>(false, &a0, b0, &g.vectors().unwrap(), &pairs);
@@ -514,13 +511,9 @@ fn ggev_sweep<T: Scalar>() {
                     verify::SCHUR_THRESHOLD,
                     &ctx,
                 );
-                let vr = verify::pencil_eig_ratio(&a0, b0, &g.eigenvalues(), &g.vectors().unwrap());
-                let vl = verify::pencil_eig_left_ratio(
-                    &a0,
-                    b0,
-                    &g.eigenvalues(),
-                    &g.left_vectors().unwrap(),
-                );
+                let vr = verify::pencil_eig_ratio(&a0, b0, &g.values(), &g.vectors().unwrap());
+                let vl =
+                    verify::pencil_eig_left_ratio(&a0, b0, &g.values(), &g.left_vectors().unwrap());
                 // verify's dget52 and this file's agree (same formula, two implementations).
                 let tol = real::<T>(1e-3) * r1.max(l1).max(real::<T>(1.0));
                 assert!(
@@ -535,7 +528,7 @@ fn ggev_sweep<T: Scalar>() {
                     &ctx,
                 );
                 if let Some(f) = &first {
-                    assert_eq!(f.eigenvalues(), g.eigenvalues(), "{}", ctx());
+                    assert_eq!(f.values(), g.values(), "{}", ctx());
                 } else {
                     first = Some(g);
                 }
@@ -552,9 +545,9 @@ fn ggev_sweep<T: Scalar>() {
                 .max(T::Real::min_positive_value());
             for other in [&r, &v] {
                 let d = g
-                    .eigenvalues()
+                    .values()
                     .iter()
-                    .zip(other.eigenvalues())
+                    .zip(other.values())
                     .fold(real::<T>(0.0), |m, (x, y)| {
                         m.max(abs1(x.alpha - y.alpha)).max(abs1(x.beta - y.beta))
                     });
@@ -569,12 +562,8 @@ fn ggev_sweep<T: Scalar>() {
             if *kind == "singular" && n >= 3 {
                 let bn = verify::norm1(b0);
                 let tol = real::<T>(100.0 * n as f64) * T::eps() * bn;
-                let small = g
-                    .eigenvalues()
-                    .iter()
-                    .filter(|p| abs1(p.beta) <= tol)
-                    .count();
-                assert_eq!(small, 2, "n={n}: {:?}", g.eigenvalues());
+                let small = g.values().iter().filter(|p| abs1(p.beta) <= tol).count();
+                assert_eq!(small, 2, "n={n}: {:?}", g.values());
             }
         }
     }
@@ -598,11 +587,11 @@ fn ggev_infinite_and_singular<T: Scalar>() {
     for_each_layout(&a, |layout, av| {
         let bl = LayoutMatrix::new(&b, layout);
         let g = GeneralizedEig::new(&av, &bl.view()).unwrap();
-        assert!(g.is_singular_pencil(), "{layout:?}: {:?}", g.eigenvalues());
-        assert_no_nan(&g.eigenvalues().to_vec());
+        assert!(g.is_singular_pencil(), "{layout:?}: {:?}", g.values());
+        assert_no_nan(&g.values().to_vec());
         let q = Qz::new(&av, &bl.view()).unwrap();
         assert!(
-            q.eigenvalues().iter().any(|e| e.is_indeterminate()),
+            q.values().iter().any(|e| e.is_indeterminate()),
             "{layout:?}"
         );
     });
@@ -610,7 +599,7 @@ fn ggev_infinite_and_singular<T: Scalar>() {
     let da = diag::<T>(&[one, real::<T>(2.0), real::<T>(3.0), real::<T>(4.0)]);
     let db = diag::<T>(&[one, zero, real::<T>(2.0), zero]);
     let g = GeneralizedEig::new(&da, &db).unwrap();
-    let vals: Vec<_> = g.eigenvalues().iter().map(|e| e.value()).collect();
+    let vals: Vec<_> = g.values().iter().map(|e| e.value()).collect();
     assert_eq!(
         vals.iter()
             .filter(|v| **v == PencilEigenvalue::Infinite)
@@ -620,7 +609,7 @@ fn ggev_infinite_and_singular<T: Scalar>() {
     );
     assert!(!g.is_singular_pencil());
     let mut fin: Vec<T::Real> = g
-        .eigenvalues()
+        .values()
         .iter()
         .filter_map(|e| e.finite())
         .map(|l| l.re)
@@ -726,7 +715,7 @@ fn qz_ratios<T: Scalar>(
             j += 2;
             continue;
         }
-        let e = qz.eigenvalues()[j];
+        let e = qz.values()[j];
         let da = abs1(e.alpha - Complex::new(s[(j, j)].re(), s[(j, j)].im()));
         let db = abs1(e.beta - Complex::new(t[(j, j)].re(), t[(j, j)].im()));
         check_ratio(
@@ -754,7 +743,7 @@ fn qz_sweep<T: Scalar>() {
             let qz = Qz::new(&a, &bl.view()).unwrap();
             let ctx = || format!("n={n} {layout:?}");
             qz_ratios("factor", &a0, &b0, &qz, &ctx);
-            assert_no_nan(&qz.eigenvalues().to_vec());
+            assert_no_nan(&qz.values().to_vec());
             if let Some(f) = &first {
                 assert_eq!(f.s(), qz.s(), "{}", ctx());
                 assert_eq!(f.q(), qz.q(), "{}", ctx());
@@ -765,12 +754,12 @@ fn qz_sweep<T: Scalar>() {
         let qz = first.unwrap();
         // Reorder: finite eigenvalues in the open left half-plane first (SciPy's 'lhp').
         let lhp = |e: GeneralizedEigenvalue<T::Real>| e.finite().is_some_and(|l| l.re < zero);
-        let expect = qz.eigenvalues().iter().filter(|e| lhp(**e)).count();
+        let expect = qz.values().iter().filter(|e| lhp(**e)).count();
         let (sorted, k) = Qz::sorted(&a0, &b0, lhp).unwrap();
         let ctx = || format!("n={n} sorted k={k}");
         assert_eq!(k, expect, "{}", ctx());
         qz_ratios("sorted", &a0, &b0, &sorted, &ctx);
-        let ev = sorted.eigenvalues();
+        let ev = sorted.values();
         assert!(
             ev.slice(s![..k]).iter().all(|e| lhp(*e)),
             "{}: {:?}",
@@ -824,11 +813,7 @@ fn scipy_style_examples() {
     }
     // The same pencil through QZ gives the same eigenvalues.
     let ge = GeneralizedEig::new(&a, &b).unwrap();
-    let mut l: Vec<f64> = ge
-        .eigenvalues()
-        .iter()
-        .map(|e| e.finite().unwrap().re)
-        .collect();
+    let mut l: Vec<f64> = ge.values().iter().map(|e| e.finite().unwrap().re).collect();
     l.sort_by(f64::total_cmp);
     for (x, e) in l.iter().zip(exact) {
         assert!((x - e).abs() <= 16.0 * f64::EPSILON * e.abs(), "{x} vs {e}");
@@ -969,7 +954,7 @@ fn pencil_matrix_types<T: Scalar>() {
             let b: Array2<T> = testing::matrix(tb, n, n, &mut rng);
             let ctx = || format!("n={n} {kind}");
             let g = GeneralizedEig::with_left(&a, &b).unwrap_or_else(|e| panic!("{}: {e}", ctx()));
-            let pairs = g.eigenvalues().to_vec();
+            let pairs = g.values().to_vec();
             assert_no_nan(&pairs);
             if !T::IS_COMPLEX {
                 // Real routines return real, non-negative β.
@@ -1013,7 +998,7 @@ fn pencil_matrix_types<T: Scalar>() {
             );
             let qz = Qz::new(&a, &b).unwrap_or_else(|e| panic!("{}: {e}", ctx()));
             qz_ratios("types", &a, &b, &qz, &ctx);
-            assert_no_nan(&qz.eigenvalues().to_vec());
+            assert_no_nan(&qz.values().to_vec());
         }
     }
 }
@@ -1093,8 +1078,8 @@ fn definite_pencils_two_ways<T: Scalar>() {
         let q = Qz::new(&a, &b).unwrap();
         let (an, bn, bin) = (verify::norm1(&a), verify::norm1(&b), verify::norm1(&binv));
         for (what, l) in [
-            ("ggev", sorted_re(&g.eigenvalues().to_vec())),
-            ("gges", sorted_re(&q.eigenvalues().to_vec())),
+            ("ggev", sorted_re(&g.values().to_vec())),
+            ("gges", sorted_re(&q.values().to_vec())),
         ] {
             for (x, y) in l.iter().zip(w.iter()) {
                 let bound = (an + y.abs() * bn) * bin;
@@ -1108,7 +1093,7 @@ fn definite_pencils_two_ways<T: Scalar>() {
         }
         // Imaginary parts of the QZ eigenvalues are rounding only.
         let im = g
-            .eigenvalues()
+            .values()
             .iter()
             .fold(real::<T>(0.0), |m, e| m.max(e.finite().unwrap().im.abs()));
         let bound = (an + w.iter().fold(real::<T>(0.0), |m, l| m.max(l.abs())) * bn) * bin;

@@ -622,8 +622,8 @@ fn to_pairs<R: RealScalar>(
 /// let a = array![[1.0f64, 2.0], [0.0, 3.0]];
 /// let b = array![[1.0f64, 0.0], [0.0, 0.0]]; // singular B: one infinite eigenvalue
 /// let g = GeneralizedEig::new(&a, &b)?;
-/// assert!(verify::pencil_eig_ratio(&a, &b, &g.eigenvalues(), &g.vectors().unwrap()) < verify::SCHUR_THRESHOLD);
-/// let values: Vec<_> = g.eigenvalues().iter().map(|e| e.value()).collect();
+/// assert!(verify::pencil_eig_ratio(&a, &b, &g.values(), &g.vectors().unwrap()) < verify::SCHUR_THRESHOLD);
+/// let values: Vec<_> = g.values().iter().map(|e| e.value()).collect();
 /// assert!(values.contains(&PencilEigenvalue::Infinite));
 /// assert!(values.iter().any(|v| matches!(v, PencilEigenvalue::Finite(l) if (l.re - 1.0).abs() < 1e-15)));
 /// # Ok::<(), ndfactor::Error>(())
@@ -662,7 +662,7 @@ impl<T: Scalar> GeneralizedEig<T> {
     /// let a = array![[0.0f64, -1.0], [1.0, 0.0]];
     /// let b = array![[2.0f64, 0.0], [0.0, 2.0]];
     /// let g = GeneralizedEig::new(&a, &b)?; // λ = ±i/2
-    /// assert!(g.eigenvalues().iter().all(|e| (e.finite().unwrap().im.abs() - 0.5).abs() < 1e-15));
+    /// assert!(g.values().iter().all(|e| (e.finite().unwrap().im.abs() - 0.5).abs() < 1e-15));
     /// assert_eq!(g.vectors().unwrap().dim(), (2, 2));
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
@@ -701,7 +701,7 @@ impl<T: Scalar> GeneralizedEig<T> {
     /// let a = array![[2.0f64, 0.0], [0.0, 3.0]];
     /// let g = GeneralizedEig::values_only(&a, &ndarray::Array2::eye(2))?;
     /// assert!(g.vectors().is_none());
-    /// let mut l: Vec<f64> = g.eigenvalues().iter().map(|e| e.finite().unwrap().re).collect();
+    /// let mut l: Vec<f64> = g.values().iter().map(|e| e.finite().unwrap().re).collect();
     /// l.sort_by(f64::total_cmp);
     /// assert!((l[0] - 2.0).abs() < 1e-15 && (l[1] - 3.0).abs() < 1e-15);
     /// # Ok::<(), ndfactor::Error>(())
@@ -757,11 +757,27 @@ impl<T: Scalar> GeneralizedEig<T> {
     /// use ndarray::array;
     /// use ndfactor::GeneralizedEig;
     /// let g = GeneralizedEig::new(&array![[6.0f64]], &array![[3.0]])?;
-    /// assert!((g.eigenvalues()[0].finite().unwrap().re - 2.0).abs() < 1e-15);
+    /// assert!((g.values()[0].finite().unwrap().re - 2.0).abs() < 1e-15);
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
-    pub fn eigenvalues(&self) -> ArrayView1<'_, GeneralizedEigenvalue<T::Real>> {
+    pub fn values(&self) -> ArrayView1<'_, GeneralizedEigenvalue<T::Real>> {
         self.eigenvalues.view()
+    }
+
+    /// The former name of `values` (the name every eigen type uses).
+    ///
+    /// ```
+    /// # use ndarray::array;
+    /// # use ndfactor::GeneralizedEig;
+    /// let g = GeneralizedEig::new(&array![[6.0f64]], &array![[3.0]])?;
+    /// #[allow(deprecated)]
+    /// let l = g.eigenvalues();
+    /// assert_eq!(l, g.values()); // exact: the same values
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    #[deprecated(note = "renamed to `values`, as on `Eig` and `SymmetricEigen`")]
+    pub fn eigenvalues(&self) -> ArrayView1<'_, GeneralizedEigenvalue<T::Real>> {
+        self.values()
     }
 
     /// The numerators `α` (allocates).
@@ -929,7 +945,7 @@ impl<T: Scalar> Qz<T> {
     /// // "lhp": eigenvalues with negative real part first.
     /// let (qz, k) = Qz::sorted(&a, &b, |e| e.finite().is_some_and(|l| l.re < 0.0))?;
     /// assert_eq!(k, 1);
-    /// assert!((qz.eigenvalues()[0].finite().unwrap().re + 1.0).abs() < 1e-14);
+    /// assert!((qz.values()[0].finite().unwrap().re + 1.0).abs() < 1e-14);
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     #[doc(alias = "ordqz")]
@@ -960,7 +976,7 @@ impl<T: Scalar> Qz<T> {
     /// let b = array![[1.0f64, 0.0], [0.0, 0.0]]; // λ = 1 and ∞
     /// let mut qz = Qz::new(&a, &b)?;
     /// assert_eq!(qz.reorder(|e| e.is_infinite())?, 1);
-    /// assert!(qz.eigenvalues()[0].is_infinite());
+    /// assert!(qz.values()[0].is_infinite());
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
     #[doc(alias = "ordqz")]
@@ -1074,13 +1090,29 @@ impl<T: Scalar> Qz<T> {
     /// use ndarray::array;
     /// use ndfactor::Qz;
     /// let qz = Qz::new(&array![[2.0f64, 1.0], [0.0, 6.0]], &array![[1.0, 0.0], [0.0, 2.0]])?;
-    /// let mut l: Vec<f64> = qz.eigenvalues().iter().map(|e| e.finite().unwrap().re).collect();
+    /// let mut l: Vec<f64> = qz.values().iter().map(|e| e.finite().unwrap().re).collect();
     /// l.sort_by(f64::total_cmp);
     /// assert!((l[0] - 2.0).abs() < 1e-14 && (l[1] - 3.0).abs() < 1e-14);
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
-    pub fn eigenvalues(&self) -> ArrayView1<'_, GeneralizedEigenvalue<T::Real>> {
+    pub fn values(&self) -> ArrayView1<'_, GeneralizedEigenvalue<T::Real>> {
         self.eigenvalues.view()
+    }
+
+    /// The former name of `values` (the name every eigen type uses).
+    ///
+    /// ```
+    /// # use ndarray::array;
+    /// # use ndfactor::Qz;
+    /// let qz = Qz::new(&array![[2.0f64]], &array![[1.0]])?;
+    /// #[allow(deprecated)]
+    /// let l = qz.eigenvalues();
+    /// assert_eq!(l, qz.values()); // exact: the same values
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    #[deprecated(note = "renamed to `values`, as on `Eig` and `SymmetricEigen`")]
+    pub fn eigenvalues(&self) -> ArrayView1<'_, GeneralizedEigenvalue<T::Real>> {
+        self.values()
     }
 
     /// Rebuilds `(Q·S·Zᴴ, Q·T·Zᴴ)` (allocates; F-order).

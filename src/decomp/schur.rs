@@ -60,7 +60,7 @@ use crate::scalar::Scalar;
 /// assert!(verify::schur_ratio(&a, &schur.z(), &schur.t()) < verify::SCHUR_THRESHOLD);
 /// assert!(verify::orthogonality_ratio(&schur.z()) < verify::SCHUR_THRESHOLD);
 /// // The eigenvalues of A are those of T.
-/// let tr: f64 = schur.eigenvalues().iter().map(|l| l.re).sum();
+/// let tr: f64 = schur.values().iter().map(|l| l.re).sum();
 /// assert!((tr - 0.0).abs() < 1e-14);
 /// # Ok::<(), ndfactor::Error>(())
 /// ```
@@ -82,7 +82,7 @@ impl<T: Scalar> Schur<T> {
     /// use ndfactor::{c64, Schur};
     /// // The rotation generator has eigenvalues ±i.
     /// let s = Schur::new(&array![[0.0f64, -1.0], [1.0, 0.0]])?;
-    /// let mut l = s.eigenvalues().to_vec();
+    /// let mut l = s.values().to_vec();
     /// l.sort_by(|x, y| x.im.total_cmp(&y.im));
     /// assert!((l[0] - c64::new(0.0, -1.0)).norm() < 1e-15);
     /// assert!((l[1] - c64::new(0.0, 1.0)).norm() < 1e-15);
@@ -124,7 +124,7 @@ impl<T: Scalar> Schur<T> {
     /// // Eigenvalues inside the unit disc first.
     /// let (s, k) = Schur::sorted(&a, |l| l.norm() < 1.0)?;
     /// assert_eq!(k, 1);
-    /// assert!((s.eigenvalues()[0].re - 0.5).abs() < 1e-15);
+    /// assert!((s.values()[0].re - 0.5).abs() < 1e-15);
     /// assert!(verify::schur_ratio(&a, &s.z(), &s.t()) < verify::SCHUR_THRESHOLD);
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
@@ -191,13 +191,29 @@ impl<T: Scalar> Schur<T> {
     /// ```
     /// # use ndarray::array;
     /// # use ndfactor::Schur;
-    /// let l = Schur::new(&array![[2.0f64, 0.0], [0.0, -1.0]])?.eigenvalues();
+    /// let l = Schur::new(&array![[2.0f64, 0.0], [0.0, -1.0]])?.values();
     /// assert!(l.iter().all(|z| z.im == 0.0)); // exact: 1×1 blocks have their imaginary part set to 0
     /// assert!((l.iter().map(|z| z.re).sum::<f64>() - 1.0).abs() < 1e-15);
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
-    pub fn eigenvalues(&self) -> Array1<Complex<T::Real>> {
+    pub fn values(&self) -> Array1<Complex<T::Real>> {
         self.eigenvalues.clone()
+    }
+
+    /// The former name of `values` (the name every eigen type uses).
+    ///
+    /// ```
+    /// # use ndarray::array;
+    /// # use ndfactor::Schur;
+    /// let s = Schur::new(&array![[2.0f64]])?;
+    /// #[allow(deprecated)]
+    /// let l = s.eigenvalues();
+    /// assert_eq!(l[0].re, 2.0); // exact: a 1×1 matrix is its own Schur form
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    #[deprecated(note = "renamed to `values`, as on `Eig` and `SymmetricEigen`")]
+    pub fn eigenvalues(&self) -> Array1<Complex<T::Real>> {
+        self.values()
     }
 
     /// Rebuilds `A = Z·T·Zᴴ` (for checks; costs two matrix products).
@@ -242,7 +258,7 @@ impl<T: Scalar> Schur<T> {
     /// let a = array![[1.0f64, 2.0, 3.0], [0.0, -2.0, 1.0], [1.0, 0.0, -3.0]];
     /// let mut s = Schur::new(&a)?;
     /// let k = s.reorder(|l| l.re < 0.0)?; // stable eigenvalues first
-    /// let l = s.eigenvalues();
+    /// let l = s.values();
     /// assert!(l.iter().take(k).all(|l| l.re < 0.0));
     /// assert!(l.iter().skip(k).all(|l| l.re >= 0.0));
     /// assert!(verify::schur_ratio(&a, &s.z(), &s.t()) < verify::SCHUR_THRESHOLD);

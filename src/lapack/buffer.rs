@@ -54,8 +54,7 @@ pub fn check_dims(m: usize, n: usize) -> Result<()> {
 /// OpenBLAS 0.3.21's complex ?gemv_n kernels (Haswell/Zen) read past the end of the matrix
 /// they are given (OpenBLAS#5000: an invalid read in cgemv_n from cgesvd/clabrd). ?gesdd,
 /// ?gebrd and every routine built on ?larf call them on trailing blocks of our buffers, so a
-/// buffer that ends at an unmapped page made `Svd::new` of a 300×200 c64 matrix crash in
-/// 40% of runs. Four spare columns plus a margin of allocated (never read for results)
+/// buffer that ends at an unmapped page can crash (docs/reliability.md). Four spare columns plus a margin of allocated (never read for results)
 /// capacity keep those reads inside our allocation. Every buffer a complex LAPACK routine
 /// works in gets it: the input copies (`layout::to_col_major`, `layout::into_col_major`), the output
 /// matrices (SVD's U/Vᴴ, Schur and eigenvector matrices) and the workspaces of ?gesdd, ?geqrf,

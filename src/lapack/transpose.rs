@@ -158,11 +158,10 @@ pub(crate) const TILE: usize = 128;
 const NARROW: usize = 16;
 
 /// Up to this size of one buffer (half a 1 MiB second-level cache), both the source and the
-/// copy stay cached through the copy, and tiles of 128 rows × 16 columns beat square ones: at
-/// n = 256 (f64, power-of-two strides, where square tiles map their rows and columns onto a few
-/// cache sets) 20–24 µs against 32–36 µs. Larger matrices keep the 128×128 tiles, which keep
-/// the destination columns a tile writes cached and mapped (the narrow strips were slower at
-/// n = 2048: docs/bench/layout.md).
+/// copy stay cached through the copy, and tiles of 128 rows × 16 columns beat square ones
+/// (with power-of-two strides, square tiles map their rows and columns onto a few cache sets).
+/// Larger matrices keep the 128×128 tiles, which keep the destination columns a tile writes
+/// cached and mapped. The measurements are in docs/bench/layout.md.
 const SMALL_BYTES: usize = 512 << 10;
 
 /// (rows, columns) of the tiles of the copy of an `m×n` matrix of `T`.

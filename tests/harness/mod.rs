@@ -489,7 +489,7 @@ where
                 };
                 o.factor("schur t", s.t().iter());
                 o.factor("schur z", s.z().iter());
-                o.complex_factor("schur eigenvalues", s.eigenvalues().iter());
+                o.complex_factor("schur eigenvalues", s.values().iter());
                 if mod_ {
                     assert_ratio(
                         "schur",
