@@ -204,6 +204,6 @@ fn main() {
     if let Some(dir) = std::path::Path::new(&out).parent() {
         std::fs::create_dir_all(dir).expect("output directory");
     }
-    std::fs::write(&out, format!("[\n{}\n]\n", rows.join(",\n"))).expect("write results");
+    std::fs::write(out, format!("[\n{}\n]\n", rows.join(",\n"))).expect("write results");
     println!("wrote {out}");
 }
