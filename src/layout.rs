@@ -4,10 +4,10 @@
 use ndarray::{Array2, ArrayBase, Data, Ix2, ShapeBuilder};
 
 use crate::error::{Error, Result};
+pub(crate) use crate::lapack::buffer::check_dims;
 pub(crate) use crate::lapack::buffer::{
     all_finite_slice, col_major_slice, col_major_slice_mut, max_component, padded_zeros, tail_pad,
 };
-pub use crate::lapack::buffer::{check_dims, lapack_int};
 use crate::lapack::buffer::{scan_column, scan_column_pair, ColumnScan};
 use crate::lapack::Uplo;
 use crate::scalar::{RealScalar, Scalar};
@@ -22,15 +22,7 @@ pub(crate) fn check_square<S: Data>(a: &ArrayBase<S, Ix2>) -> Result<usize> {
 }
 
 /// Returns the first (row-major order) non-finite entry of `a`, if any.
-///
-/// ```
-/// use ndarray::array;
-/// use ndfactor::{layout::check_finite, Error};
-/// let a = array![[1.0, 2.0], [f64::NAN, f64::INFINITY]];
-/// assert_eq!(check_finite(&a), Err(Error::NonFinite { row: 1, col: 0 }));
-/// assert!(check_finite(&array![[1.0f32]]).is_ok());
-/// ```
-pub fn check_finite<S, T>(a: &ArrayBase<S, Ix2>) -> Result<()>
+pub(crate) fn check_finite<S, T>(a: &ArrayBase<S, Ix2>) -> Result<()>
 where
     S: Data<Elem = T>,
     T: Scalar,
@@ -652,6 +644,13 @@ fn transpose_tiled_into<T: Scalar>(s: &[T], m: usize, n: usize, part: Option<Upl
 mod tests {
     use super::*;
     use ndarray::{array, s};
+
+    #[test]
+    fn check_finite_reports_the_first_entry_in_row_major_order() {
+        let a = array![[1.0, 2.0], [f64::NAN, f64::INFINITY]];
+        assert_eq!(check_finite(&a), Err(Error::NonFinite { row: 1, col: 0 }));
+        assert!(check_finite(&array![[1.0f32]]).is_ok());
+    }
 
     /// The input in F order, C order and as a negative-stride view of a larger array.
     fn layouts(a: &Array2<crate::c64>) -> Vec<Array2<crate::c64>> {

@@ -148,26 +148,6 @@ fn broadcast_and_step_views_are_accepted() {
 }
 
 #[test]
-#[cfg(not(feature = "openblas64-system"))]
-fn sizes_beyond_lapack_integers_are_too_large() {
-    let big = i32::MAX as usize + 1;
-    assert_eq!(
-        ndfactor::layout::lapack_int(big),
-        Err(Error::TooLarge { dim: big })
-    );
-    // 46 341² > i32::MAX elements: rejected before any allocation.
-    assert!(matches!(
-        ndfactor::layout::check_dims(46_341, 46_341),
-        Err(Error::TooLarge { .. })
-    ));
-    assert!(ndfactor::layout::check_dims(46_340, 46_340).is_ok());
-    assert!(matches!(
-        ndfactor::layout::check_dims(big, 0),
-        Err(Error::TooLarge { .. })
-    ));
-}
-
-#[test]
 fn errors_read_well() {
     assert_eq!(
         Error::Singular { index: 3 }.to_string(),

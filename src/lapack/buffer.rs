@@ -13,32 +13,14 @@ use crate::error::{Error, Result};
 use crate::scalar::{RealScalar, Scalar};
 
 /// Converts a size to LAPACK's integer ([`BlasInt`]: 32 bits, or 64 with the ILP64 backend),
-/// or `TooLarge`. Never a wrapping cast.
-///
-/// ```
-/// use ndfactor::{layout::lapack_int, BlasInt, Error};
-/// assert_eq!(lapack_int(7).unwrap(), 7);
-/// let big = BlasInt::MAX as u64 as usize; // the largest size LAPACK takes
-/// assert!(lapack_int(big).is_ok());
-/// if let Some(over) = big.checked_add(1) {
-///     assert_eq!(lapack_int(over), Err(Error::TooLarge { dim: over }));
-/// }
-/// ```
-pub fn lapack_int(n: usize) -> Result<BlasInt> {
+/// or `TooLarge`. Never a wrapping cast. (Tested below, with `check_dims`.)
+pub(crate) fn lapack_int(n: usize) -> Result<BlasInt> {
     BlasInt::try_from(n).map_err(|_| Error::TooLarge { dim: n })
 }
 
 /// Checks that an `m×n` matrix and its column-major buffer (`ld = max(1, m)`, `ld·n` elements)
 /// fit LAPACK's integers. Call before allocating.
-///
-/// ```
-/// use ndfactor::{layout::check_dims, Error};
-/// assert!(check_dims(1000, 1000).is_ok());
-/// // 50 000 × 50 000 has a 2.5e9-element buffer: too large for LP64 LAPACK, fine for ILP64.
-/// let lp64 = std::mem::size_of::<ndfactor::BlasInt>() == 4;
-/// assert_eq!(matches!(check_dims(50_000, 50_000), Err(Error::TooLarge { .. })), lp64);
-/// ```
-pub fn check_dims(m: usize, n: usize) -> Result<()> {
+pub(crate) fn check_dims(m: usize, n: usize) -> Result<()> {
     lapack_int(m)?;
     lapack_int(n)?;
     let len = m
@@ -481,10 +463,26 @@ mod tests {
             check_dims(usize::MAX, 2),
             Err(Error::TooLarge { .. })
         ));
-        // 46 341² elements pass i32::MAX: refused by LP64 LAPACK only.
+        // 46 341² elements pass i32::MAX: refused by LP64 LAPACK only, before any allocation.
+        let lp64 = std::mem::size_of::<BlasInt>() == 4;
         assert_eq!(
             matches!(check_dims(46_341, 46_341), Err(Error::TooLarge { .. })),
-            std::mem::size_of::<BlasInt>() == 4
+            lp64
         );
+        assert!(check_dims(46_340, 46_340).is_ok());
+        assert!(check_dims(1000, 1000).is_ok());
+        assert_eq!(lapack_int(7).unwrap(), 7);
+        // 50 000 × 50 000 has a 2.5e9-element buffer: too large for LP64, fine for ILP64.
+        assert_eq!(
+            matches!(check_dims(50_000, 50_000), Err(Error::TooLarge { .. })),
+            lp64
+        );
+        let past_i32 = i32::MAX as usize + 1;
+        assert!(matches!(check_dims(past_i32, 0), Err(Error::TooLarge { .. })) == lp64);
+        if lp64 {
+            assert_eq!(lapack_int(past_i32), Err(Error::TooLarge { dim: past_i32 }));
+        } else {
+            assert_eq!(lapack_int(past_i32), Ok(past_i32 as BlasInt));
+        }
     }
 }
