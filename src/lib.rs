@@ -234,7 +234,7 @@ pub use decomp::geneig::{
 };
 pub use decomp::ldlt::{Inertia, Ldlt, Symmetry};
 pub use decomp::lu::Lu;
-pub use decomp::qr::{ColPivQr, Qr};
+pub use decomp::qr::{ColPivQr, Qr, SolutionWithResidual};
 pub use decomp::schur::Schur;
 pub use decomp::shifted::ShiftedCholesky;
 pub use decomp::svd::Svd;

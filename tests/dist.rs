@@ -17,8 +17,8 @@ use mpi::topology::SimpleCommunicator;
 use mpi::traits::*;
 use ndarray::{s, Array1, Array2, ArrayView2};
 use ndfactor::dist::{
-    read_npy_rows, tsqr, DistCholesky, DistLeastSquares, DistLu, DistMatrix, DistPca, DistQr,
-    DistRandomizedSvd, DistScalar, DistSvd, DistSymmetricEigen, ProcessGrid,
+    read_npy_rows, tsqr, DistCholesky, DistLu, DistMatrix, DistPca, DistQr, DistRandomizedSvd,
+    DistScalar, DistSolutionWithResidual, DistSvd, DistSymmetricEigen, ProcessGrid,
 };
 use ndfactor::testing::{gaussian, hermitian_part, random_spd, rng, with_singular_values};
 use ndfactor::verify::{
@@ -376,10 +376,10 @@ fn lstsq_body<T: DistScalar>(world: &SimpleCommunicator) {
                     let b: Array2<T> = gaussian(r, 3, &mut rng((m * 100 + n) as u64 + 4));
                     let da = DistMatrix::scatter(&grid, root(&grid, &a), nb).unwrap();
                     let db = DistMatrix::scatter(&grid, root(&grid, &b), nb).unwrap();
-                    let ls: DistLeastSquares<'_, T> = if adjoint {
-                        da.lstsq_adjoint(&db).unwrap()
+                    let ls: DistSolutionWithResidual<'_, T> = if adjoint {
+                        da.solve_adjoint_with_residual(&db).unwrap()
                     } else {
-                        da.lstsq(&db).unwrap()
+                        da.solve_with_residual(&db).unwrap()
                     };
                     assert_eq!(ls.solution.dim(), (c, 3));
                     for v in &ls.residual_norm {
@@ -471,11 +471,16 @@ fn lstsq_errors(world: &SimpleCommunicator) {
                 bad[[9, 3]] = f64::NEG_INFINITY; // first in row-major order wins
             }
             let want = Qr::new(&bad).unwrap_err();
-            assert_eq!(scatter(&bad, 2).lstsq(&scatter(&b, 2)).unwrap_err(), want);
+            assert_eq!(
+                scatter(&bad, 2)
+                    .solve_with_residual(&scatter(&b, 2))
+                    .unwrap_err(),
+                want
+            );
             let bt: Array2<f64> = Array2::ones((5, 1));
             assert_eq!(
                 scatter(&bad, 2)
-                    .lstsq_adjoint(&scatter(&bt, 2))
+                    .solve_adjoint_with_residual(&scatter(&bt, 2))
                     .unwrap_err(),
                 want
             );
@@ -485,11 +490,16 @@ fn lstsq_errors(world: &SimpleCommunicator) {
         bad[[10, 1]] = f64::NAN;
         let want = Qr::new(&a).unwrap().solve(&bad).unwrap_err();
         assert_eq!(want, Error::NonFinite { row: 10, col: 1 });
-        assert_eq!(scatter(&a, 5).lstsq(&scatter(&bad, 5)).unwrap_err(), want);
+        assert_eq!(
+            scatter(&a, 5)
+                .solve_with_residual(&scatter(&bad, 5))
+                .unwrap_err(),
+            want
+        );
         // Wrong shapes and blocks: typed errors on every rank.
         let short = scatter(&Array2::zeros((11, 2)), 2);
         assert!(matches!(
-            scatter(&a, 2).lstsq(&short).unwrap_err(),
+            scatter(&a, 2).solve_with_residual(&short).unwrap_err(),
             Error::DimensionMismatch {
                 expected: 12,
                 found: 11,
@@ -497,7 +507,9 @@ fn lstsq_errors(world: &SimpleCommunicator) {
             }
         ));
         assert!(matches!(
-            scatter(&a, 2).lstsq_adjoint(&short).unwrap_err(),
+            scatter(&a, 2)
+                .solve_adjoint_with_residual(&short)
+                .unwrap_err(),
             Error::DimensionMismatch {
                 expected: 5,
                 found: 11,
@@ -505,7 +517,9 @@ fn lstsq_errors(world: &SimpleCommunicator) {
             }
         ));
         assert!(matches!(
-            scatter(&a, 2).lstsq(&scatter(&b, 3)).unwrap_err(),
+            scatter(&a, 2)
+                .solve_with_residual(&scatter(&b, 3))
+                .unwrap_err(),
             Error::DimensionMismatch {
                 expected: 2,
                 found: 3,
@@ -518,7 +532,12 @@ fn lstsq_errors(world: &SimpleCommunicator) {
         let want = Qr::new(&def).unwrap().solve(&b).unwrap_err();
         assert_eq!(want, Error::Singular { index: 3 });
         for nb in [1, 2, 64] {
-            assert_eq!(scatter(&def, nb).lstsq(&scatter(&b, nb)).unwrap_err(), want);
+            assert_eq!(
+                scatter(&def, nb)
+                    .solve_with_residual(&scatter(&b, nb))
+                    .unwrap_err(),
+                want
+            );
         }
         // Wide with a zero row: L(2, 2) = 0 exactly in A = L·Q (in core, where the solve goes
         // through the QR of Rᴴ, the zero is only zero to rounding).
@@ -527,7 +546,9 @@ fn lstsq_errors(world: &SimpleCommunicator) {
         let bw: Array2<f64> = gaussian(4, 1, &mut rng(15));
         for nb in [1, 2, 64] {
             assert_eq!(
-                scatter(&wide, nb).lstsq(&scatter(&bw, nb)).unwrap_err(),
+                scatter(&wide, nb)
+                    .solve_with_residual(&scatter(&bw, nb))
+                    .unwrap_err(),
                 Error::Singular { index: 2 }
             );
         }
@@ -542,13 +563,13 @@ fn lstsq_errors(world: &SimpleCommunicator) {
         );
         assert_eq!(
             scatter(&z, 2)
-                .lstsq(&scatter(&b.slice(s![..6, ..]).to_owned(), 2))
+                .solve_with_residual(&scatter(&b.slice(s![..6, ..]).to_owned(), 2))
                 .unwrap_err(),
             Error::Singular { index: 1 }
         );
         // Empty: 0×3 gives X = 0 (3×2) with residual 0; 4×0 gives a 0×2 X and ‖bⱼ‖.
         let ls = scatter(&Array2::zeros((0, 3)), 2)
-            .lstsq(&scatter(&Array2::zeros((0, 2)), 2))
+            .solve_with_residual(&scatter(&Array2::zeros((0, 2)), 2))
             .unwrap();
         assert_eq!(ls.solution.dim(), (3, 2));
         assert_eq!(ls.residual_norm, vec![0.0, 0.0]); // exact: nothing to fit
@@ -557,7 +578,7 @@ fn lstsq_errors(world: &SimpleCommunicator) {
         }
         let b4 = ndarray::array![[3.0, 0.0], [4.0, 0.0], [0.0, 0.0], [0.0, 2.0]];
         let ls = scatter(&Array2::zeros((4, 0)), 2)
-            .lstsq(&scatter(&b4, 2))
+            .solve_with_residual(&scatter(&b4, 2))
             .unwrap();
         assert_eq!(ls.solution.dim(), (0, 2));
         assert!((ls.residual_norm[0] - 5.0).abs() <= 4.0 * f64::EPSILON * 5.0);

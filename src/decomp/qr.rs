@@ -180,7 +180,13 @@ pub struct Qr<T: Scalar> {
     scale_exp: i32,
 }
 
-/// A least-squares solution and the norm of its residual, from [`Qr::solve_with_residual`].
+/// A least-squares solution and the norm of its residual, from [`Qr::solve_with_residual`]:
+/// `x` minimizing `‖b − A·x‖₂` for a full-rank `A`, and that minimum (not squared).
+///
+/// Not to be confused with [`Lstsq`](crate::Lstsq), the result of the SVD-based
+/// [`lstsq`](crate::lstsq) (NumPy's `lstsq`: any rank, minimum-norm solution, squared residuals,
+/// rank and singular values). Its distributed counterpart is
+/// `ndfactor::dist::DistSolutionWithResidual` (feature `mpi`).
 ///
 /// ```
 /// use ndarray::array;
@@ -192,13 +198,27 @@ pub struct Qr<T: Scalar> {
 /// # Ok::<(), ndfactor::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-pub struct LeastSquares<T: Scalar, D: Rhs> {
+pub struct SolutionWithResidual<T: Scalar, D: Rhs> {
     /// The solution, with the right-hand side's dimensionality (`n` rows).
     pub solution: Array<T, D>,
     /// `‖b_j − A·x_j‖₂` for each column `j` of `b` (one entry for a vector `b`); 0 when
     /// `m ≤ n`, where the system is consistent.
     pub residual_norm: Array1<T::Real>,
 }
+
+/// The former name of [`SolutionWithResidual`], kept for existing code.
+///
+/// ```
+/// #[allow(deprecated)]
+/// let ls: ndfactor::decomp::qr::LeastSquares<f64, ndarray::Ix1> =
+///     ndfactor::Qr::new(&ndarray::array![[2.0f64]])?.solve_with_residual(&ndarray::array![4.0])?;
+/// assert_eq!(ls.solution[0], 2.0); // exact: 4/2
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+#[deprecated(
+    note = "renamed to `SolutionWithResidual` (`Lstsq` is the result of the SVD-based `lstsq`)"
+)]
+pub type LeastSquares<T, D> = SolutionWithResidual<T, D>;
 
 impl<T: Scalar> Qr<T> {
     /// Factors an `m×n` matrix given as any 2-D array or view; the input is copied once.
@@ -511,14 +531,17 @@ impl<T: Scalar> Qr<T> {
     /// assert!((r.dot(&r).sqrt() - ls.residual_norm[0]).abs() < 1e-15);
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
-    pub fn solve_with_residual<S, D>(&self, b: &ArrayBase<S, D>) -> Result<LeastSquares<T, D>>
+    pub fn solve_with_residual<S, D>(
+        &self,
+        b: &ArrayBase<S, D>,
+    ) -> Result<SolutionWithResidual<T, D>>
     where
         S: Data<Elem = T>,
         D: Rhs,
     {
         let b = rhs_matrix(b, self.nrows(), "Qr::solve_with_residual: rows of b")?;
         let (x, residual_norm) = self.solve_impl(b, Residual::Compute)?;
-        Ok(LeastSquares {
+        Ok(SolutionWithResidual {
             solution: D::from_matrix(x),
             residual_norm,
         })

@@ -813,9 +813,10 @@ fn copy_leading<T: DistScalar>(src: &DistMatrix<'_, T>, dst: &mut DistMatrix<'_,
 // ---------------------------------------------------------------------------------------------
 
 /// A distributed least-squares (or minimum-norm) solution and its residual norms, from
-/// [`DistMatrix::lstsq`] and [`DistMatrix::lstsq_adjoint`]: the distributed counterpart of
-/// [`LeastSquares`](crate::decomp::qr::LeastSquares) (what [`Qr::solve_with_residual`](crate::Qr::solve_with_residual)
-/// returns in core).
+/// [`DistMatrix::solve_with_residual`] and [`DistMatrix::solve_adjoint_with_residual`]: the
+/// distributed counterpart of [`SolutionWithResidual`](crate::SolutionWithResidual) (what
+/// [`Qr::solve_with_residual`](crate::Qr::solve_with_residual) returns in core). Not the
+/// SVD-based [`Lstsq`](crate::Lstsq) of [`lstsq`](crate::lstsq): `A` must have full rank.
 ///
 /// ```
 /// use ndfactor::dist::{mpi, DistMatrix, ProcessGrid};
@@ -823,7 +824,7 @@ fn copy_leading<T: DistScalar>(src: &DistMatrix<'_, T>, dst: &mut DistMatrix<'_,
 /// let grid = ProcessGrid::new(&universe.world())?;
 /// let (a, b) = (ndarray::array![[1.0f64], [1.0]], ndarray::array![[1.0f64], [3.0]]);
 /// let da = DistMatrix::scatter(&grid, (grid.rank() == 0).then(|| a.view()), 1)?;
-/// let ls = da.lstsq(&DistMatrix::scatter(&grid, (grid.rank() == 0).then(|| b.view()), 1)?)?;
+/// let ls = da.solve_with_residual(&DistMatrix::scatter(&grid, (grid.rank() == 0).then(|| b.view()), 1)?)?;
 /// assert!((ls.residual_norm[0] - 2f64.sqrt()).abs() < 1e-15); // the same on every process
 /// if let Some(x) = ls.solution.gather()? {
 ///     assert!((x[[0, 0]] - 2.0).abs() < 1e-15); // the mean
@@ -831,7 +832,7 @@ fn copy_leading<T: DistScalar>(src: &DistMatrix<'_, T>, dst: &mut DistMatrix<'_,
 /// # Ok::<(), ndfactor::Error>(())
 /// ```
 #[derive(Debug)]
-pub struct DistLeastSquares<'g, T: DistScalar> {
+pub struct DistSolutionWithResidual<'g, T: DistScalar> {
     /// The solution `X`, distributed in the blocks of `B` (`n×nrhs` for `A·X ≈ B`, `m×nrhs` for
     /// `Aᴴ·X ≈ B`).
     pub solution: DistMatrix<'g, T>,
@@ -839,6 +840,23 @@ pub struct DistLeastSquares<'g, T: DistScalar> {
     /// `op(A)` has no more rows than columns (the system is consistent).
     pub residual_norm: Vec<T::Real>,
 }
+
+/// The former name of [`DistSolutionWithResidual`], kept for existing code.
+///
+/// ```
+/// use ndfactor::dist::{mpi, DistMatrix, ProcessGrid};
+/// let universe = mpi::initialize().unwrap();
+/// let grid = ProcessGrid::new(&universe.world())?;
+/// let (a, b) = (ndarray::array![[2.0f64]], ndarray::array![[4.0f64]]);
+/// let da = DistMatrix::scatter(&grid, (grid.rank() == 0).then(|| a.view()), 1)?;
+/// #[allow(deprecated)]
+/// let ls: ndfactor::dist::DistLeastSquares<'_, f64> =
+///     da.solve_with_residual(&DistMatrix::scatter(&grid, (grid.rank() == 0).then(|| b.view()), 1)?)?;
+/// assert_eq!(ls.residual_norm, vec![0.0]); // exact: a square system is consistent
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+#[deprecated(note = "renamed to `DistSolutionWithResidual`, as `SolutionWithResidual` in core")]
+pub type DistLeastSquares<'g, T> = DistSolutionWithResidual<'g, T>;
 
 impl<'g, T: DistScalar> DistMatrix<'g, T> {
     /// Solves `A·X = B` in the least-squares sense for this `m×n` matrix `A` and a distributed
@@ -883,7 +901,7 @@ impl<'g, T: DistScalar> DistMatrix<'g, T> {
     /// let a = ndarray::array![[1.0f64, 0.0], [1.0, 1.0], [1.0, 2.0]];
     /// let b = ndarray::array![[1.0f64], [2.0], [2.0]];
     /// let ls = DistMatrix::scatter(&grid, root(&grid, &a), 2)?
-    ///     .lstsq(&DistMatrix::scatter(&grid, root(&grid, &b), 2)?)?;
+    ///     .solve_with_residual(&DistMatrix::scatter(&grid, root(&grid, &b), 2)?)?;
     /// if let Some(c) = ls.solution.gather()? {
     ///     assert!((c[[0, 0]] - 7.0 / 6.0).abs() < 1e-14 && (c[[1, 0]] - 0.5).abs() < 1e-14);
     ///     let r = &b - &a.dot(&c);
@@ -892,15 +910,38 @@ impl<'g, T: DistScalar> DistMatrix<'g, T> {
     /// // Wide: the minimum-norm solution of x₀ + x₁ = 2 is (1, 1).
     /// let w = ndarray::array![[1.0f64, 1.0]];
     /// let ls = DistMatrix::scatter(&grid, root(&grid, &w), 2)?
-    ///     .lstsq(&DistMatrix::scatter(&grid, root(&grid, &ndarray::array![[2.0]]), 2)?)?;
+    ///     .solve_with_residual(&DistMatrix::scatter(&grid, root(&grid, &ndarray::array![[2.0]]), 2)?)?;
     /// assert_eq!(ls.residual_norm, vec![0.0]); // exact: consistent systems report 0
     /// if let Some(x) = ls.solution.gather()? {
     ///     assert!((x[[0, 0]] - 1.0).abs() < 1e-15 && (x[[1, 0]] - 1.0).abs() < 1e-15);
     /// }
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
-    pub fn lstsq(&self, b: &DistMatrix<'g, T>) -> Result<DistLeastSquares<'g, T>> {
+    pub fn solve_with_residual(
+        &self,
+        b: &DistMatrix<'g, T>,
+    ) -> Result<DistSolutionWithResidual<'g, T>> {
         self.gels(false, b)
+    }
+
+    /// The former name of [`solve_with_residual`](DistMatrix::solve_with_residual), kept for
+    /// existing code (`lstsq` is the SVD-based, any-rank solver in core).
+    ///
+    /// ```
+    /// use ndfactor::dist::{mpi, DistMatrix, ProcessGrid};
+    /// let universe = mpi::initialize().unwrap();
+    /// let grid = ProcessGrid::new(&universe.world())?;
+    /// let (a, b) = (ndarray::array![[2.0f64]], ndarray::array![[4.0f64]]);
+    /// let da = DistMatrix::scatter(&grid, (grid.rank() == 0).then(|| a.view()), 1)?;
+    /// let db = DistMatrix::scatter(&grid, (grid.rank() == 0).then(|| b.view()), 1)?;
+    /// #[allow(deprecated)]
+    /// let old = da.lstsq(&db)?;
+    /// assert_eq!(old.residual_norm, da.solve_with_residual(&db)?.residual_norm);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    #[deprecated(note = "renamed to `solve_with_residual`, as `Qr::solve_with_residual` in core")]
+    pub fn lstsq(&self, b: &DistMatrix<'g, T>) -> Result<DistSolutionWithResidual<'g, T>> {
+        self.solve_with_residual(b)
     }
 
     /// Solves `Aᴴ·X = B` in the least-squares sense for this `m×n` matrix `A` (`Aᵀ` for real
@@ -909,7 +950,8 @@ impl<'g, T: DistScalar> DistMatrix<'g, T> {
     ///
     /// For `m < n` (`Aᴴ` tall) the least-squares solution with its residual norms, for `m ≥ n`
     /// (`Aᴴ` wide or square) the minimum-norm solution; the same full-rank requirement, checks
-    /// and errors as [`lstsq`](DistMatrix::lstsq) (`B` must have `n` rows).
+    /// and errors as [`solve_with_residual`](DistMatrix::solve_with_residual) (`B` must have `n`
+    /// rows).
     ///
     /// ```
     /// use ndfactor::dist::{mpi, DistMatrix, ProcessGrid};
@@ -922,18 +964,46 @@ impl<'g, T: DistScalar> DistMatrix<'g, T> {
     /// let a = ndarray::array![[1.0f64, 1.0, 1.0]];
     /// let b = ndarray::array![[1.0f64], [2.0], [6.0]];
     /// let ls = DistMatrix::scatter(&grid, root(&grid, &a), 2)?
-    ///     .lstsq_adjoint(&DistMatrix::scatter(&grid, root(&grid, &b), 2)?)?;
+    ///     .solve_adjoint_with_residual(&DistMatrix::scatter(&grid, root(&grid, &b), 2)?)?;
     /// assert!((ls.residual_norm[0] - 14f64.sqrt()).abs() < 1e-14); // ‖(−2, −1, 3)‖
     /// if let Some(x) = ls.solution.gather()? {
     ///     assert!((x[[0, 0]] - 3.0).abs() < 1e-14);
     /// }
     /// # Ok::<(), ndfactor::Error>(())
     /// ```
-    pub fn lstsq_adjoint(&self, b: &DistMatrix<'g, T>) -> Result<DistLeastSquares<'g, T>> {
+    pub fn solve_adjoint_with_residual(
+        &self,
+        b: &DistMatrix<'g, T>,
+    ) -> Result<DistSolutionWithResidual<'g, T>> {
         self.gels(true, b)
     }
 
-    fn gels(&self, adjoint: bool, b: &DistMatrix<'g, T>) -> Result<DistLeastSquares<'g, T>> {
+    /// The former name of
+    /// [`solve_adjoint_with_residual`](DistMatrix::solve_adjoint_with_residual), kept for
+    /// existing code.
+    ///
+    /// ```
+    /// use ndfactor::dist::{mpi, DistMatrix, ProcessGrid};
+    /// let universe = mpi::initialize().unwrap();
+    /// let grid = ProcessGrid::new(&universe.world())?;
+    /// let (a, b) = (ndarray::array![[2.0f64]], ndarray::array![[4.0f64]]);
+    /// let da = DistMatrix::scatter(&grid, (grid.rank() == 0).then(|| a.view()), 1)?;
+    /// let db = DistMatrix::scatter(&grid, (grid.rank() == 0).then(|| b.view()), 1)?;
+    /// #[allow(deprecated)]
+    /// let old = da.lstsq_adjoint(&db)?;
+    /// assert_eq!(old.residual_norm, da.solve_adjoint_with_residual(&db)?.residual_norm);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    #[deprecated(note = "renamed to `solve_adjoint_with_residual`")]
+    pub fn lstsq_adjoint(&self, b: &DistMatrix<'g, T>) -> Result<DistSolutionWithResidual<'g, T>> {
+        self.solve_adjoint_with_residual(b)
+    }
+
+    fn gels(
+        &self,
+        adjoint: bool,
+        b: &DistMatrix<'g, T>,
+    ) -> Result<DistSolutionWithResidual<'g, T>> {
         let (m, n) = self.dim();
         // op(A) is r×c: B has r rows, X has c.
         let (r, c) = if adjoint { (n, m) } else { (m, n) };
@@ -941,9 +1011,9 @@ impl<'g, T: DistScalar> DistMatrix<'g, T> {
         if b.m != r {
             return Err(Error::DimensionMismatch {
                 operation: if adjoint {
-                    "DistMatrix::lstsq_adjoint: rows of b"
+                    "DistMatrix::solve_adjoint_with_residual: rows of b"
                 } else {
-                    "DistMatrix::lstsq: rows of b"
+                    "DistMatrix::solve_with_residual: rows of b"
                 },
                 expected: r,
                 found: b.m,
@@ -960,7 +1030,7 @@ impl<'g, T: DistScalar> DistMatrix<'g, T> {
             } else {
                 vec![T::Real::from_f64(0.0); nrhs]
             };
-            return Ok(DistLeastSquares {
+            return Ok(DistSolutionWithResidual {
                 solution: x,
                 residual_norm,
             });
@@ -996,7 +1066,7 @@ impl<'g, T: DistScalar> DistMatrix<'g, T> {
         if !residual_norm.iter().all(|v| v.is_finite()) {
             return Err(Error::NumericalBreakdown { routine });
         }
-        Ok(DistLeastSquares {
+        Ok(DistSolutionWithResidual {
             solution: x,
             residual_norm,
         })

@@ -14,7 +14,7 @@
 //! | [`Lu`](crate::Lu) | [`DistLu`] | `p?getrf`, `p?getrs`, `p?gecon` |
 //! | [`Cholesky`](crate::Cholesky) | [`DistCholesky`] | `p?potrf`, `p?potrs`, `p?pocon`, `p?lansy` / `p?lanhe` |
 //! | [`Qr`](crate::Qr) | [`DistQr`] | `p?geqrf`, `p?orgqr` / `p?ungqr` |
-//! | [`Qr::solve_with_residual`](crate::Qr::solve_with_residual) | [`DistMatrix::lstsq`], [`DistMatrix::lstsq_adjoint`] ([`DistLeastSquares`]) | `p?gels` |
+//! | [`Qr::solve_with_residual`](crate::Qr::solve_with_residual) | [`DistMatrix::solve_with_residual`], [`DistMatrix::solve_adjoint_with_residual`] ([`DistSolutionWithResidual`]) | `p?gels` |
 //! | [`SymmetricEigen`](crate::SymmetricEigen) | [`DistSymmetricEigen`] | `p?syevd` / `p?heevd` |
 //! | [`Svd`](crate::Svd) | [`DistSvd`] | `p?gesvd` |
 //! | [`stream::tsqr_r`](crate::stream::tsqr_r) | [`tsqr`] | in-core `?geqrf` on each process, a binary reduction tree over processes |
@@ -54,7 +54,7 @@
 //! // The line through (0, 0), (1, 1), (2, 3) nearest in least squares: y = −1/6 + 3/2·t.
 //! let a = ndarray::array![[1.0f64, 0.0], [1.0, 1.0], [1.0, 2.0]];
 //! let b = ndarray::array![[0.0f64], [1.0], [3.0]];
-//! let ls = on_root(&a)?.lstsq(&on_root(&b)?)?;
+//! let ls = on_root(&a)?.solve_with_residual(&on_root(&b)?)?;
 //! assert!((ls.residual_norm[0] - (1.0f64 / 6.0).sqrt()).abs() < 1e-14);
 //! if let Some(c) = ls.solution.gather()? {
 //!     assert!((c[[0, 0]] + 1.0 / 6.0).abs() < 1e-14 && (c[[1, 0]] - 1.5).abs() < 1e-14);
@@ -83,7 +83,11 @@ use crate::scalar::Scalar;
 mod factor;
 mod lowrank;
 
-pub use factor::{DistCholesky, DistLeastSquares, DistLu, DistQr, DistSvd, DistSymmetricEigen};
+#[allow(deprecated)]
+pub use factor::DistLeastSquares;
+pub use factor::{
+    DistCholesky, DistLu, DistQr, DistSolutionWithResidual, DistSvd, DistSymmetricEigen,
+};
 pub use lowrank::{tsqr, DistFittedPca, DistPca, DistRandomizedSvd, DistTruncatedSvd, Tsqr};
 
 /// The element types of distributed matrices: `f32`, `f64`, `c32`, `c64` (every type that is
