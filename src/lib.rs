@@ -208,6 +208,7 @@ mod int;
 #[allow(unsafe_code)]
 mod lapack;
 pub mod layout;
+pub mod linalg;
 pub mod lowrank;
 pub mod matfun;
 mod random;
@@ -245,6 +246,7 @@ pub use decomp::{Rhs, Solve};
 pub use error::{Error, Result};
 pub use ext::LinalgExt;
 pub use lapack::{BlasInt, Diag, Trans, Uplo};
+pub use linalg::{det, inv, slogdet, solve};
 pub use lowrank::{
     compress, cond, cond_with, left_null_space, lstsq, lstsq_with, null_space, pinv,
     pinv_hermitian, pinv_with, range, rank, rank_with, row_space, CondNorm, EckartYoung, FittedPca,

@@ -406,7 +406,30 @@ impl<T: Scalar> Lu<T> {
     /// ```
     pub fn inverse(&self) -> Result<Array2<T>> {
         self.check_nonsingular()?;
-        let mut inv = self.factors.clone();
+        self.inverse_in(self.factors.clone())
+    }
+
+    /// [`inverse`](Lu::inverse), consuming the factorization: the inverse overwrites the
+    /// factors' buffer instead of a copy of it (`?getri` works in place).
+    ///
+    /// # Errors
+    /// As [`inverse`](Lu::inverse).
+    ///
+    /// ```
+    /// # use ndarray::array;
+    /// # use ndfactor::Lu;
+    /// let inv = Lu::new(&array![[2.0f64, 0.0], [0.0, 4.0]])?.into_inverse()?;
+    /// assert_eq!(inv, array![[0.5, 0.0], [0.0, 0.25]]); // exact: reciprocals of powers of two
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn into_inverse(mut self) -> Result<Array2<T>> {
+        self.check_nonsingular()?;
+        let factors = std::mem::take(&mut self.factors);
+        self.inverse_in(factors)
+    }
+
+    /// Overwrites `inv`, a copy of the factors, with `A⁻¹`.
+    fn inverse_in(&self, mut inv: Array2<T>) -> Result<Array2<T>> {
         getri(&mut inv, &self.ipiv)?;
         // (2^k·A)⁻¹ = 2^-k·A⁻¹
         self.scale_rhs(&mut inv);

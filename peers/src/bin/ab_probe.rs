@@ -182,14 +182,19 @@ where
             ),
         ],
         "solve" => {
-            // One right-hand side. ndfactor's `auto::solve` (C-order input factored as it
-            // lies), `Lu::new` + `solve` (the F-order copy), ndarray-linalg's `Solve::solve`.
+            // One right-hand side. ndfactor's NumPy-style `solve` (C-order input factored as
+            // it lies), `auto::solve` (the same, after looking for structure), `Lu::new` +
+            // `solve` (the F-order copy), ndarray-linalg's `Solve::solve`.
             let b = a.column(0).to_owned();
-            let (b0, b1, b2) = (b.clone(), b.clone(), b);
+            let (b0, b1, b2, b3) = (b.clone(), b.clone(), b.clone(), b);
             vec![
                 (
                     "ndfactor",
-                    Box::new(move || drop(black_box(ndfactor::auto::solve(a, &b0).unwrap()))),
+                    Box::new(move || drop(black_box(ndfactor::solve(a, &b0).unwrap()))),
+                ),
+                (
+                    "auto-solve",
+                    Box::new(move || drop(black_box(ndfactor::auto::solve(a, &b3).unwrap()))),
                 ),
                 (
                     "lu-solve",
