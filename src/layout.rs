@@ -264,21 +264,28 @@ where
 }
 
 /// The validated F-order copy of `a` and its largest `|re| + |im|`, for factorizations that
-/// need no ‖A‖₁ (QR): `Error::NonFinite` at the first NaN or ∞ (in row-major order). The copy
-/// is [`to_col_major`]'s, then one pass over it for the largest entry and one for finiteness;
-/// [`to_col_major_checked`]'s [`Scan`] also sums the moduli for ‖A‖₁, which for complex types
-/// costs a `hypot` per entry. The largest entry has the same bits as the scan's.
+/// need no ‖A‖₁ (QR): `Error::NonFinite` at the first NaN or ∞ (in row-major order). For
+/// complex types the copy is [`to_col_major`]'s, then one pass over it for the largest entry
+/// and one for finiteness: [`to_col_major_checked`]'s [`Scan`] also sums the moduli for ‖A‖₁,
+/// a `hypot` per entry. Real types keep that scan, fused with the copy (their moduli are
+/// `|x|`). The largest entry has the same bits either way.
 pub(crate) fn to_col_major_amax_checked<S, T>(a: &ArrayBase<S, Ix2>) -> Result<(Array2<T>, T::Real)>
 where
     S: Data<Elem = T>,
     T: Scalar,
 {
+    if !T::IS_COMPLEX {
+        return to_col_major_checked(a).map(|(f, scan)| (f, scan.amax));
+    }
     amax_checked(to_col_major(a))
 }
 
 /// [`to_col_major_amax_checked`] for an owned matrix, reusing its buffer when it is
 /// F-contiguous.
 pub(crate) fn into_col_major_amax_checked<T: Scalar>(a: Array2<T>) -> Result<(Array2<T>, T::Real)> {
+    if !T::IS_COMPLEX {
+        return into_col_major_checked(a).map(|(f, scan)| (f, scan.amax));
+    }
     amax_checked(into_col_major(a))
 }
 
