@@ -175,8 +175,9 @@ pub(crate) const GEQRT_NB: usize = 128;
 
 /// ?geqrt with block size `nb` (at most `min(m, n)` is used), returned in ?geqrf's format: the
 /// same Householder vectors below the diagonal and `R` on and above it, and τ read from the
-/// diagonals of the triangular block factors `T` (for `H = I − V·T·Vᴴ` the diagonal of `T` holds the τᵢ of the reflectors
-/// `Hᵢ = I − τᵢ·vᵢ·vᵢᴴ`). Everything downstream (?orgqr, ?ormqr) is unchanged.
+/// diagonals of the triangular block factors `T` (for `H = I − V·T·Vᴴ` the diagonal of `T`
+/// holds the τᵢ of the reflectors `Hᵢ = I − τᵢ·vᵢ·vᵢᴴ`). Everything downstream (?orgqr,
+/// ?ormqr) is unchanged.
 fn geqrt_tau<T: Scalar>(a: &mut Array2<T>, nb: usize) -> Result<Vec<T>> {
     let (m, n) = a.dim();
     let k = m.min(n);

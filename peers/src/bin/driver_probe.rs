@@ -574,7 +574,8 @@ fn eig_contenders<'a, T: Elem>(a: &'a Array2<T>, fa: &'a FaerIn<T>) -> Vec<Conte
 
 /// LU at small n, with the pieces of ndfactor's call: `copy` (into a buffer allocated once),
 /// `scan` (one pass over the input: finiteness and column sums, as ndfactor's copy does),
-/// `copy+getrf`/`copy+getrf2`/`copy+getf2` (no allocation), `baseline` (allocation + copy + ?getrf).
+/// `copy+getrf`/`copy+getrf2`/`copy+getf2` (no allocation), `baseline` (allocation, copy,
+/// ?getrf).
 fn lu_contenders<'a, T: Elem>(a: &'a Array2<T>, fa: &'a FaerIn<T>) -> Vec<Contender<'a>> {
     let n = a.nrows();
     let b = Array1::from_shape_fn(n, |i| T::of(1.0 + i as f64 / n as f64));
