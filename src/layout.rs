@@ -6,7 +6,8 @@ use ndarray::{Array2, ArrayBase, Data, Ix2, ShapeBuilder};
 use crate::error::{Error, Result};
 pub(crate) use crate::lapack::buffer::check_dims;
 pub(crate) use crate::lapack::buffer::{
-    all_finite_slice, col_major_slice, col_major_slice_mut, max_component, padded_zeros, tail_pad,
+    all_finite_slice, col_major_slice, col_major_slice_mut, max_abs1_slice, max_component,
+    padded_zeros, tail_pad,
 };
 use crate::lapack::buffer::{scan_column, scan_column_pair, ColumnScan};
 use crate::lapack::Uplo;
@@ -260,6 +261,41 @@ where
         check_finite(a)?;
     }
     Ok((f, scan))
+}
+
+/// The validated F-order copy of `a` and its largest `|re| + |im|`, for factorizations that
+/// need no ‖A‖₁ (QR): `Error::NonFinite` at the first NaN or ∞ (in row-major order). For
+/// complex types the copy is [`to_col_major`]'s, then one pass over it for the largest entry
+/// and one for finiteness: [`to_col_major_checked`]'s [`Scan`] also sums the moduli for ‖A‖₁,
+/// a `hypot` per entry. Real types keep that scan, fused with the copy (their moduli are
+/// `|x|`). The largest entry has the same bits either way.
+pub(crate) fn to_col_major_amax_checked<S, T>(a: &ArrayBase<S, Ix2>) -> Result<(Array2<T>, T::Real)>
+where
+    S: Data<Elem = T>,
+    T: Scalar,
+{
+    if !T::IS_COMPLEX {
+        return to_col_major_checked(a).map(|(f, scan)| (f, scan.amax));
+    }
+    amax_checked(to_col_major(a))
+}
+
+/// [`to_col_major_amax_checked`] for an owned matrix, reusing its buffer when it is
+/// F-contiguous.
+pub(crate) fn into_col_major_amax_checked<T: Scalar>(a: Array2<T>) -> Result<(Array2<T>, T::Real)> {
+    if !T::IS_COMPLEX {
+        return into_col_major_checked(a).map(|(f, scan)| (f, scan.amax));
+    }
+    amax_checked(into_col_major(a))
+}
+
+fn amax_checked<T: Scalar>(f: Array2<T>) -> Result<(Array2<T>, T::Real)> {
+    let buf = col_major_slice(&f);
+    if !all_finite_slice(buf) {
+        check_finite(&f)?;
+    }
+    let amax = max_abs1_slice(buf);
+    Ok((f, amax))
 }
 
 /// [`to_col_major_checked`] for an owned matrix, reusing its buffer when it is F-contiguous.
@@ -661,6 +697,52 @@ mod tests {
         let mut big = Array2::zeros((2 * m, n + 1));
         big.slice_mut(s![..;-2, 1..]).assign(a);
         vec![f, c, big]
+    }
+
+    /// The copy without ‖A‖₁ (QR's) gives the scan's largest entry bit for bit, in every
+    /// layout and for every type, and the first non-finite entry in row-major order.
+    fn amax_copy_matches_scan<T: Scalar>() {
+        let mut rng = crate::testing::rng(12);
+        let a = crate::testing::gaussian::<T>(37, 23, &mut rng);
+        let (_, scan) = to_col_major_scanned(&a);
+        let c = a.as_standard_layout().into_owned();
+        let mut f = Array2::zeros(a.dim().f());
+        f.assign(&a);
+        for x in [&c, &f] {
+            let (copy, amax) = to_col_major_amax_checked(x).unwrap();
+            assert_eq!(copy, a);
+            assert!(
+                amax == scan.amax && amax > T::Real::from_f64(0.0),
+                "{}",
+                T::NAME
+            );
+            let (owned, amax) = into_col_major_amax_checked(x.clone()).unwrap();
+            assert_eq!(owned, a);
+            assert!(amax == scan.amax, "{} owned", T::NAME);
+        }
+        let mut b = a.clone();
+        b[(30, 2)] = T::from_f64(f64::NAN);
+        b[(4, 20)] = T::from_f64(f64::INFINITY);
+        for x in [b.clone(), b.t().as_standard_layout().t().to_owned()] {
+            let err = to_col_major_amax_checked(&x).unwrap_err();
+            assert!(
+                matches!(err, Error::NonFinite { row: 4, col: 20 }),
+                "{}: {err:?}",
+                T::NAME
+            );
+            assert!(matches!(
+                into_col_major_amax_checked(x).unwrap_err(),
+                Error::NonFinite { row: 4, col: 20 }
+            ));
+        }
+    }
+
+    #[test]
+    fn amax_copy_matches_scan_all_types() {
+        amax_copy_matches_scan::<f32>();
+        amax_copy_matches_scan::<f64>();
+        amax_copy_matches_scan::<crate::c32>();
+        amax_copy_matches_scan::<crate::c64>();
     }
 
     #[test]

@@ -818,3 +818,60 @@ fn large_through_geqrt<T: Scalar>() {
     }
 }
 per_scalar!(large_geqrt_path, large_through_geqrt);
+
+/// Real matrices with 128 ≤ min(m, n) < 1024 factor through ?geqrt with block size 32 (below
+/// 256) or 64, complex ones through ?geqrf: the LAPACK ratios in every layout, at the first
+/// order of the path (128, whole blocks) and at orders with a partial last block (150 =
+/// 4·32 + 22, 300 = 4·64 + 44), tall, square and wide, with the same bits in every layout.
+fn mid_through_geqrt<T: Scalar>() {
+    let mut rng = testing::rng(0x6e9_2732);
+    for (m, n) in [
+        (128usize, 128usize),
+        (400, 150),
+        (150, 400),
+        (300, 300),
+        (127, 127),
+    ] {
+        let a: Array2<T> = testing::gaussian(m, n, &mut rng);
+        let c: Array2<T> = testing::gaussian(m, 2, &mut rng);
+        let reference = Qr::new(&a).unwrap().r();
+        for_each_layout(&a, |layout, view| {
+            let ctx = || format!("{} {m}×{n} {layout:?}", T::NAME);
+            let qr = Qr::new(&view).unwrap();
+            let (q, r) = (qr.q(), qr.r());
+            assert_upper_trapezoidal(&r, &ctx);
+            assert!(r == reference, "R differs between layouts ({})", ctx());
+            let name = |what: &str| format!("qr/mid {what} {}", T::NAME);
+            check_ratio(
+                &name("factor"),
+                verify::qr_ratio(&a, &q, &r),
+                verify::LIN_THRESHOLD,
+                &ctx,
+            );
+            check_ratio(
+                &name("orthogonality"),
+                verify::orthogonality_ratio(&q),
+                verify::LIN_THRESHOLD,
+                &ctx,
+            );
+            let qhc = qr.apply_qh(&c).unwrap();
+            let explicit = q.t().mapv(|x| x.conj()).dot(&c);
+            check_ratio(
+                &name("apply"),
+                product_ratio(&qhc.slice(s![..m.min(n), ..]).to_owned(), &explicit, &c, m),
+                verify::LIN_THRESHOLD,
+                &ctx,
+            );
+            if m >= n {
+                let x = qr.solve(&c).unwrap();
+                check_ratio(
+                    &name("least squares"),
+                    ls_ratio(&a, &x, &c),
+                    verify::LIN_THRESHOLD,
+                    &ctx,
+                );
+            }
+        });
+    }
+}
+per_scalar!(mid_geqrt_path, mid_through_geqrt);

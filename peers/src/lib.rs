@@ -3,7 +3,8 @@
 //! * [`baseline`]: the hand-written reference, i.e. a copy into an F-order buffer and the raw
 //!   LAPACK call on the same library, with a workspace query ([`lapack`] holds the FFI).
 //! * [`inputs`]: the seeded matrices every contender factors (same values in C and F order).
-//! * [`cli`]: argument lookup and the median, shared by the measuring binaries.
+//! * [`cli`]: argument lookup, the median and its confidence interval, and the interleaved
+//!   timing loop, shared by the measuring binaries (`ab_probe`, `driver_probe`, ...).
 //! * [`quick`]: the benchmark size lists (`NDFACTOR_BENCH_QUICK=1` keeps only n = 64, 256).
 //!
 //! Benchmarks live in `benches/`, the report generator in `src/bin/bench_report.rs`, the peak

@@ -14,7 +14,7 @@ use crate::lapack::numeric::{scale_pow2, tiny_exponent};
 use crate::lapack::qr::{geqp3, geqrf, orgqr, ormqr, trcon, trtrs};
 use crate::lapack::BlasInt;
 use crate::lapack::{Trans, Uplo};
-use crate::layout::{check_dims, into_col_major_checked, to_col_major_checked};
+use crate::layout::{check_dims, into_col_major_amax_checked, to_col_major_amax_checked};
 use crate::scalar::{RealScalar, Scalar};
 
 /// `Q` and `R` in LAPACK's compact form, shared by [`Qr`] and [`ColPivQr`]: `R` on and above the
@@ -103,16 +103,14 @@ impl<T: Scalar> Householder<T> {
 /// Validates an input and copies it once to F order.
 fn validated<S: Data<Elem = T>, T: Scalar>(a: &ArrayBase<S, Ix2>) -> Result<(Array2<T>, T::Real)> {
     check_dims(a.nrows(), a.ncols())?;
-    // One pass per column gives the copy, the finiteness test and the largest entry.
-    let (f, scan) = to_col_major_checked(a)?;
-    Ok((f, scan.amax))
+    // The copy, the finiteness test and the largest entry (no ‖A‖₁: QR needs none).
+    to_col_major_amax_checked(a)
 }
 
 /// Validates an owned input, reusing its buffer when it is F-contiguous.
 fn validated_owned<T: Scalar>(a: Array2<T>) -> Result<(Array2<T>, T::Real)> {
     check_dims(a.nrows(), a.ncols())?;
-    let (f, scan) = into_col_major_checked(a)?;
-    Ok((f, scan.amax))
+    into_col_major_amax_checked(a)
 }
 
 /// Householder QR factorization of any `m×n` matrix: `A = Q·R`.

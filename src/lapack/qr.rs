@@ -82,12 +82,19 @@ pub(crate) fn geqrf<T: Scalar>(a: &mut Array2<T>) -> Result<Vec<T>> {
     if k == 0 {
         return Ok(Vec::new());
     }
+    if let Some(nb) = geqrt_block::<T>(k) {
+        return geqrt_tau(a, nb);
+    }
+    geqrf_raw(a)
+}
+
+/// ?geqrf itself on the F-order `a` (nonempty), whatever its order.
+fn geqrf_raw<T: Scalar>(a: &mut Array2<T>) -> Result<Vec<T>> {
+    let (m, n) = a.dim();
+    let k = m.min(n);
     let (mi, ni, ldi) = (lapack_int(m)?, lapack_int(n)?, lapack_int(ld(m))?);
     let buf = col_major_slice_mut(a);
     assert_buf(buf, m, n, ld(m));
-    if k >= GEQRT_MIN {
-        return geqrt_tau(a);
-    }
     let mut tau = vec![T::zero(); k];
     let routine = rname!(T, "geqrf");
     let mut q = [T::zero()];
@@ -134,24 +141,47 @@ fn householder_finite<T: Scalar>(buf: &[T], tau: &[T], routine: &'static str) ->
     }
 }
 
-/// From this `min(m, n)` on, [`geqrf`] factors through ?geqrt with block size [`GEQRT_NB`].
+/// The block size with which [`geqrf`] factors through ?geqrt a matrix with `k = min(m, n)`
+/// reflectors, or `None` for ?geqrf itself.
 ///
-/// ?geqrf takes its block size from ILAENV, which gives 32 in reference LAPACK and in OpenBLAS
-/// 0.3.21; ?geqrt takes it as an argument. With 128 the trailing updates are wider matrix
-/// products, which pays from this order on and not below it (the measurements are in
-/// docs/bench/implementation-notes.md).
+/// ?geqrf takes its block size (32) and its crossover to the unblocked ?geqr2 (128) from
+/// ILAENV, in reference LAPACK and in OpenBLAS 0.3.21: up to `k` = 128 it runs ?geqr2, one
+/// Householder reflector at a time (matrix-vector products), and above it factors each panel
+/// that way. ?geqrt takes its block size as an argument and factors each panel with the
+/// recursive ?geqrt3 (matrix products). For real types that is faster from `k` = 128 on, with
+/// block size 32 below 256, 64 below 1024 and 128 from there (wider trailing updates); below
+/// 128, and for complex types below 1024, ?geqrf is as fast or faster and stays (the
+/// measurements are in docs/bench/drivers.md and docs/bench/implementation-notes.md).
+pub(crate) fn geqrt_block<T: Scalar>(k: usize) -> Option<usize> {
+    if k >= GEQRT_MIN {
+        Some(GEQRT_NB)
+    } else if T::IS_COMPLEX || k < GEQRT_MIN_REAL {
+        None
+    } else if k < 256 {
+        Some(32)
+    } else {
+        Some(64)
+    }
+}
+
+/// From this `min(m, n)` on, [`geqrf`] factors through ?geqrt with block size [`GEQRT_NB`]
+/// for every type.
 pub(crate) const GEQRT_MIN: usize = 1024;
-/// The block size of the ?geqrt path.
+/// From this `min(m, n)` on, [`geqrf`] factors real matrices through ?geqrt (block sizes in
+/// [`geqrt_block`]).
+pub(crate) const GEQRT_MIN_REAL: usize = 128;
+/// The block size of the ?geqrt path from [`GEQRT_MIN`] on.
 pub(crate) const GEQRT_NB: usize = 128;
 
-/// ?geqrt with [`GEQRT_NB`], returned in ?geqrf's format: the same Householder vectors below the
-/// diagonal and `R` on and above it, and τ read from the diagonals of the triangular block
-/// factors `T` (for `H = I − V·T·Vᴴ` the diagonal of `T` holds the τᵢ of the reflectors
-/// `Hᵢ = I − τᵢ·vᵢ·vᵢᴴ`). Everything downstream (?orgqr, ?ormqr) is unchanged.
-fn geqrt_tau<T: Scalar>(a: &mut Array2<T>) -> Result<Vec<T>> {
+/// ?geqrt with block size `nb` (at most `min(m, n)` is used), returned in ?geqrf's format: the
+/// same Householder vectors below the diagonal and `R` on and above it, and τ read from the
+/// diagonals of the triangular block factors `T` (for `H = I − V·T·Vᴴ` the diagonal of `T`
+/// holds the τᵢ of the reflectors `Hᵢ = I − τᵢ·vᵢ·vᵢᴴ`). Everything downstream (?orgqr,
+/// ?ormqr) is unchanged.
+fn geqrt_tau<T: Scalar>(a: &mut Array2<T>, nb: usize) -> Result<Vec<T>> {
     let (m, n) = a.dim();
     let k = m.min(n);
-    let nb = GEQRT_NB.min(k);
+    let nb = nb.clamp(1, k.max(1));
     let (mi, ni, nbi, ldi) = (
         lapack_int(m)?,
         lapack_int(n)?,
@@ -545,29 +575,56 @@ mod tests {
     use super::*;
     use crate::{c32, c64, testing, Scalar};
 
-    /// The ?geqrt path gives ?geqrf's format: same R and τ up to rounding, on a matrix whose
-    /// last block (200 = 128 + 72 columns) is partial, tall and wide.
+    /// The ?geqrt path gives ?geqrf's format: same R and τ up to rounding, for every block size
+    /// [`geqrt_block`] picks, on a matrix whose last block (200 = 6·32 + 8 = 3·64 + 8 =
+    /// 128 + 72 columns) is partial, tall and wide.
     fn geqrt_matches_geqrf<T: Scalar>() {
         let mut rng = testing::rng(21);
         for (m, n) in [(300usize, 200usize), (200, 300)] {
             let a: Array2<T> = testing::gaussian(m, n, &mut rng);
             let mut f = crate::layout::to_col_major(&a);
-            let tau_f = geqrf(&mut f).unwrap(); // k = 200 < GEQRT_MIN: ?geqrf
-            let mut t = crate::layout::to_col_major(&a);
-            let tau_t = geqrt_tau(&mut t).unwrap();
-            let eps = T::Real::epsilon().to_f64();
-            let anorm = a.iter().map(|x| x.abs().to_f64()).fold(0.0, f64::max);
-            let tol = 10.0 * (m.max(n) as f64) * eps;
-            for (x, y) in tau_f.iter().zip(&tau_t) {
-                assert!((*x - *y).abs().to_f64() <= tol, "{} τ: {x} vs {y}", T::NAME);
+            let tau_f = geqrf_raw(&mut f).unwrap();
+            for nb in [32, 64, GEQRT_NB] {
+                let mut t = crate::layout::to_col_major(&a);
+                let tau_t = geqrt_tau(&mut t, nb).unwrap();
+                let eps = T::Real::epsilon().to_f64();
+                let anorm = a.iter().map(|x| x.abs().to_f64()).fold(0.0, f64::max);
+                let tol = 10.0 * (m.max(n) as f64) * eps;
+                for (x, y) in tau_f.iter().zip(&tau_t) {
+                    assert!(
+                        (*x - *y).abs().to_f64() <= tol,
+                        "{} nb {nb} τ: {x} vs {y}",
+                        T::NAME
+                    );
+                }
+                for (x, y) in f.iter().zip(t.iter()) {
+                    assert!(
+                        (*x - *y).abs().to_f64() <= tol * anorm.max(1.0) * 10.0,
+                        "{} {m}×{n} nb {nb} factors: {x} vs {y}",
+                        T::NAME
+                    );
+                }
             }
-            for (x, y) in f.iter().zip(t.iter()) {
-                assert!(
-                    (*x - *y).abs().to_f64() <= tol * anorm.max(1.0) * 10.0,
-                    "{} {m}×{n} factors: {x} vs {y}",
-                    T::NAME
-                );
-            }
+        }
+    }
+
+    #[test]
+    fn geqrt_block_by_order_and_type() {
+        for (k, real) in [
+            (1, None),
+            (127, None),
+            (128, Some(32)),
+            (255, Some(32)),
+            (256, Some(64)),
+            (1023, Some(64)),
+            (1024, Some(GEQRT_NB)),
+            (5000, Some(GEQRT_NB)),
+        ] {
+            assert_eq!(geqrt_block::<f32>(k), real, "f32 k = {k}");
+            assert_eq!(geqrt_block::<f64>(k), real, "f64 k = {k}");
+            let complex = (k >= GEQRT_MIN).then_some(GEQRT_NB);
+            assert_eq!(geqrt_block::<c32>(k), complex, "c32 k = {k}");
+            assert_eq!(geqrt_block::<c64>(k), complex, "c64 k = {k}");
         }
     }
 

@@ -13,7 +13,6 @@
 //! `--budget` is the wall time per case in seconds (at least 15 rounds are run).
 
 use std::hint::black_box;
-use std::time::Instant;
 
 use ndarray::Array2;
 use ndarray_linalg::{
@@ -21,37 +20,10 @@ use ndarray_linalg::{
 };
 use ndfactor::{Cholesky, Eig, Ldlt, Lu, Qr, Schur, Svd, SymmetricEigen};
 use ndfactor_peers::baseline;
-use ndfactor_peers::cli::{arg, median};
+use ndfactor_peers::cli::{arg, loadavg, median, median_ci, probe, ratios, Call};
 use ndfactor_peers::inputs::{self, in_layout, Layout};
 use ndfactor_peers::lapack::Real;
 use serde_json::json;
-
-/// Distribution-free 95% confidence interval of the median of `v`: the order statistics
-/// `v[j]`, `v[k−1−j]` with `j` the largest index such that `P(Bin(k, ½) ≤ j) ≤ 2.5%`.
-fn median_ci(v: &[f64]) -> (f64, f64) {
-    let mut v = v.to_vec();
-    v.sort_by(f64::total_cmp);
-    let k = v.len();
-    // P(Bin(k, ½) ≤ i) for i = 0, 1, …: the first i whose cdf exceeds 2.5%, minus one, is the
-    // largest j with P(Bin(k, ½) ≤ j) ≤ 2.5%; then P(v[j] ≤ median ≤ v[k−1−j]) ≥ 95%. With
-    // fewer than 6 rounds no such j exists and the interval is the whole range.
-    let mut first_above = 0usize;
-    let mut cdf = 0.0f64;
-    let mut pmf = 0.5f64.powi(k as i32); // P(X = 0)
-    for i in 0..k {
-        cdf += pmf;
-        if cdf > 0.025 {
-            first_above = i;
-            break;
-        }
-        pmf *= (k - i) as f64 / (i + 1) as f64;
-    }
-    let lo = first_above.saturating_sub(1).min(k - 1);
-    (v[lo], v[k - 1 - lo])
-}
-
-/// One contender: a name and a closure that performs one call on the prepared input.
-type Call<'a> = (&'static str, Box<dyn Fn() + 'a>);
 
 fn input(kind: &str, n: usize) -> Array2<f64> {
     let seed = 1000 + n as u64;
@@ -246,37 +218,6 @@ where
     }
 }
 
-/// Times `calls` in rotating order for `budget` seconds (at least `min_rounds` rounds) after
-/// one warm-up round; returns the per-contender times (seconds), round by round.
-fn probe(calls: &[Call<'_>], budget: f64, min_rounds: usize) -> Vec<Vec<f64>> {
-    for (_, f) in calls {
-        f();
-    }
-    let k = calls.len();
-    let mut times = vec![Vec::new(); k];
-    let start = Instant::now();
-    let mut round = 0usize;
-    while round < min_rounds || start.elapsed().as_secs_f64() < budget {
-        for s in 0..k {
-            // Rotate the order, and reverse it every other cycle, so that no contender always
-            // runs first or right after the same neighbour.
-            let idx = if (round / k).is_multiple_of(2) {
-                (s + round) % k
-            } else {
-                (k - 1 - s + round) % k
-            };
-            let t = Instant::now();
-            (calls[idx].1)();
-            times[idx].push(t.elapsed().as_secs_f64());
-        }
-        round += 1;
-        if round >= 400 {
-            break;
-        }
-    }
-    times
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let ops = arg(
@@ -319,7 +260,7 @@ fn main() {
                     "f32" => contenders(op, &a32),
                     _ => panic!("unknown type {ty}"),
                 };
-                let times = probe(&calls, budget, 15);
+                let times = probe(&calls, budget, 15, 400);
                 let rounds = times[0].len();
                 let mut row = json!({
                     "op": op_ty, "n": n, "layout": layout.name(), "rounds": rounds,
@@ -330,8 +271,7 @@ fn main() {
                     row["median_s"][*name] = json!(median(&times[i]));
                     line += &format!(" {name}={:.4e}s", median(&times[i]));
                     if i > 0 {
-                        let r: Vec<f64> =
-                            times[0].iter().zip(&times[i]).map(|(a, b)| a / b).collect();
+                        let r = ratios(&times[0], &times[i]);
                         let (lo, hi) = median_ci(&r);
                         let m = median(&r);
                         row["ratio"][*name] = json!({ "median": m, "ci95": [lo, hi] });
@@ -343,10 +283,9 @@ fn main() {
             }
         }
     }
-    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let doc = json!({
         "budget_s": budget,
-        "loadavg_after": load.split_whitespace().take(3).collect::<Vec<_>>().join(" "),
+        "loadavg_after": loadavg(),
         "rows": rows,
     });
     if let Some(dir) = std::path::Path::new(&out).parent() {

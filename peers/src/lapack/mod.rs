@@ -7,6 +7,8 @@
 
 use std::os::raw::c_char;
 
+pub mod drivers;
+
 type Int = i32;
 
 macro_rules! real_ffi {
