@@ -16,7 +16,8 @@
 //! see [`StreamedRandomizedSvd::pass_efficient`]). Other options: `--seed s`;
 //! `--in-core` (for a file that fits in memory) also loads the whole matrix and runs the in-core
 //! [`RandomizedSvd`](ndfactor::RandomizedSvd) with the same settings, and reports both times and
-//! the largest relative difference of the singular values.
+//! the largest relative difference of the singular values; `--prefetch thread|advise|off` how
+//! passes read ahead of the block being multiplied ([`Prefetch`], default `thread`).
 //!
 //! Output in `--out` (default `target/examples-out/stream_svd/`): `U.npy` (`m×k`), `s.npy`
 //! (`k`), `Vt.npy` (`k×n`) in the input's precision and `report.txt` (shapes, passes, time per
@@ -31,7 +32,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use ndarray::Array1;
 use ndarray_npy::{ViewElement, WritableElement};
 use ndfactor::stream::{
-    NpyFile, NpyRowWriter, SinglePassSvd, StreamProgress, StreamedRandomizedSvd,
+    NpyFile, NpyRowWriter, Prefetch, SinglePassSvd, StreamProgress, StreamedRandomizedSvd,
 };
 use ndfactor::{Error, RealScalar, Scalar, TruncatedSvd};
 
@@ -40,7 +41,7 @@ type AnyResult<T> = std::result::Result<T, Box<dyn StdError>>;
 const USAGE: &str = "usage: cargo run --release --example stream_svd -- big.npy --rank k
     [--power-iters q] [--oversample p] [--block-rows N] [--seed s]
     [--single-pass] [--pass-efficient] [--exact-error] [--error-estimate r] [--in-core]
-    [--out dir/]";
+    [--prefetch thread|advise|off] [--out dir/]";
 
 #[derive(Debug)]
 struct Opts {
@@ -56,6 +57,7 @@ struct Opts {
     exact_error: bool,
     error_estimate: Option<usize>,
     in_core: bool,
+    prefetch: Prefetch,
 }
 
 fn parse() -> AnyResult<Opts> {
@@ -74,6 +76,7 @@ fn parse() -> AnyResult<Opts> {
         exact_error: false,
         error_estimate: None,
         in_core: false,
+        prefetch: Prefetch::default(),
     };
     let mut rank = None;
     while let Some(a) = args.next() {
@@ -93,6 +96,16 @@ fn parse() -> AnyResult<Opts> {
             "--pass-efficient" => o.pass_efficient = true,
             "--exact-error" => o.exact_error = true,
             "--in-core" => o.in_core = true,
+            "--prefetch" => {
+                o.prefetch = match value("--prefetch")?.as_str() {
+                    "thread" => Prefetch::Thread,
+                    "advise" => Prefetch::Advise,
+                    "off" => Prefetch::Off,
+                    v => {
+                        return Err(format!("--prefetch {v}: thread, advise or off\n{USAGE}").into())
+                    }
+                }
+            }
             "-h" | "--help" => return Err(USAGE.into()),
             s if s.starts_with("--") => return Err(format!("unknown option {s}\n{USAGE}").into()),
             s => {
@@ -139,12 +152,13 @@ fn write_1d<T: WritableElement>(path: &Path, a: &Array1<T>) -> AnyResult<()> {
     Ok(())
 }
 
-fn run<T>(o: &Opts, mut f: NpyFile<T>) -> AnyResult<()>
+fn run<T>(o: &Opts, f: NpyFile<T>) -> AnyResult<()>
 where
     T: Scalar + ViewElement + WritableElement,
     T::Real: WritableElement,
 {
     use ndfactor::stream::RowBlockSource;
+    let mut f = f.prefetch(o.prefetch);
     let (m, n) = f.shape();
     eprintln!(
         "{}: {m}×{n} {} ({} order), rank {}",
@@ -224,6 +238,7 @@ where
     )?;
     writeln!(rep, "rank             {}", r.rank)?;
     writeln!(rep, "block rows       {}", o.block_rows)?;
+    writeln!(rep, "prefetch         {:?}", o.prefetch)?;
     writeln!(rep, "passes           {passes}")?;
     writeln!(rep, "wall time        {total:.3} s")?;
     for (i, s) in pass_times.iter().enumerate() {

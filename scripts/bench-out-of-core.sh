@@ -6,6 +6,7 @@
 # the mapped file's page cache), prints the report, and deletes the file (KEEP=1 keeps it).
 #   ROWS=3300000 COLS=1000 RANK=50 Q=2 bash scripts/bench-out-of-core.sh
 # PASS_EFFICIENT=1 adds a second run with --pass-efficient (q + 1 passes) on the same file.
+# PREFETCH=thread|advise|off chooses how passes read ahead (stream::Prefetch; default thread).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${ROWS:-3300000}
@@ -13,6 +14,7 @@ COLS=${COLS:-1000}
 RANK=${RANK:-50}
 Q=${Q:-2}
 BLOCK=${BLOCK:-8192}
+PREFETCH=${PREFETCH:-thread}
 dir=target/ooc
 file=$dir/big_${ROWS}x${COLS}.npy
 mkdir -p "$dir"
@@ -40,7 +42,7 @@ svd_run() {
   local s pid peak_anon=0 peak_rss=0 a r total
   s=$(date +%s.%N)
   "$svd" "$file" --rank "$RANK" --power-iters "$Q" --oversample 10 --block-rows "$BLOCK" \
-    --out "$dir/out" "$@" 2> "$dir/svd.log" &
+    --prefetch "$PREFETCH" --out "$dir/out" "$@" 2> "$dir/svd.log" &
   pid=$!
   while kill -0 "$pid" 2>/dev/null; do
     if [ -r "/proc/$pid/status" ]; then

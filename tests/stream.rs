@@ -1058,3 +1058,154 @@ fn stream_rsvd_pass_efficient_error_estimate() {
         assert!(spectral_bound >= spectral_norm(&g), "q={q}");
     }
 }
+
+/// Every prefetch mode gives the same blocks (exact copies of the file's rows), C and F order,
+/// blocks of 1, 7 and more than `m` rows, files of several readahead pieces (2 MiB; 64 KiB per
+/// column in F order) so that the helper thread and the advice run ahead of the visitor.
+fn check_prefetch_modes<T: Scalar + WritableElement + ndarray_npy::ViewElement>() {
+    use ndfactor::stream::Prefetch;
+    let dir = tempfile::tempdir().unwrap();
+    let elem = std::mem::size_of::<T>();
+    // C order: rows of 200 values, 2 MiB ≈ 1311 (f64) or 2622 (f32) rows; 8000 rows.
+    let ac: Array2<T> = testing::gaussian(8000, 200, &mut testing::rng(30));
+    // F order: 64 KiB per column = 8192 (f64) or 16384 (f32) rows; 40000 rows.
+    let af: Array2<T> = testing::gaussian(40000, 6, &mut testing::rng(31));
+    assert!(ac.len() * elem > 2 * (2 << 20) && 40000 * elem > 2 * (64 << 10));
+    let pc = write(dir.path(), "c.npy", &ac);
+    let pf = write(dir.path(), "f.npy", &fortran(&af));
+    for p in [Prefetch::Off, Prefetch::Advise, Prefetch::Thread] {
+        for (path, a) in [(&pc, &ac), (&pf, &af)] {
+            let mut f = NpyFile::<T>::open(path).unwrap().prefetch(p);
+            assert_eq!(f.prefetch_mode(), p);
+            for h in [1, 7, 4096, a.nrows() + 5] {
+                assert_eq!(collect(&mut f, h), *a, "{p:?}, {h} rows per block");
+            }
+        }
+        // Shards of both orders, blocks never crossing a shard boundary.
+        let p0 = write(dir.path(), "s0.npy", &ac.slice(s![..2500, ..5]).to_owned());
+        let p1 = write(
+            dir.path(),
+            "s1.npy",
+            &fortran(&ac.slice(s![2500.., ..5]).to_owned()),
+        );
+        let mut sh = NpyShards::<T>::open([&p0, &p1]).unwrap().prefetch(p);
+        for h in [1, 7, 9000] {
+            assert_eq!(
+                collect(&mut sh, h),
+                ac.slice(s![.., ..5]),
+                "{p:?}, shards, {h}"
+            );
+        }
+    }
+}
+
+#[test]
+fn stream_prefetch_modes_reassemble_exactly_f64() {
+    check_prefetch_modes::<f64>();
+}
+
+#[test]
+fn stream_prefetch_modes_reassemble_exactly_f32() {
+    check_prefetch_modes::<f32>();
+}
+
+/// A visitor that fails or panics mid-pass stops a prefetching pass (the helper thread
+/// returns: no hang), the error is passed on, and the next pass reads the file again.
+#[test]
+fn stream_prefetch_stops_on_visitor_error_and_panic() {
+    use ndfactor::stream::Prefetch;
+    let dir = tempfile::tempdir().unwrap();
+    let a: Array2<f64> = testing::gaussian(5000, 100, &mut testing::rng(32));
+    let p = write(dir.path(), "a.npy", &a);
+    for mode in [Prefetch::Advise, Prefetch::Thread] {
+        let mut f = NpyFile::<f64>::open(&p).unwrap().prefetch(mode);
+        let mut seen = 0;
+        let r = f.for_each_block(7, &mut |r0, _| {
+            seen += 1;
+            if r0 >= 700 {
+                return Err(Error::Empty { operation: "stop" });
+            }
+            Ok(())
+        });
+        assert_eq!(r, Err(Error::Empty { operation: "stop" }));
+        assert_eq!(seen, 101); // blocks 0..=100: r0 = 0, 7, …, 700
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _ = f.for_each_block(64, &mut |r0, _| {
+                assert!(r0 < 1280, "visitor panics at row {r0}");
+                Ok(())
+            });
+        }));
+        assert!(caught.is_err());
+        assert_eq!(collect(&mut f, 333), a);
+    }
+}
+
+/// The prefetch mode changes when rows are read, never what is computed: the streamed SVD of a
+/// file is bitwise the same in every mode (same blocks, same products, same order).
+#[test]
+fn stream_rsvd_same_bits_in_every_prefetch_mode() {
+    use ndfactor::stream::Prefetch;
+    let dir = tempfile::tempdir().unwrap();
+    let a: Array2<f64> = low_rank_plus_noise(3000, 120, 8, 1e-3, 33);
+    let p = write(dir.path(), "a.npy", &a);
+    let run = |mode: Prefetch, fused: bool| {
+        let mut f = NpyFile::<f64>::open(&p).unwrap().prefetch(mode);
+        StreamedRandomizedSvd::new(6)
+            .power_iterations(1)
+            .block_rows(500)
+            .pass_efficient(fused)
+            .compute(&mut f)
+            .unwrap()
+    };
+    for fused in [false, true] {
+        let off = run(Prefetch::Off, fused);
+        for mode in [Prefetch::Advise, Prefetch::Thread] {
+            let t = run(mode, fused);
+            assert_eq!(t.s(), off.s(), "{mode:?}");
+            assert_eq!(t.u(), off.u(), "{mode:?}");
+            assert_eq!(t.vt(), off.vt(), "{mode:?}");
+        }
+    }
+}
+
+/// The first pass checks blocks in row sub-blocks of about 256 KiB: a NaN or ∞ deep inside a
+/// wide block is still reported at its global row and column, by the randomized SVD and the
+/// single-pass sketch, f32 and f64.
+fn check_non_finite_in_sub_block<T: Scalar>() {
+    // 300 columns: 256 KiB is 109 (f64) or 218 (f32) rows; blocks of 1000 rows.
+    let mut a: Array2<T> = testing::gaussian(2500, 300, &mut testing::rng(34));
+    for (row, col, v) in [
+        (1777, 211, T::from_f64(f64::NAN)),
+        (1999, 299, T::from_f64(f64::INFINITY)),
+    ] {
+        let mut b = a.clone();
+        b[(row, col)] = v;
+        b[(2400, 5)] = T::from_f64(f64::NAN); // a later one is not the one reported
+        for h in [1, 7, 1000, 5000] {
+            let e = StreamedRandomizedSvd::new(3)
+                .block_rows(h)
+                .compute(&mut b.view());
+            assert_eq!(e.unwrap_err(), Error::NonFinite { row, col }, "{h}");
+        }
+        let e = ndfactor::stream::SinglePassSvd::new(3)
+            .block_rows(1000)
+            .compute(&mut b.view());
+        assert_eq!(e.unwrap_err(), Error::NonFinite { row, col });
+    }
+    a[(0, 0)] = T::from_f64(1.0);
+    assert!(StreamedRandomizedSvd::new(3)
+        .power_iterations(0)
+        .block_rows(1000)
+        .compute(&mut a.view())
+        .is_ok());
+}
+
+#[test]
+fn stream_non_finite_in_sub_block_f64() {
+    check_non_finite_in_sub_block::<f64>();
+}
+
+#[test]
+fn stream_non_finite_in_sub_block_f32() {
+    check_non_finite_in_sub_block::<f32>();
+}

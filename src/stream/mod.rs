@@ -33,7 +33,7 @@ mod rsvd;
 mod sketch;
 mod tsqr;
 
-pub use npy::{NpyFile, NpyRowWriter, NpyShards};
+pub use npy::{NpyFile, NpyRowWriter, NpyShards, Prefetch};
 pub use pca::StreamedPca;
 pub use rsvd::{StreamProgress, StreamedRandomizedSvd};
 pub use sketch::SinglePassSvd;
@@ -212,6 +212,55 @@ pub fn check_block_finite<T: Scalar>(row0: usize, block: &ArrayView2<'_, T>) -> 
         },
         other => other,
     })
+}
+
+/// The first-pass statistics of a block: checks it for NaN/±∞ ([`check_block_finite`]) and
+/// returns `(max |re|, |im| of its entries, ‖block‖_F)`.
+///
+/// A contiguous block is read once: one sweep sums the squares (eight partial sums in memory
+/// order, as `norm_fro` does, so the norm has the same bits) and takes the maximum; a NaN or ∞
+/// makes the sum non-finite, and only then is the block scanned again to locate it (or, when
+/// all entries are finite, to rescale: squares beyond the overflow limit). Entries whose
+/// maximum lies outside the unscaled window of `norm_fro` are summed again with its scaling.
+pub(crate) fn block_stats<T: Scalar>(
+    row0: usize,
+    block: &ArrayView2<'_, T>,
+) -> Result<(T::Real, T::Real)> {
+    use crate::scalar::RealScalar;
+    let zero = T::Real::from_f64(0.0);
+    let Some(xs) = block.as_slice_memory_order() else {
+        check_block_finite(row0, block)?;
+        let bm = crate::layout::max_component(block);
+        return Ok((bm, crate::verify::norm_fro_with_max(block, bm)));
+    };
+    let mut part = [zero; 8];
+    let mut big = [zero; 8];
+    let mut chunks = xs.chunks_exact(8);
+    for c in &mut chunks {
+        for j in 0..8 {
+            let (re, im) = (c[j].re(), c[j].im());
+            part[j] += re * re + im * im;
+            // `max` ignores NaN; a NaN shows in the sum instead.
+            big[j] = big[j].max(re.abs()).max(im.abs());
+        }
+    }
+    let mut ss = part.iter().fold(zero, |s, &p| s + p);
+    let mut bm = big.iter().fold(zero, |m, &v| m.max(v));
+    for x in chunks.remainder() {
+        let (re, im) = (x.re(), x.im());
+        ss += re * re + im * im;
+        bm = bm.max(re.abs()).max(im.abs());
+    }
+    if !ss.is_finite() {
+        // A NaN or ∞ (reported at its global position), or squares that overflow.
+        check_block_finite(row0, block)?;
+        return Ok((bm, crate::verify::norm_fro_with_max(block, bm)));
+    }
+    let window = if T::eps().to_f64() > 1e-10 { 30 } else { 250 };
+    if bm == zero || crate::lapack::numeric::floor_log2(bm.to_f64()).abs() > window {
+        return Ok((bm, crate::verify::norm_fro_with_max(block, bm)));
+    }
+    Ok((bm, ss.sqrt()))
 }
 
 /// Running `‖·‖_F` of a sequence of blocks without overflow or underflow: the LAPACK `?lassq`

@@ -4,9 +4,10 @@ use std::fs::File;
 use std::io::{BufWriter, Seek, SeekFrom};
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::SystemTime;
 
-use ndarray::ArrayView2;
+use ndarray::{s, ArrayView2};
 use ndarray_npy::{ViewElement, ViewNpyError, ViewNpyExt, WritableElement};
 
 use super::{visit_view_blocks, BlockVisitor, RowBlockSource};
@@ -20,7 +21,9 @@ use crate::scalar::Scalar;
 /// header is parsed by `ndarray-npy`; the data is never copied: blocks are views of the map.
 ///
 /// - **C order** (NumPy's default): a block of `h` rows is one contiguous run of `h·n` values,
-///   so a pass reads the file front to back (the map is advised `MADV_SEQUENTIAL`).
+///   so a pass reads the file front to back (the map is advised `MADV_SEQUENTIAL`), and by
+///   default a helper thread reads the rows after the block being processed while it is
+///   processed ([`Prefetch`], set with [`prefetch`](Self::prefetch)).
 /// - **F order** (`np.asfortranarray`, or written by Fortran/Julia/R): a block is a strided view,
 ///   `n` runs of `h` contiguous values `m` values apart, which BLAS reads directly with leading
 ///   dimension `m`. A pass still touches every page once, but in `n` interleaved streams; use
@@ -51,6 +54,9 @@ pub struct NpyFile<T> {
     map: memmap2::Mmap,
     shape: (usize, usize),
     fortran: bool,
+    /// Byte offset of the data in the map (the header's length).
+    data_offset: usize,
+    prefetch: Prefetch,
     len: u64,
     modified: Option<SystemTime>,
     identity: FileIdentity,
@@ -63,7 +69,89 @@ impl<T> std::fmt::Debug for NpyFile<T> {
             .field("path", &self.path)
             .field("shape", &self.shape)
             .field("fortran", &self.fortran)
+            .field("prefetch", &self.prefetch)
             .finish()
+    }
+}
+
+/// How a pass over an [`NpyFile`] (or [`NpyShards`]) reads ahead of the block being processed,
+/// so that reading the file overlaps the arithmetic on the block before.
+///
+/// Matters only when the file is not in the page cache (read from disk); on a cached file all
+/// three take the same time to within a few percent (docs/bench/out-of-core.md).
+///
+/// ```
+/// use ndfactor::stream::{NpyFile, Prefetch, RowBlockSource};
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("a.npy");
+/// let a = ndarray::Array2::from_shape_fn((50, 3), |(i, j)| (i * 3 + j) as f64);
+/// ndarray_npy::write_npy(&path, &a).unwrap();
+/// for p in [Prefetch::Off, Prefetch::Advise, Prefetch::Thread] {
+///     let mut f = NpyFile::<f64>::open(&path)?.prefetch(p);
+///     let mut sum = 0.0;
+///     f.for_each_block(7, &mut |_, b| { sum += b.sum(); Ok(()) })?;
+///     assert_eq!(sum, 11175.0); // Σ 0..150, exact in f64 whatever the prefetch
+/// }
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Prefetch {
+    /// Only the kernel's own readahead for the map (advised `MADV_SEQUENTIAL`): the thread
+    /// that processes a block waits for the reads of the pages it touches.
+    Off,
+    /// Before each block is processed, `MADV_WILLNEED` on the rows after it (about one block
+    /// ahead, at least 16 MiB, in 2 MiB pieces): the kernel starts reading them and returns.
+    Advise,
+    /// A helper thread faults in the rows after the block being processed (about one block
+    /// ahead, at least 16 MiB): `MADV_POPULATE_READ` on Linux (which also fills the page
+    /// tables, so the processing thread takes no page faults), `MADV_WILLNEED` on other Unix
+    /// systems. Falls back to [`Advise`](Self::Advise) when no thread can be started.
+    #[default]
+    Thread,
+}
+
+/// Rows read ahead, in pieces, for a prefetching pass.
+#[derive(Debug, Clone, Copy)]
+struct Readahead {
+    /// Rows per `madvise` call (or per run of page touches).
+    piece: usize,
+    /// Rows kept prefetched beyond the end of the block being processed.
+    ahead: usize,
+}
+
+impl Readahead {
+    /// For blocks of `h` rows of a file with `m` rows and `n` columns of `elem` bytes.
+    fn new(h: usize, m: usize, n: usize, elem: usize, fortran: bool) -> Self {
+        const PIECE: usize = 2 << 20;
+        const AHEAD: usize = 16 << 20;
+        let row = (n * elem).max(1);
+        // F order: a row range is n runs, one per column; keep each run ≥ 64 KiB so that a
+        // piece is n calls of a useful size.
+        let piece = if fortran {
+            PIECE.div_ceil(row).max((64 << 10) / elem.max(1))
+        } else {
+            PIECE.div_ceil(row)
+        };
+        let piece = piece.clamp(1, m.max(1));
+        Readahead {
+            piece,
+            ahead: h.max(AHEAD.div_ceil(row)).max(piece),
+        }
+    }
+}
+
+/// Marks the end of a prefetching pass (also when the visitor fails or panics) and wakes the
+/// helper so that it returns.
+struct PassDone<'a> {
+    done: &'a AtomicBool,
+    helper: std::thread::Thread,
+}
+
+impl Drop for PassDone<'_> {
+    fn drop(&mut self) {
+        self.done.store(true, Ordering::Release);
+        self.helper.unpark();
     }
 }
 
@@ -163,16 +251,169 @@ impl<T: Scalar + ViewElement> NpyFile<T> {
                 v.nrows() > 1 && v.ncols() > 1 && v.t().is_standard_layout(),
             )
         };
+        let data_bytes = shape.0 * shape.1 * std::mem::size_of::<T>();
+        let data_offset = map.len() - data_bytes;
         Ok(NpyFile {
             path: path.to_path_buf(),
             map,
             shape,
             fortran,
+            data_offset,
+            prefetch: Prefetch::default(),
             len,
             modified,
             identity,
             _elem: PhantomData,
         })
+    }
+
+    /// How passes read ahead of the block being processed (default [`Prefetch::Thread`]).
+    ///
+    /// ```
+    /// use ndfactor::stream::{NpyFile, Prefetch};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let path = dir.path().join("a.npy");
+    /// ndarray_npy::write_npy(&path, &ndarray::Array2::<f64>::zeros((2, 2))).unwrap();
+    /// let f = NpyFile::<f64>::open(&path)?.prefetch(Prefetch::Off);
+    /// assert_eq!(f.prefetch_mode(), Prefetch::Off);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn prefetch(mut self, p: Prefetch) -> Self {
+        self.prefetch = p;
+        self
+    }
+
+    /// The [`Prefetch`] mode of passes.
+    ///
+    /// ```
+    /// use ndfactor::stream::{NpyFile, Prefetch};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let path = dir.path().join("a.npy");
+    /// ndarray_npy::write_npy(&path, &ndarray::Array2::<f64>::zeros((2, 2))).unwrap();
+    /// assert_eq!(NpyFile::<f64>::open(&path)?.prefetch_mode(), Prefetch::Thread);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn prefetch_mode(&self) -> Prefetch {
+        self.prefetch
+    }
+
+    /// Applies `advice` to the bytes of rows `r0..r1` (one range in C order, one per column in
+    /// F order). Advice only: a failure changes speed, never results.
+    #[cfg(unix)]
+    fn advise_rows(&self, advice: memmap2::Advice, r0: usize, r1: usize) -> bool {
+        let (m, n) = self.shape;
+        let elem = std::mem::size_of::<T>();
+        if r0 >= r1 || n == 0 || elem == 0 {
+            return true;
+        }
+        let mut ok = true;
+        if self.fortran {
+            for j in 0..n {
+                let off = self.data_offset + (j * m + r0) * elem;
+                ok &= self.map.advise_range(advice, off, (r1 - r0) * elem).is_ok();
+            }
+        } else {
+            let off = self.data_offset + r0 * n * elem;
+            ok = self
+                .map
+                .advise_range(advice, off, (r1 - r0) * n * elem)
+                .is_ok();
+        }
+        ok
+    }
+
+    /// Faults in the pages of rows `r0..r1` (the helper thread of [`Prefetch::Thread`]):
+    /// `MADV_POPULATE_READ` on Linux, `MADV_WILLNEED` on other Unix systems. The helper never
+    /// reads the map itself, so a file truncated under it (which the next pass reports as
+    /// [`Error::SourceChanged`]) makes the advice fail instead of faulting.
+    #[cfg(unix)]
+    fn populate_rows(&self, r0: usize, r1: usize) {
+        #[cfg(target_os = "linux")]
+        let advice = memmap2::Advice::PopulateRead;
+        #[cfg(not(target_os = "linux"))]
+        let advice = memmap2::Advice::WillNeed;
+        self.advise_rows(advice, r0, r1);
+    }
+
+    /// One pass over this file's rows in blocks of `h`, with global row numbers starting at
+    /// `row_offset`, reading ahead as [`Prefetch`] says.
+    fn pass(
+        &self,
+        row_offset: usize,
+        block_rows: usize,
+        visit: &mut BlockVisitor<'_, T>,
+    ) -> Result<()> {
+        let v = self.view()?;
+        let (m, n) = v.dim();
+        let h = block_rows.max(1);
+        if m == 0 || n == 0 || self.prefetch == Prefetch::Off || !cfg!(unix) {
+            return visit_view_blocks(v, row_offset, h, visit);
+        }
+        #[cfg(unix)]
+        {
+            let ra = Readahead::new(h, m, n, std::mem::size_of::<T>(), self.fortran);
+            if self.prefetch == Prefetch::Thread {
+                let pos = AtomicUsize::new(0);
+                let done = AtomicBool::new(false);
+                let started = std::thread::scope(|sc| {
+                    let helper = std::thread::Builder::new()
+                        .name("ndfactor-prefetch".into())
+                        .spawn_scoped(sc, || {
+                            let mut fetched = 0;
+                            while !done.load(Ordering::Acquire) {
+                                let p = pos.load(Ordering::Acquire);
+                                fetched = fetched.max(p);
+                                let target = (p + h + ra.ahead).min(m);
+                                if fetched < target {
+                                    let t = (fetched + ra.piece).min(target);
+                                    self.populate_rows(fetched, t);
+                                    fetched = t;
+                                } else if fetched >= m {
+                                    return;
+                                } else {
+                                    std::thread::park();
+                                }
+                            }
+                        });
+                    let Ok(helper) = helper else {
+                        return None;
+                    };
+                    let _done = PassDone {
+                        done: &done,
+                        helper: helper.thread().clone(),
+                    };
+                    let mut r = 0;
+                    while r < m {
+                        let e = (r + h).min(m);
+                        pos.store(r, Ordering::Release);
+                        helper.thread().unpark();
+                        if let Err(err) = visit(row_offset + r, v.slice(s![r..e, ..])) {
+                            return Some(Err(err));
+                        }
+                        r = e;
+                    }
+                    Some(Ok(()))
+                });
+                if let Some(res) = started {
+                    return res;
+                }
+            }
+            // Prefetch::Advise (or no helper thread).
+            let mut ahead = 0;
+            let mut r = 0;
+            while r < m {
+                let e = (r + h).min(m);
+                let target = (e + ra.ahead).min(m);
+                while ahead < target {
+                    let t = (ahead + ra.piece).min(m);
+                    self.advise_rows(memmap2::Advice::WillNeed, ahead, t);
+                    ahead = t;
+                }
+                visit(row_offset + r, v.slice(s![r..e, ..]))?;
+                r = e;
+            }
+            Ok(())
+        }
     }
 
     /// The whole matrix as one view of the map (no copy).
@@ -267,8 +508,7 @@ impl<T: Scalar + ViewElement> RowBlockSource<T> for NpyFile<T> {
     }
 
     fn for_each_block(&mut self, block_rows: usize, visit: &mut BlockVisitor<'_, T>) -> Result<()> {
-        let v = self.view()?;
-        visit_view_blocks(v, 0, block_rows, visit)
+        self.pass(0, block_rows, visit)
     }
 }
 
@@ -353,6 +593,24 @@ impl<T: Scalar + ViewElement> NpyShards<T> {
     pub fn shards(&self) -> &[NpyFile<T>] {
         &self.shards
     }
+
+    /// Sets the [`Prefetch`] mode of every shard (default [`Prefetch::Thread`]).
+    ///
+    /// ```
+    /// use ndfactor::stream::{NpyShards, Prefetch};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let p = dir.path().join("0.npy");
+    /// ndarray_npy::write_npy(&p, &ndarray::Array2::<f64>::zeros((2, 3))).unwrap();
+    /// let s = NpyShards::<f64>::open([&p, &p])?.prefetch(Prefetch::Advise);
+    /// assert!(s.shards().iter().all(|f| f.prefetch_mode() == Prefetch::Advise));
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn prefetch(mut self, p: Prefetch) -> Self {
+        for s in &mut self.shards {
+            s.prefetch = p;
+        }
+        self
+    }
 }
 
 impl<T: Scalar + ViewElement> RowBlockSource<T> for NpyShards<T> {
@@ -366,7 +624,7 @@ impl<T: Scalar + ViewElement> RowBlockSource<T> for NpyShards<T> {
         }
         let mut offset = 0;
         for s in &self.shards {
-            visit_view_blocks(s.view()?, offset, block_rows, visit)?;
+            s.pass(offset, block_rows, visit)?;
             offset += s.shape.0;
         }
         Ok(())

@@ -5,14 +5,14 @@ use std::time::{Duration, Instant};
 use ndarray::linalg::general_mat_mul;
 use ndarray::{s, Array1, Array2, ArrayView2, CowArray, ShapeBuilder};
 
-use super::{check_block_finite, FroAccumulator, RowBlockSource};
+use super::{block_stats, FroAccumulator, RowBlockSource};
 use crate::decomp::qr::Qr;
 use crate::decomp::svd::Svd;
 use crate::decomp::triangular::TriangularSolve;
 use crate::error::{Error, Result};
 use crate::lapack::numeric::{floor_log2, scale_pow2};
 use crate::lapack::{Trans, Uplo};
-use crate::layout::{check_dims, max_component};
+use crate::layout::check_dims;
 use crate::lowrank::{lu_basis, scaled_cols, EckartYoung, ErrorSource, TruncatedSvd};
 use crate::scalar::{RealScalar, Scalar};
 use crate::{random, verify};
@@ -69,16 +69,24 @@ impl StreamProgress {
 /// The same algorithm, step by step: the same Gaussian `Ω` (`n×l`, `l = min(k + p, m, n)`) from
 /// the same seed, the same power-of-two scaling (decided from `max |a_ij|` found in the first
 /// pass; data inside `[2^-250, 2^250]` (f32: `[2^-30, 2^30]`) is never scaled, otherwise the
-/// first pass is repeated on the scaled blocks), `Y = A·Ω`, `q` power iterations with LU
-/// re-normalisation after each product, QR after the last, `B = Qᴴ·A`, SVD of `B`. Every
-/// product with `A` is one pass: `Y = A·X` fills `Y`'s rows block by block, `Z = Aᴴ·Y` sums
-/// `Aᵢᴴ·Yᵢ`. Passes: `2q + 2`, plus one when the error formula would cancel (or when
-/// [`exact_error`](Self::exact_error) asks for the residual).
+/// first pass is repeated on the scaled blocks), `Y = A·Ω`, `q` power iterations with a
+/// re-normalisation after each product, an orthonormal basis after the last, `B = Qᴴ·A`, SVD
+/// of `B`. Every product with `A` is one pass: `Y = A·X` fills `Y`'s rows block by block,
+/// `Z = Aᴴ·Y` sums `Aᵢᴴ·Yᵢ`. Passes: `2q + 2`, plus one when the error formula would cancel
+/// (or when [`exact_error`](Self::exact_error) asks for the residual).
+///
+/// The tall `m×l` basis is orthonormalised by CholeskyQR2 (Gram matrix, Cholesky, `Y·R⁻¹`,
+/// twice; level-3 BLAS over row blocks) when its Gram matrix is well enough conditioned
+/// (reciprocal condition ≥ `64·l·ε`; for `l = 60`, `κ(Y)` up to about `10⁶` in f64, 50 in
+/// f32), and otherwise as in core (LU after the intermediate products, Householder QR after
+/// the last); the small `n×l` `Z` is LU-normalised as in core. Every normalisation spans the
+/// same subspace, so this changes the results only by rounding.
 ///
 /// Same seed and same matrix give the in-core result **to rounding**: block products sum in
-/// another order than one large product, so the results differ by a few units of rounding
-/// amplified by the conditioning of the problem: singular values agree to about
-/// `σ₁·(m + n)·l·ε`, and singular subspaces with a gap agree to that over the gap.
+/// another order than one large product, and the tall basis may be normalised by another
+/// (equally spanning) method, so the results differ by a few units of rounding amplified by the
+/// conditioning of the problem: singular values agree to about `σ₁·(m + n)·l·ε`, and singular
+/// subspaces with a gap agree to that over the gap.
 ///
 /// Memory: one `m×l` basis (`Y`, orthonormalised in place into `Q`, then overwritten by `U`;
 /// with [`error_estimate`](Self::error_estimate) `U` takes another `m×k`), `Z` and `B`
@@ -401,7 +409,7 @@ impl StreamedRandomizedSvd {
         let sketch_first = fuse && q == 0 && rt > 0;
         // Pass 1: finiteness, max |a_ij|, ‖A‖_F and Y = A·Ω (pass efficient: and W = Aᴴ·Y),
         // unscaled.
-        // F order: the QR and LU of Y then work in Y's own buffer (no m×l copy).
+        // F order: the CholeskyQR2, QR and LU of Y then work in Y's own buffer (no m×l copy).
         let mut y = Array2::<T>::zeros((m, l).f());
         let mut w = Array2::<T>::zeros((n, if fuse { l } else { 0 }).f());
         let mut amax = zero;
@@ -415,13 +423,12 @@ impl StreamedRandomizedSvd {
                      r0: usize,
                      b: ArrayView2<'_, T>|
          -> Result<()> {
-            check_block_finite(r0, &b)?;
             let b = scaled(b, e);
-            let bm = max_component(&b);
+            let (bm, bf) = block_stats(r0, &b.view())?;
             if bm > *amax {
                 *amax = bm;
             }
-            fro.add(verify::norm_fro_with_max(&b, bm));
+            fro.add(bf);
             let h = b.nrows();
             let mut yi = y.slice_mut(s![r0..r0 + h, ..]);
             general_mat_mul(T::one(), &b, &omega, T::zero(), &mut yi);
@@ -483,11 +490,13 @@ impl StreamedRandomizedSvd {
 
         // Pass efficient: q passes `Y = A·orth(W)`, each summing the next `W = Aᴴ·Y` (and, in
         // the last, A·Ω_t), then `B = R⁻ᴴ·Wᴴ` from `Y = Q·R` when `κ(R)` allows it.
+        // The tall basis: CholeskyQR2 (level 3), Householder QR or LU when Y is too
+        // ill-conditioned for it; the same span either way.
         let normalise = |y: Array2<T>, is_last: bool| -> Result<Array2<T>> {
-            if is_last {
-                Ok(Qr::from_owned(y)?.into_q())
-            } else {
-                lu_basis(y)
+            match cholesky_qr2(y, br) {
+                Ok(q) => Ok(q),
+                Err(y) if is_last => Ok(Qr::from_owned(y)?.into_q()),
+                Err(y) => lu_basis(y),
             }
         };
         let mut fused_b = None;
@@ -688,7 +697,7 @@ fn times_in_place<T: Scalar>(mut q: Array2<T>, c: &ArrayView2<'_, T>, rows: usiz
         let r1 = (r0 + h).min(m);
         let mut ti = t.slice_mut(s![..r1 - r0, ..]);
         general_mat_mul(T::one(), &q.slice(s![r0..r1, ..]), c, T::zero(), &mut ti);
-        q.slice_mut(s![r0..r1, ..k]).assign(&ti);
+        copy_columns(&ti.view(), &mut q.slice_mut(s![r0..r1, ..k]));
     }
     // F order: columns 0..k are the buffer's first m·k values.
     let (mut v, offset) = q.into_raw_vec_and_offset();
@@ -696,6 +705,79 @@ fn times_in_place<T: Scalar>(mut q: Array2<T>, c: &ArrayView2<'_, T>, rows: usiz
     v.truncate(m * k);
     v.shrink_to_fit();
     Array2::from_shape_vec((m, k).f(), v).expect("m·k values for an m×k matrix")
+}
+
+/// An orthonormal basis of the columns of the F-order `m×l` `y` (`m ≥ l`) by CholeskyQR2,
+/// in `y`'s buffer: twice `G = Yᴴ·Y`, `G = Rᴴ·R` (Cholesky), `Y ← Y·R⁻¹`, all level-3 BLAS
+/// over row blocks of `rows` rows (the unblocked panels of a Householder QR or LU of a tall
+/// matrix are level-2). The first factorisation loses orthogonality as `κ(Y)²·ε`, the second
+/// restores it to `O(ε)` (Yamamoto, Nakatsukasa, Yanagisawa and Fukaya 2015), as long as
+/// `κ(Y)²·ε` stays well below 1: the Gram matrix must factor with an estimated reciprocal
+/// condition number of at least `64·l·ε`; otherwise `Err(y)` gives the matrix back, unchanged
+/// when the first Gram matrix failed (the span is the same in every case), for the caller's
+/// Householder QR or LU.
+fn cholesky_qr2<T: Scalar>(
+    mut y: Array2<T>,
+    rows: usize,
+) -> std::result::Result<Array2<T>, Array2<T>> {
+    let (m, l) = y.dim();
+    if m < l || l == 0 || !y.t().is_standard_layout() {
+        return Err(y);
+    }
+    let h = rows.clamp(1, m);
+    let floor = T::Real::from_f64(64.0 * l as f64) * T::eps();
+    for _ in 0..2 {
+        // G = Yᴴ·Y, summed over row blocks (the adjoint of a block is a small copy).
+        let mut g = Array2::<T>::zeros((l, l).f());
+        for r0 in (0..m).step_by(h) {
+            let yi = y.slice(s![r0..(r0 + h).min(m), ..]);
+            add_adjoint_product(&yi, &yi, &mut g);
+        }
+        let Ok(c) = crate::decomp::cholesky::Cholesky::with_uplo(&g, Uplo::Upper) else {
+            return Err(y);
+        };
+        // A NaN estimate fails the test too.
+        let rc = c.rcond();
+        if rc.is_nan() || rc < floor {
+            return Err(y);
+        }
+        // R⁻¹ (upper triangular), then Y ← Y·R⁻¹ row block by row block, in place.
+        let r = c.u();
+        let rinv = match TriangularSolve::new(Uplo::Upper).solve(&r, &Array2::<T>::eye(l)) {
+            Ok(x) => x,
+            Err(_) => return Err(y),
+        };
+        let mut t = Array2::<T>::zeros((h, l).f());
+        for r0 in (0..m).step_by(h) {
+            let r1 = (r0 + h).min(m);
+            let mut ti = t.slice_mut(s![..r1 - r0, ..]);
+            general_mat_mul(
+                T::one(),
+                &y.slice(s![r0..r1, ..]),
+                &rinv,
+                T::zero(),
+                &mut ti,
+            );
+            copy_columns(&ti.view(), &mut y.slice_mut(s![r0..r1, ..]));
+        }
+    }
+    // F order: the buffer in memory order (a row-major walk would stride by m).
+    let finite = y
+        .as_slice_memory_order()
+        .is_some_and(|v| v.iter().all(|x| x.is_finite()));
+    if finite {
+        Ok(y)
+    } else {
+        Err(y)
+    }
+}
+
+/// `dst = src` column by column: for a block of rows of an F-order matrix each column is one
+/// contiguous run, which a two-dimensional `assign` would walk row by row (a stride of `m`).
+fn copy_columns<T: Scalar>(src: &ArrayView2<'_, T>, dst: &mut ndarray::ArrayViewMut2<'_, T>) {
+    for (mut d, c) in dst.columns_mut().into_iter().zip(src.columns()) {
+        d.assign(&c);
+    }
 }
 
 /// `w += bᴴ·y` (`b`: a block of rows of `A`, `y`: the same rows of `A·X`).
@@ -714,5 +796,94 @@ fn scaled<T: Scalar>(b: ArrayView2<'_, T>, e: i32) -> CowArray<'_, T, ndarray::I
         CowArray::from(b)
     } else {
         CowArray::from(b.mapv(|x| scale_pow2(x, -e)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `‖QᴴQ − I‖_max` and `‖Y − Q·(QᴴY)‖_max / ‖Y‖_max`.
+    fn defects<T: Scalar>(q: &Array2<T>, y: &Array2<T>) -> (f64, f64) {
+        let qh = q.t().mapv(|x| x.conj());
+        let g = qh.dot(q);
+        let orth = g
+            .indexed_iter()
+            .map(|((i, j), &x)| {
+                (x - if i == j { T::one() } else { T::zero() })
+                    .abs()
+                    .to_f64()
+            })
+            .fold(0.0, f64::max);
+        let r = y - &q.dot(&qh.dot(y));
+        let ymax = y.iter().map(|x| x.abs().to_f64()).fold(0.0, f64::max);
+        let span = r.iter().map(|x| x.abs().to_f64()).fold(0.0, f64::max) / ymax;
+        (orth, span)
+    }
+
+    fn f_order<T: Scalar>(a: Array2<T>) -> Array2<T> {
+        let mut f = Array2::<T>::zeros(a.dim().f());
+        f.assign(&a);
+        f
+    }
+
+    /// CholeskyQR2 gives an orthonormal basis of the same span, to `O(l·ε)` and `O(κ·l·ε)`,
+    /// whatever the row blocks (1, 7, more than `m`); a singular Gram matrix gives the input
+    /// back unchanged.
+    fn check_cholesky_qr2<T: Scalar>() {
+        let (m, l) = (300, 12);
+        let eps = T::eps().to_f64();
+        // κ(Y) = 100 (f32: 10): inside the range the Gram matrix's condition allows,
+        // rcond(YᴴY) ≥ 64·l·ε.
+        let kappa = if eps > 1e-10 { 10.0 } else { 100.0 };
+        let s: Vec<T::Real> = (0..l)
+            .map(|i| T::Real::from_f64(kappa.powf(-(i as f64) / (l - 1) as f64)))
+            .collect();
+        let y = f_order(crate::testing::with_singular_values::<T>(
+            m,
+            l,
+            &s,
+            &mut crate::testing::rng(7),
+        ));
+        for rows in [1, 7, m + 5] {
+            let q = cholesky_qr2(y.clone(), rows)
+                .unwrap_or_else(|_| panic!("κ = 100 factors ({rows})"));
+            assert_eq!(q.dim(), (m, l));
+            let (orth, span) = defects(&q, &y);
+            assert!(orth < 10.0 * l as f64 * eps, "{rows}: ‖QᴴQ − I‖ = {orth:e}");
+            assert!(
+                span < 100.0 * 10.0 * l as f64 * eps,
+                "{rows}: span defect {span:e}"
+            );
+        }
+        // Two equal columns: the Gram matrix is singular; y comes back as it was.
+        let mut z = y.clone();
+        let c0 = z.column(0).to_owned();
+        z.column_mut(3).assign(&c0);
+        for rows in [1, 7, m + 5] {
+            match cholesky_qr2(z.clone(), rows) {
+                Err(back) => assert_eq!(back, z),
+                Ok(_) => panic!("a singular Gram matrix must fall back ({rows})"),
+            }
+        }
+        // C order or more columns than rows: not handled, given back.
+        let c = y.as_standard_layout().to_owned();
+        assert!(cholesky_qr2(c, 7).is_err());
+        assert!(cholesky_qr2(f_order(Array2::<T>::zeros((3, 5))), 7).is_err());
+    }
+
+    #[test]
+    fn cholesky_qr2_f64() {
+        check_cholesky_qr2::<f64>();
+    }
+
+    #[test]
+    fn cholesky_qr2_f32() {
+        check_cholesky_qr2::<f32>();
+    }
+
+    #[test]
+    fn cholesky_qr2_c64() {
+        check_cholesky_qr2::<crate::c64>();
     }
 }

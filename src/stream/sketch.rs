@@ -6,7 +6,7 @@ use std::time::Instant;
 use ndarray::linalg::general_mat_mul;
 use ndarray::{s, Array1, Array2, ArrayView2};
 
-use super::{check_block_finite, FroAccumulator, RowBlockSource, StreamProgress};
+use super::{block_stats, FroAccumulator, RowBlockSource, StreamProgress};
 use crate::decomp::qr::Qr;
 use crate::decomp::svd::Svd;
 use crate::error::{Error, Result};
@@ -289,7 +289,7 @@ impl SinglePassSvd {
         let start = Instant::now();
         let mut done = 0;
         src.for_each_block(self.block_rows, &mut |r0, b: ArrayView2<'_, T>| {
-            check_block_finite(r0, &b)?;
+            let (_, bf) = block_stats(r0, &b)?;
             let h = b.nrows();
             if r0 != done || r0 + h > m {
                 return Err(Error::DimensionMismatch {
@@ -298,7 +298,7 @@ impl SinglePassSvd {
                     found: r0,
                 });
             }
-            fro.add(verify::norm_fro(&b));
+            fro.add(bf);
             if k > 0 {
                 general_mat_mul(
                     T::one(),
