@@ -119,7 +119,8 @@ mod tests {
             assert!((mid - lo - half).abs() <= 2.0, "k = {k}: lo = {lo}");
             assert!((hi - mid - half).abs() <= 2.0, "k = {k}: hi = {hi}");
         }
-        // Five rounds: no interval narrower than the whole range has 95% coverage.
+        // Five rounds: no interval narrower than the whole range has 95% coverage. Exact: the
+        // bounds are order statistics, i.e. entries of the input.
         assert_eq!(median_ci(&[3.0, 1.0, 2.0, 5.0, 4.0]), (1.0, 5.0));
     }
 }

@@ -240,6 +240,7 @@ fn eig_check<T: Elem>(a: &Array2<T>, out: &drivers::EigOut<T>) -> f64 {
     let mut v = Array2::<Complex<T>>::zeros((n, n));
     let mut j = 0;
     while j < n {
+        // Exact: ?geev stores WI = 0 exactly for a real eigenvalue (and ±β for a pair).
         if r64(out.wi[j]) == 0.0 {
             for i in 0..n {
                 v[(i, j)] = Complex::new(out.vr[i + j * n], T::of(0.0));
@@ -680,6 +681,7 @@ fn scan<T: Elem>(a: &Array2<T>) -> (bool, f64) {
         nonfinite += 0.0 * x;
         sums[if f_order { idx / a.nrows() } else { idx % n }] += x.abs();
     }
+    // Exact: 0·x is 0 for every finite x and NaN for ±∞ or NaN, so the sum is 0 iff all finite.
     (nonfinite == 0.0, sums.into_iter().fold(0.0, f64::max))
 }
 

@@ -794,6 +794,7 @@ fn normalise<T: Drivers>(n: usize, wi: &[T], vr: &mut [T]) {
     let f = |x: T| -> f64 { x.into() };
     let mut j = 0;
     while j < n {
+        // Exact: ?geev/?hseqr store WI = 0 exactly for a real eigenvalue (and ±β for a pair).
         if f(wi[j]) == 0.0 {
             let c = &mut vr[j * n..(j + 1) * n];
             let nrm = c.iter().map(|&x| f(x) * f(x)).sum::<f64>().sqrt();
