@@ -345,7 +345,9 @@ impl<T: Scalar> ForSolve<T> {
     fn of<S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<Self> {
         let (m, n) = a.dim();
         if m == n && n > 1 && a.is_standard_layout() {
-            return Ok(ForSolve::Transposed(build(&a.t(), Purpose::SolveOnly)?));
+            return build(&a.t(), Purpose::SolveOnly)
+                .map(ForSolve::Transposed)
+                .map_err(|e| crate::layout::in_coordinates_of(a, e));
         }
         Ok(ForSolve::Direct(build(a, Purpose::SolveOnly)?))
     }

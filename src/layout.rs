@@ -45,6 +45,21 @@ where
     Ok(())
 }
 
+/// For the entry points that factor a C-contiguous `A` as the F-contiguous view `Aᵀ`: an
+/// [`Error::NonFinite`] from checking `Aᵀ` names the first NaN/∞ in `Aᵀ`'s row-major order at
+/// `Aᵀ`'s coordinates; this returns the one every other entry point reports for `A` (the first
+/// in `A`'s row-major order, at `A`'s coordinates). Other errors pass through.
+pub(crate) fn in_coordinates_of<S, T>(a: &ArrayBase<S, Ix2>, e: Error) -> Error
+where
+    S: Data<Elem = T>,
+    T: Scalar,
+{
+    match e {
+        Error::NonFinite { .. } => check_finite(a).err().unwrap_or(e),
+        e => e,
+    }
+}
+
 /// Like [`check_finite`] but reads only one triangle (diagonal included) of a square matrix:
 /// the part a symmetric/Hermitian LAPACK routine reads. Values in the other triangle are ignored.
 pub(crate) fn check_finite_triangle<S, T>(a: &ArrayBase<S, Ix2>, uplo: Uplo) -> Result<()>

@@ -36,15 +36,9 @@ fn factor<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> Result<Factore
         return Err(Error::NotSquare { rows: m, cols: n });
     }
     if n > 1 && a.is_standard_layout() {
-        return match Lu::new(&a.t()) {
-            Ok(lu) => Ok(Factored::Transposed(lu)),
-            // The transposed view reports the first NaN/∞ in its own order and coordinates:
-            // report the one every other entry point names, at A's coordinates.
-            Err(e @ Error::NonFinite { .. }) => {
-                Err(crate::layout::check_finite(a).err().unwrap_or(e))
-            }
-            Err(e) => Err(e),
-        };
+        return Lu::new(&a.t())
+            .map(Factored::Transposed)
+            .map_err(|e| crate::layout::in_coordinates_of(a, e));
     }
     Lu::new(a).map(Factored::Direct)
 }
@@ -192,6 +186,17 @@ mod tests {
             f
         };
         assert_eq!(solve(&f, &Array1::<f64>::ones(3)).unwrap_err(), want);
+        // One entry off the diagonal: the transposed view alone would name (0, 2).
+        let mut a = Array2::<f64>::eye(3);
+        a[(2, 0)] = f64::NAN;
+        let want = Error::NonFinite { row: 2, col: 0 };
+        assert_eq!(solve(&a, &Array1::<f64>::ones(3)).unwrap_err(), want);
+        assert_eq!(det(&a).unwrap_err(), want);
+        assert_eq!(
+            crate::auto::solve(&a, &Array1::<f64>::ones(3)).unwrap_err(),
+            want
+        );
+        assert_eq!(crate::auto::det(&a).unwrap_err(), want);
     }
 
     #[test]
