@@ -74,10 +74,23 @@ pub(crate) fn max_component<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>)
     let Some(xs) = a.as_slice_memory_order() else {
         return a.fold(zero, |m, x| m.max(x.re().abs()).max(x.im().abs()));
     };
-    // `v > m` is false for NaN: NaN never replaces a maximum, as with `max`.
-    let larger = |m: T::Real, x: &T| {
+    running_max(xs, |x: &T| {
         let (re, im) = (x.re().abs(), x.im().abs());
-        let v = if re > im { re } else { im };
+        if re > im {
+            re
+        } else {
+            im
+        }
+    })
+}
+
+/// The largest `measure(x)` over `xs` (0 for an empty slice), in eight running maxima so that
+/// the loop vectorises. `v > m` is false for NaN: a NaN measure never replaces a maximum, as
+/// with `max`. The maximum is exact in any order.
+fn running_max<T: Scalar>(xs: &[T], measure: impl Fn(&T) -> T::Real) -> T::Real {
+    let zero = T::Real::from_f64(0.0);
+    let larger = |m: T::Real, x: &T| {
+        let v = measure(x);
         if v > m {
             v
         } else {
@@ -103,26 +116,7 @@ pub(crate) fn max_component<T: Scalar, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>)
 /// entries are passed over (`v > m` is false for NaN). The maximum is exact in any order, so
 /// it has the same bits as the maximum of [`ColumnScan`].
 pub(crate) fn max_abs1_slice<T: Scalar>(xs: &[T]) -> T::Real {
-    let zero = T::Real::from_f64(0.0);
-    let larger = |m: T::Real, x: &T| {
-        let v = if T::IS_COMPLEX { x.abs1() } else { x.abs() };
-        if v > m {
-            v
-        } else {
-            m
-        }
-    };
-    let mut acc = [zero; 8];
-    let mut chunks = xs.chunks_exact(8);
-    for c in &mut chunks {
-        for k in 0..8 {
-            acc[k] = larger(acc[k], &c[k]);
-        }
-    }
-    for (k, x) in chunks.remainder().iter().enumerate() {
-        acc[k] = larger(acc[k], x);
-    }
-    acc.iter().fold(zero, |m, &v| if v > m { v } else { m })
+    running_max(xs, |x: &T| if T::IS_COMPLEX { x.abs1() } else { x.abs() })
 }
 
 /// `true` when every element of `xs` is finite.
