@@ -152,17 +152,37 @@ pub(crate) fn norm_fro_with_max<T: Scalar, S: Data<Elem = T>>(
     // Inside the window the squares neither overflow (even summed over 2³¹ entries) nor lose
     // anything but entries below ε·scale; outside it the entries are first scaled by an exact
     // power of two near 1/scale.
-    let (lo, hi) = if T::eps().to_f64() > 1e-10 {
-        (-30, 30)
-    } else {
-        (-250, 250)
-    };
     let k = floor_log2(scale.to_f64());
-    if (lo..=hi).contains(&k) {
+    if k.abs() <= unscaled_window::<T>() {
         return sum_squares(a, |x| x).sqrt();
     }
     let s = sum_squares(a, |x| scale_pow2(x, -k));
     scale_pow2(T::from_real(s.sqrt()), k).re()
+}
+
+/// The exponents `k` with `2^k` in `[2^-w, 2^w]`, `w` = this value (250, or 30 for f32/c32):
+/// entries whose magnitude lies there are squared and multiplied without overflow or harmful
+/// underflow, even summed over 2³¹ entries, and are used unscaled.
+pub(crate) fn unscaled_window<T: Scalar>() -> i32 {
+    if T::eps().to_f64() > 1e-10 {
+        30
+    } else {
+        250
+    }
+}
+
+/// The exponent of the exact power-of-two scaling for a matrix whose largest `|re|`, `|im|` is
+/// `amax`: `⌊log₂ amax⌋` when it lies outside [`unscaled_window`], 0 inside it or for `amax = 0`.
+pub(crate) fn outside_window_exponent<T: Scalar>(amax: T::Real) -> i32 {
+    if amax == T::Real::from_f64(0.0) {
+        return 0;
+    }
+    let k = floor_log2(amax.to_f64());
+    if k.abs() > unscaled_window::<T>() {
+        k
+    } else {
+        0
+    }
 }
 
 /// `Σ|f(aᵢⱼ)|²` in memory order, with eight partial sums so that the loop vectorises.

@@ -202,18 +202,7 @@ impl RandomizedSvd {
         // [2^-250, 2^250] (f32: [2^-30, 2^30]) nothing is scaled, so that an F-order input is used
         // without a copy. The scan runs in memory order.
         let amax_real = crate::layout::max_component(a);
-        let amax = amax_real.to_f64();
-        let window = if T::eps().to_f64() > 1e-10 { 30 } else { 250 };
-        let e = if amax > 0.0 {
-            let k = crate::lapack::numeric::floor_log2(amax);
-            if k.abs() > window {
-                k
-            } else {
-                0
-            }
-        } else {
-            0
-        };
+        let e = crate::lapack::numeric::outside_window_exponent::<T>(amax_real);
         let unscale = |x: T::Real| crate::lapack::numeric::scale_pow2(T::from_real(x), e).re();
         // One layout for the products, so that every input layout gives the same bits: an
         // F-order input that needs no scaling is used in place, anything else copied once.

@@ -256,8 +256,7 @@ pub(crate) fn block_stats<T: Scalar>(
         check_block_finite(row0, block)?;
         return Ok((bm, crate::verify::norm_fro_with_max(block, bm)));
     }
-    let window = if T::eps().to_f64() > 1e-10 { 30 } else { 250 };
-    if bm == zero || crate::lapack::numeric::floor_log2(bm.to_f64()).abs() > window {
+    if bm == zero || crate::lapack::numeric::outside_window_exponent::<T>(bm) != 0 {
         return Ok((bm, crate::verify::norm_fro_with_max(block, bm)));
     }
     Ok((bm, ss.sqrt()))

@@ -10,7 +10,7 @@ use crate::decomp::qr::Qr;
 use crate::decomp::svd::Svd;
 use crate::decomp::triangular::TriangularSolve;
 use crate::error::{Error, Result};
-use crate::lapack::numeric::{floor_log2, scale_pow2};
+use crate::lapack::numeric::scale_pow2;
 use crate::lapack::{Trans, Uplo};
 use crate::layout::check_dims;
 use crate::lowrank::{lu_basis, scaled_cols, EckartYoung, ErrorSource, TruncatedSvd};
@@ -444,17 +444,7 @@ impl StreamedRandomizedSvd {
         run(src, passes, &mut |r0, b| {
             first(&mut y, &mut w, &mut yt, &mut amax, &mut fro, 0, r0, b)
         })?;
-        let window = if T::eps().to_f64() > 1e-10 { 30 } else { 250 };
-        let e = if amax > zero {
-            let t = floor_log2(amax.to_f64());
-            if t.abs() > window {
-                t
-            } else {
-                0
-            }
-        } else {
-            0
-        };
+        let e = crate::lapack::numeric::outside_window_exponent::<T>(amax);
         if e != 0 {
             // Exactly as in core: the scaled matrix 2^-e·A, in one more pass.
             passes += 1;
