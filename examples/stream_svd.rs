@@ -19,6 +19,12 @@
 //! the largest relative difference of the singular values; `--prefetch thread|advise|off` how
 //! passes read ahead of the block being multiplied ([`Prefetch`], default `thread`).
 //!
+//! Memory: the randomized SVD keeps its `m×(k + p)` basis in an unnamed scratch file in `--out`
+//! and writes `U` there block by block
+//! ([`StreamedRandomizedSvd::compute_to_npy`]), so what it holds in memory does not grow with
+//! `m`; `--basis-in-memory` keeps basis and `U` in memory instead
+//! ([`StreamedRandomizedSvd::compute`]; `m·(k + p)` values more, no scratch file).
+//!
 //! Output in `--out` (default `target/examples-out/stream_svd/`): `U.npy` (`m×k`), `s.npy`
 //! (`k`), `Vt.npy` (`k×n`) in the input's precision and `report.txt` (shapes, passes, time per
 //! pass, the Eckart–Young report and where its error comes from). Each file is written under a
@@ -41,7 +47,7 @@ type AnyResult<T> = std::result::Result<T, Box<dyn StdError>>;
 const USAGE: &str = "usage: cargo run --release --example stream_svd -- big.npy --rank k
     [--power-iters q] [--oversample p] [--block-rows N] [--seed s]
     [--single-pass] [--pass-efficient] [--exact-error] [--error-estimate r] [--in-core]
-    [--prefetch thread|advise|off] [--out dir/]";
+    [--prefetch thread|advise|off] [--basis-in-memory] [--out dir/]";
 
 #[derive(Debug)]
 struct Opts {
@@ -58,6 +64,7 @@ struct Opts {
     error_estimate: Option<usize>,
     in_core: bool,
     prefetch: Prefetch,
+    basis_in_memory: bool,
 }
 
 fn parse() -> AnyResult<Opts> {
@@ -77,6 +84,7 @@ fn parse() -> AnyResult<Opts> {
         error_estimate: None,
         in_core: false,
         prefetch: Prefetch::default(),
+        basis_in_memory: false,
     };
     let mut rank = None;
     while let Some(a) = args.next() {
@@ -96,6 +104,7 @@ fn parse() -> AnyResult<Opts> {
             "--pass-efficient" => o.pass_efficient = true,
             "--exact-error" => o.exact_error = true,
             "--in-core" => o.in_core = true,
+            "--basis-in-memory" => o.basis_in_memory = true,
             "--prefetch" => {
                 o.prefetch = match value("--prefetch")?.as_str() {
                     "thread" => Prefetch::Thread,
@@ -189,11 +198,21 @@ where
         passes = p.passes;
         progress(p);
     };
-    let t: TruncatedSvd<T> = if o.single_pass {
-        SinglePassSvd::new(o.rank)
-            .seed(o.seed)
-            .block_rows(o.block_rows)
-            .compute_with_progress(&mut f, &mut track)?
+    let u_path = o.out.join("U.npy");
+    let in_memory = |t: TruncatedSvd<T>| -> AnyResult<_> {
+        let mut w = NpyRowWriter::<T>::create(&u_path, t.u().dim())?;
+        w.write_rows(t.u())?;
+        w.finish()?;
+        Ok((t.s().to_owned(), t.vt().to_owned(), t.report()))
+    };
+    // U is written before the clock stops, on every path.
+    let (s, vt, r) = if o.single_pass {
+        in_memory(
+            SinglePassSvd::new(o.rank)
+                .seed(o.seed)
+                .block_rows(o.block_rows)
+                .compute_with_progress(&mut f, &mut track)?,
+        )?
     } else {
         let mut b = StreamedRandomizedSvd::new(o.rank)
             .oversamples(o.oversample)
@@ -207,20 +226,21 @@ where
         if let Some(r) = o.error_estimate {
             b = b.error_estimate(r);
         }
-        b.compute_with_progress(&mut f, &mut track)?
+        if o.basis_in_memory {
+            in_memory(b.compute_with_progress(&mut f, &mut track)?)?
+        } else {
+            let t = b.compute_to_npy_with_progress(&mut f, &u_path, &mut track)?;
+            (t.s().to_owned(), t.vt().to_owned(), t.report())
+        }
     };
     let total = start.elapsed().as_secs_f64();
     pb.finish_and_clear();
 
-    let mut w = NpyRowWriter::<T>::create(o.out.join("U.npy"), t.u().dim())?;
-    w.write_rows(t.u())?;
-    w.finish()?;
-    write_1d(&o.out.join("s.npy"), &t.s().to_owned())?;
-    let mut w = NpyRowWriter::<T>::create(o.out.join("Vt.npy"), t.vt().dim())?;
-    w.write_rows(t.vt())?;
+    write_1d(&o.out.join("s.npy"), &s)?;
+    let mut w = NpyRowWriter::<T>::create(o.out.join("Vt.npy"), vt.dim())?;
+    w.write_rows(vt.view())?;
     w.finish()?;
 
-    let r = t.report();
     let mut rep = String::new();
     use std::fmt::Write as _;
     writeln!(rep, "input            {}", o.input.display())?;
@@ -239,12 +259,21 @@ where
     writeln!(rep, "rank             {}", r.rank)?;
     writeln!(rep, "block rows       {}", o.block_rows)?;
     writeln!(rep, "prefetch         {:?}", o.prefetch)?;
+    writeln!(
+        rep,
+        "basis            {}",
+        if o.single_pass || o.basis_in_memory {
+            "in memory"
+        } else {
+            "scratch file in the output directory (memory-mapped)"
+        }
+    )?;
     writeln!(rep, "passes           {passes}")?;
-    writeln!(rep, "wall time        {total:.3} s")?;
+    writeln!(rep, "wall time        {total:.3} s (including writing U)")?;
     for (i, s) in pass_times.iter().enumerate() {
         writeln!(rep, "  pass {:<3}       {s:.3} s", i + 1)?;
     }
-    writeln!(rep, "sigma_1..k       {:?}", t.s().to_vec())?;
+    writeln!(rep, "sigma_1..k       {:?}", s.to_vec())?;
     writeln!(rep, "sigma_(k+1) est  {:e}", r.spectral_error.to_f64())?;
     writeln!(rep, "‖A − UΣVᴴ‖_F     {:e}", r.frobenius_error.to_f64())?;
     writeln!(
@@ -284,9 +313,8 @@ where
         let s0 = Instant::now();
         let c = b.compute(&a)?;
         let core = s0.elapsed().as_secs_f64();
-        let s1 = t.s()[0].to_f64().max(f64::MIN_POSITIVE);
-        let diff = t
-            .s()
+        let s1 = s.first().map_or(1.0, |x| x.to_f64()).max(f64::MIN_POSITIVE);
+        let diff = s
             .iter()
             .zip(c.s())
             .map(|(x, y)| (x.to_f64() - y.to_f64()).abs() / s1)

@@ -7,6 +7,8 @@
 #   ROWS=3300000 COLS=1000 RANK=50 Q=2 bash scripts/bench-out-of-core.sh
 # PASS_EFFICIENT=1 adds a second run with --pass-efficient (q + 1 passes) on the same file.
 # PREFETCH=thread|advise|off chooses how passes read ahead (stream::Prefetch; default thread).
+# The runs keep the basis in a scratch file and write U block by block (compute_to_npy);
+# BASIS_IN_MEMORY=1 adds a run with --basis-in-memory (compute: basis and U in memory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${ROWS:-3300000}
@@ -60,4 +62,5 @@ svd_run() {
 }
 svd_run
 if [ "${PASS_EFFICIENT:-0}" = 1 ]; then svd_run --pass-efficient; fi
+if [ "${BASIS_IN_MEMORY:-0}" = 1 ]; then svd_run --basis-in-memory; fi
 if [ "${KEEP:-0}" != 1 ]; then rm -f "$file" "${file%.npy}.spectrum.npy"; echo "deleted $file"; fi

@@ -1209,3 +1209,148 @@ fn stream_non_finite_in_sub_block_f64() {
 fn stream_non_finite_in_sub_block_f32() {
     check_non_finite_in_sub_block::<f32>();
 }
+
+/// `compute_to_npy` (basis and error sketch in a scratch file, `U` written to a `.npy`) against
+/// `compute` (everything in memory), for every path of the algorithm: with and without power
+/// iterations, pass efficient, with the a-posteriori estimate and with the residual pass, and
+/// on exactly rank-deficient data (the basis's Gram matrix is singular, so the LU and
+/// Householder fallbacks run on the mapped buffer). Same arithmetic on the same values in
+/// another buffer: the results agree to rounding, for which we allow what the in-core
+/// comparison allows, `10·(m + n)·l·ε·σ₁` (over the gap for the subspaces).
+fn check_on_disk<T: Scalar + WritableElement + ndarray_npy::ViewElement>() {
+    let (m, n, k, p) = (90, 14, 4, 3);
+    let eps = T::eps().to_f64();
+    let tol = 10.0 * ((m + n) * (k + p)) as f64 * eps;
+    let geometric: Vec<T::Real> = (0..n)
+        .map(|i| T::Real::from_f64(0.6f64.powi(i as i32)))
+        .collect();
+    // Rank 2 exactly: Y = A·Ω has rank 2 < l = 7.
+    let deficient: Vec<T::Real> = (0..n)
+        .map(|i| T::Real::from_f64(if i < 2 { 1.0 / (i + 1) as f64 } else { 0.0 }))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("u.npy");
+    for (name, sv, gap) in [
+        ("geometric", &geometric, 0.6f64.powi(3) - 0.6f64.powi(4)),
+        ("rank 2", &deficient, 0.5),
+    ] {
+        let a = testing::with_singular_values::<T>(m, n, sv, &mut testing::rng(21));
+        let pc = write(dir.path(), "a.npy", &a);
+        let settings = [
+            ("q = 0", StreamedRandomizedSvd::new(k).power_iterations(0)),
+            ("q = 2", StreamedRandomizedSvd::new(k).power_iterations(2)),
+            (
+                "pass efficient",
+                StreamedRandomizedSvd::new(k)
+                    .power_iterations(2)
+                    .pass_efficient(true),
+            ),
+            (
+                "estimate",
+                StreamedRandomizedSvd::new(k)
+                    .power_iterations(1)
+                    .error_estimate(5),
+            ),
+            (
+                "residual",
+                StreamedRandomizedSvd::new(k)
+                    .power_iterations(1)
+                    .exact_error(true),
+            ),
+        ];
+        for (what, b) in settings {
+            for h in [1, 7, 1000] {
+                let b = b.oversamples(p).seed(3).block_rows(h);
+                let here = format!("{} {name} {what} h={h}", T::NAME);
+                let mem = b.compute(&mut a.view()).unwrap();
+                let mut f = NpyFile::<T>::open(&pc).unwrap();
+                let disk = b.compute_to_npy(&mut f, &path).unwrap();
+                let u = disk.u().unwrap().view().unwrap().to_owned();
+                assert_eq!(u.dim(), (m, k), "{here}");
+                assert_eq!((disk.rank(), disk.nrows(), disk.vt().dim()), (k, m, (k, n)));
+                for (x, y) in disk.s().iter().zip(mem.s()) {
+                    let d = (x.to_f64() - y.to_f64()).abs();
+                    assert!(d <= tol, "{here}: |Δσ| = {d:e} > {tol:e}");
+                }
+                // Singular directions are defined where the spectrum has a gap: all k of the
+                // geometric spectrum, the first 2 of the rank-2 one.
+                let kk = if name == "rank 2" { 2 } else { k };
+                let su = sin_angles(u.slice(s![.., ..kk]), mem.u().slice(s![.., ..kk]));
+                let v1 = disk.vt().slice(s![..kk, ..]).t().mapv(|x| x.conj());
+                let v2 = mem.vt().slice(s![..kk, ..]).t().mapv(|x| x.conj());
+                let sv_ = sin_angles(v1.view(), v2.view());
+                assert!(
+                    su <= tol / gap && sv_ <= tol / gap,
+                    "{here}: sin θ {su:e} {sv_:e}"
+                );
+                let (r1, r2) = (disk.report(), mem.report());
+                let df = (r1.frobenius_error.to_f64() - r2.frobenius_error.to_f64()).abs();
+                assert!(df <= tol, "{here}: frobenius error differs by {df:e}");
+                assert_eq!(
+                    std::mem::discriminant(&r1.error_source),
+                    std::mem::discriminant(&r2.error_source),
+                    "{here}"
+                );
+                // Only the input and U are in the directory: the scratch file had no name.
+                assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2, "{here}");
+            }
+        }
+    }
+}
+
+#[test]
+fn stream_rsvd_on_disk_matches_in_memory_f64() {
+    check_on_disk::<f64>();
+}
+
+#[test]
+fn stream_rsvd_on_disk_matches_in_memory_f32() {
+    check_on_disk::<f32>();
+}
+
+#[test]
+fn stream_rsvd_on_disk_matches_in_memory_c64() {
+    check_on_disk::<c64>();
+}
+
+/// Bad input to `compute_to_npy`: an output directory that does not exist fails before the
+/// source is read; a NaN mid-stream, a rank out of range and an empty matrix leave no `U`
+/// behind (the output is renamed into place only when complete).
+#[test]
+fn stream_rsvd_on_disk_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reads = 0;
+    let mut src = FnSource::new(30, 5, |_, rows| {
+        reads += 1;
+        Ok(Array2::<f64>::ones((rows, 5)))
+    });
+    let r = StreamedRandomizedSvd::new(2).compute_to_npy(&mut src, dir.path().join("no/u.npy"));
+    assert!(matches!(r, Err(Error::Io { .. })), "{r:?}");
+    assert_eq!(
+        reads, 0,
+        "nothing is read before the output is known to be writable"
+    );
+
+    let mut a: Array2<f64> = testing::gaussian(40, 6, &mut testing::rng(8));
+    a[(33, 4)] = f64::NAN;
+    let path = dir.path().join("u.npy");
+    for h in [1, 7, 100] {
+        let r = StreamedRandomizedSvd::new(2)
+            .block_rows(h)
+            .compute_to_npy(&mut a.view(), &path);
+        assert_eq!(r.unwrap_err(), Error::NonFinite { row: 33, col: 4 });
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "h={h}");
+    }
+    a[(33, 4)] = 0.5;
+    assert!(matches!(
+        StreamedRandomizedSvd::new(7).compute_to_npy(&mut a.view(), &path),
+        Err(Error::InvalidRank { k: 7, max: 6 })
+    ));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    // Rank 0 of an empty matrix: the defined answer, an empty U.
+    let t = StreamedRandomizedSvd::new(0)
+        .compute_to_npy(&mut Array2::<f64>::zeros((0, 4)), &path)
+        .unwrap();
+    let u: Array2<f64> = ndarray_npy::read_npy(&path).unwrap();
+    assert_eq!((t.rank(), u.dim(), t.vt().dim()), (0, (0, 0), (0, 4)));
+}

@@ -333,19 +333,6 @@ impl<T: Scalar> Qr<T> {
             .expect("?orgqr on dimensions validated by the factorization")
     }
 
-    /// The thin `Q` (`m×k`), formed in the factorization's own buffer: for a tall or square `A`
-    /// no second `m×k` array is allocated (the reflectors are overwritten by `?orgqr`), which is
-    /// what keeps the streamed randomized SVD's basis to one `m×l` array.
-    pub(crate) fn into_q(self) -> Array2<T> {
-        let k = self.h.k();
-        if self.h.factors.ncols() != k {
-            return self.q();
-        }
-        let Householder { mut factors, tau } = self.h;
-        orgqr(&mut factors, &tau).expect("?orgqr on dimensions validated by the factorization");
-        factors
-    }
-
     /// The full `m×m` unitary `Q`. Its last `m − min(m, n)` columns span the orthogonal
     /// complement of the range of `A` (for full column rank `A`).
     ///

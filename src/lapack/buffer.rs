@@ -6,7 +6,7 @@
 //! layout policy above it (`layout.rs`: which copy a view gets, shape and finiteness errors)
 //! builds on these helpers.
 
-use ndarray::{Array2, ArrayBase, Data, Ix2, ShapeBuilder};
+use ndarray::{Array2, ArrayBase, Data, DataMut, Ix2, ShapeBuilder};
 
 use super::BlasInt;
 use crate::error::{Error, Result};
@@ -382,14 +382,15 @@ mod x86 {
     }
 }
 
-/// The column-major slice of an F-contiguous array.
-pub(crate) fn col_major_slice<T>(a: &Array2<T>) -> &[T] {
+/// The column-major slice of an F-contiguous array (owned, or a view of a buffer such as a
+/// memory-mapped scratch file).
+pub(crate) fn col_major_slice<T, S: Data<Elem = T>>(a: &ArrayBase<S, Ix2>) -> &[T] {
     debug_assert!(a.t().is_standard_layout() || a.is_empty());
     a.as_slice_memory_order().expect("F-contiguous buffer")
 }
 
-/// The mutable column-major slice of an F-contiguous array.
-pub(crate) fn col_major_slice_mut<T>(a: &mut Array2<T>) -> &mut [T] {
+/// The mutable column-major slice of an F-contiguous array (owned or a mutable view).
+pub(crate) fn col_major_slice_mut<T, S: DataMut<Elem = T>>(a: &mut ArrayBase<S, Ix2>) -> &mut [T] {
     debug_assert!(a.t().is_standard_layout() || a.is_empty());
     a.as_slice_memory_order_mut().expect("F-contiguous buffer")
 }

@@ -2,7 +2,7 @@
 
 use std::os::raw::c_char;
 
-use ndarray::Array2;
+use ndarray::{Array2, ArrayBase, DataMut, Ix2};
 
 use super::buffer::{col_major_slice, col_major_slice_mut, ld};
 use super::routine::lapack_family;
@@ -48,8 +48,8 @@ pub(crate) struct Getrf {
     pub singular_at: Option<usize>,
 }
 
-/// Factors the F-order `a` in place: `P·A = L·U`.
-pub(crate) fn getrf<T: Scalar>(a: &mut Array2<T>) -> Result<Getrf> {
+/// Factors the F-order `a` (owned or a view) in place: `P·A = L·U`.
+pub(crate) fn getrf<T: Scalar, S: DataMut<Elem = T>>(a: &mut ArrayBase<S, Ix2>) -> Result<Getrf> {
     let (m, n) = a.dim();
     let k = m.min(n);
     if k == 0 {

@@ -2,7 +2,7 @@
 
 use std::os::raw::c_char;
 
-use ndarray::{Array2, ShapeBuilder};
+use ndarray::{Array2, ArrayBase, DataMut, Ix2, ShapeBuilder};
 
 use super::buffer::{col_major_slice, col_major_slice_mut, ld};
 use super::routine::lapack_family;
@@ -76,7 +76,7 @@ const LEFT: c_char = b'L' as c_char;
 
 /// Factors the F-order `m×n` matrix `a` in place: `R` on and above the diagonal, the Householder
 /// vectors below it. Returns the `min(m, n)` Householder scalars τ.
-pub(crate) fn geqrf<T: Scalar>(a: &mut Array2<T>) -> Result<Vec<T>> {
+pub(crate) fn geqrf<T: Scalar, S: DataMut<Elem = T>>(a: &mut ArrayBase<S, Ix2>) -> Result<Vec<T>> {
     let (m, n) = a.dim();
     let k = m.min(n);
     if k == 0 {
@@ -89,7 +89,7 @@ pub(crate) fn geqrf<T: Scalar>(a: &mut Array2<T>) -> Result<Vec<T>> {
 }
 
 /// ?geqrf itself on the F-order `a` (nonempty), whatever its order.
-fn geqrf_raw<T: Scalar>(a: &mut Array2<T>) -> Result<Vec<T>> {
+fn geqrf_raw<T: Scalar, S: DataMut<Elem = T>>(a: &mut ArrayBase<S, Ix2>) -> Result<Vec<T>> {
     let (m, n) = a.dim();
     let k = m.min(n);
     let (mi, ni, ldi) = (lapack_int(m)?, lapack_int(n)?, lapack_int(ld(m))?);
@@ -178,7 +178,10 @@ pub(crate) const GEQRT_NB: usize = 128;
 /// diagonals of the triangular block factors `T` (for `H = I − V·T·Vᴴ` the diagonal of `T`
 /// holds the τᵢ of the reflectors `Hᵢ = I − τᵢ·vᵢ·vᵢᴴ`). Everything downstream (?orgqr,
 /// ?ormqr) is unchanged.
-fn geqrt_tau<T: Scalar>(a: &mut Array2<T>, nb: usize) -> Result<Vec<T>> {
+fn geqrt_tau<T: Scalar, S: DataMut<Elem = T>>(
+    a: &mut ArrayBase<S, Ix2>,
+    nb: usize,
+) -> Result<Vec<T>> {
     let (m, n) = a.dim();
     let k = m.min(n);
     let nb = nb.clamp(1, k.max(1));
@@ -281,7 +284,10 @@ pub(crate) fn geqp3<T: Scalar>(a: &mut Array2<T>) -> Result<(Vec<BlasInt>, Vec<T
 /// Overwrites the F-order `m×p` matrix `a`, whose first `k = tau.len()` columns hold the
 /// reflectors of [`geqrf`] or [`geqp3`], with the first `p` columns of `Q = H(1)·…·H(k)`
 /// (`m ≥ p ≥ k`). Columns beyond `k` need not be initialised.
-pub(crate) fn orgqr<T: Scalar>(a: &mut Array2<T>, tau: &[T]) -> Result<()> {
+pub(crate) fn orgqr<T: Scalar, S: DataMut<Elem = T>>(
+    a: &mut ArrayBase<S, Ix2>,
+    tau: &[T],
+) -> Result<()> {
     let (m, p) = a.dim();
     let k = tau.len();
     assert!(m >= p && p >= k, "orgqr needs m ≥ p ≥ k, got {m}, {p}, {k}");

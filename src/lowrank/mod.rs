@@ -23,7 +23,7 @@ pub use analysis::{
 };
 pub(crate) use pca::flip_signs;
 pub use pca::*;
-pub(crate) use randomized::lu_basis;
+pub(crate) use randomized::{lu_basis, lu_basis_in_place};
 pub use randomized::{RandomizedSvd, RandomizedSvdProgress, RandomizedSvdStage};
 
 /// How many singular triplets to keep.

@@ -1,6 +1,6 @@
 //! Randomized SVD (Halko, Martinsson & Tropp 2011).
 
-use ndarray::{s, Array1, Array2, ArrayBase, Data, Ix2};
+use ndarray::{s, Array1, Array2, ArrayBase, Data, DataMut, Ix2};
 
 use super::{scaled_cols, EckartYoung, ErrorSource, TruncatedSvd};
 use crate::error::{Error, Result};
@@ -307,10 +307,18 @@ impl RandomizedSvd {
 /// range(Y) with entries of modulus ≤ 1 and a unit diagonal after the row interchanges.
 pub(crate) fn lu_basis<T: Scalar>(y: Array2<T>) -> Result<Array2<T>> {
     let mut f = crate::layout::into_col_major(y);
+    lu_basis_in_place(&mut f)?;
+    Ok(f)
+}
+
+/// [`lu_basis`] in the F-order `f`'s own buffer (owned, or a view of a scratch file).
+pub(crate) fn lu_basis_in_place<T: Scalar, S: DataMut<Elem = T>>(
+    f: &mut ArrayBase<S, Ix2>,
+) -> Result<()> {
     let (m, l) = f.dim();
     debug_assert!(m >= l);
     // An exactly zero pivot (rank-deficient Y) still leaves a valid unit lower L.
-    let ipiv = crate::lapack::lu::getrf(&mut f)?.ipiv;
+    let ipiv = crate::lapack::lu::getrf(f)?.ipiv;
     for j in 0..l {
         for i in 0..j {
             f[(i, j)] = T::zero();
@@ -326,7 +334,7 @@ pub(crate) fn lu_basis<T: Scalar>(y: Array2<T>) -> Result<Array2<T>> {
             }
         }
     }
-    Ok(f)
+    Ok(())
 }
 
 /// A stage of [`RandomizedSvd`], as reported to

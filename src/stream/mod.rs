@@ -27,6 +27,7 @@
 //! # Ok::<(), ndfactor::Error>(())
 //! ```
 
+mod basis;
 mod npy;
 mod pca;
 mod rsvd;
@@ -35,7 +36,7 @@ mod tsqr;
 
 pub use npy::{NpyFile, NpyRowWriter, NpyShards, Prefetch};
 pub use pca::StreamedPca;
-pub use rsvd::{StreamProgress, StreamedRandomizedSvd};
+pub use rsvd::{StreamProgress, StreamedRandomizedSvd, TruncatedSvdOnDisk};
 pub use sketch::SinglePassSvd;
 pub use tsqr::{tall_skinny_svd, tsqr, tsqr_r};
 

@@ -1,11 +1,14 @@
 //! Randomized SVD over a row-block source.
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use ndarray::linalg::general_mat_mul;
-use ndarray::{s, Array1, Array2, ArrayView2, CowArray, ShapeBuilder};
+use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2, CowArray, ShapeBuilder};
+use ndarray_npy::WritableElement;
 
-use super::{block_stats, FroAccumulator, RowBlockSource};
+use super::basis::{add_adjoint_product, cholesky_qr2, householder_in_place, times_in_place, Tall};
+use super::{block_stats, FroAccumulator, NpyFile, NpyRowWriter, RowBlockSource};
 use crate::decomp::qr::Qr;
 use crate::decomp::svd::Svd;
 use crate::decomp::triangular::TriangularSolve;
@@ -13,7 +16,9 @@ use crate::error::{Error, Result};
 use crate::lapack::numeric::scale_pow2;
 use crate::lapack::{Trans, Uplo};
 use crate::layout::check_dims;
-use crate::lowrank::{lu_basis, scaled_cols, EckartYoung, ErrorSource, TruncatedSvd};
+use crate::lowrank::{
+    lu_basis, lu_basis_in_place, scaled_cols, EckartYoung, ErrorSource, TruncatedSvd,
+};
 use crate::scalar::{RealScalar, Scalar};
 use crate::{random, verify};
 
@@ -89,9 +94,11 @@ impl StreamProgress {
 /// subspaces with a gap agree to that over the gap.
 ///
 /// Memory: one `m×l` basis (`Y`, orthonormalised in place into `Q`, then overwritten by `U`;
-/// with [`error_estimate`](Self::error_estimate) `U` takes another `m×k`), `Z` and `B`
+/// with [`error_estimate`](Self::error_estimate) also the `m×r` sketch `A·Ω_t`), `Z` and `B`
 /// (`n×l`), one block (`block_rows×n`, only copied when scaled or complex) —
 /// `O((m + n)·l + block_rows·n)` values, independent of how the source stores its data.
+/// [`compute_to_npy`](Self::compute_to_npy) keeps the `m`-sized part in a memory-mapped
+/// scratch file and writes `U` to a `.npy`: `O(n·l + block_rows·n)` values in memory.
 ///
 /// The report is that of the in-core version: `‖A‖_F` is accumulated in the first pass, and the
 /// Frobenius error of the returned factors is exact (`√(‖A‖_F² − Σ_{i≤k} σ̃ᵢ²)`, or the residual
@@ -325,8 +332,139 @@ impl StreamedRandomizedSvd {
     pub fn compute_with_progress<T, Src, F>(
         &self,
         src: &mut Src,
-        mut progress: F,
+        progress: F,
     ) -> Result<TruncatedSvd<T>>
+    where
+        T: Scalar,
+        Src: RowBlockSource<T> + ?Sized,
+        F: FnMut(StreamProgress),
+    {
+        let f = self.factor(src, progress, None)?;
+        let k = f.s.len();
+        Ok(TruncatedSvd::from_parts(
+            f.basis.into_leading_columns(k),
+            f.s,
+            f.vt,
+            f.report,
+        ))
+    }
+
+    /// Runs the algorithm on `src` with nothing of size `O(m)` in memory: the tall basis (and
+    /// the error sketch of [`error_estimate`](Self::error_estimate)) live in an unnamed,
+    /// memory-mapped scratch file beside `u_path` (`m·(k + p)` values, plus `m·r` for the
+    /// estimate; deleted when the call returns, also on error), and `U` (`m×k`) is written to
+    /// `u_path` as a C-order `.npy`, row block by row block. The memory the call holds is one
+    /// block, `O(n·(k + p))` values and LAPACK's workspace for the small factors; the scratch
+    /// file's pages are page cache, which the kernel writes back and evicts under pressure.
+    ///
+    /// The arithmetic is that of [`compute`](Self::compute), on the same values in another
+    /// buffer: the results agree with it to rounding (bit for bit where the BLAS does not depend
+    /// on the buffers' alignment). `u_path` is written through a temporary file beside it and
+    /// renamed when complete, so a failed call never leaves a partial `U` under that name.
+    ///
+    /// # Errors
+    /// Those of [`compute`](Self::compute); [`Error::Io`] when the output or the scratch file
+    /// cannot be created or written (checked before the first pass), e.g. a missing
+    /// directory or a full disk.
+    ///
+    /// ```
+    /// use ndfactor::{stream::{NpyFile, RowBlockSource, StreamedRandomizedSvd}, testing};
+    /// let s: Vec<f64> = (0..20).map(|i| 0.5f64.powi(i)).collect();
+    /// let a = testing::with_singular_values::<f64>(120, 20, &s, &mut testing::rng(1));
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let path = dir.path().join("u.npy");
+    /// let rsvd = StreamedRandomizedSvd::new(3).seed(5).block_rows(16);
+    /// let on_disk = rsvd.compute_to_npy(&mut a.view(), &path)?;
+    /// let in_memory = rsvd.compute(&mut a.view())?;
+    /// let u: ndarray::Array2<f64> = ndarray_npy::read_npy(&path).unwrap();
+    /// assert_eq!(u.dim(), (120, 3));
+    /// assert_eq!(on_disk.u()?.shape(), (120, 3));
+    /// for (x, y) in u.iter().zip(in_memory.u()) {
+    ///     assert!((x - y).abs() < 120.0 * 13.0 * f64::EPSILON);
+    /// }
+    /// assert!((on_disk.s()[0] - in_memory.s()[0]).abs() < 120.0 * 13.0 * f64::EPSILON);
+    /// // Only U is left in the directory: the scratch file had no name.
+    /// assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn compute_to_npy<T, Src>(
+        &self,
+        src: &mut Src,
+        u_path: impl AsRef<Path>,
+    ) -> Result<TruncatedSvdOnDisk<T>>
+    where
+        T: Scalar + WritableElement,
+        Src: RowBlockSource<T> + ?Sized,
+    {
+        self.compute_to_npy_with_progress(src, u_path, |_| {})
+    }
+
+    /// [`compute_to_npy`](Self::compute_to_npy), calling `progress` after every block of every
+    /// pass (writing `U` is not a pass over the data and is not reported).
+    ///
+    /// # Errors
+    /// See [`compute_to_npy`](Self::compute_to_npy).
+    ///
+    /// ```
+    /// # use ndfactor::stream::StreamedRandomizedSvd;
+    /// let a = ndfactor::testing::gaussian::<f32>(40, 6, &mut ndfactor::testing::rng(0));
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let mut passes = 0;
+    /// let t = StreamedRandomizedSvd::new(2).power_iterations(1)
+    ///     .compute_to_npy_with_progress(&mut a.view(), dir.path().join("u.npy"), |p| passes = p.passes)?;
+    /// assert_eq!((passes, t.rank()), (4, 2));
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn compute_to_npy_with_progress<T, Src, F>(
+        &self,
+        src: &mut Src,
+        u_path: impl AsRef<Path>,
+        progress: F,
+    ) -> Result<TruncatedSvdOnDisk<T>>
+    where
+        T: Scalar + WritableElement,
+        Src: RowBlockSource<T> + ?Sized,
+        F: FnMut(StreamProgress),
+    {
+        let u_path = u_path.as_ref();
+        let (m, n) = src.shape();
+        if self.k > m.min(n) {
+            return Err(Error::InvalidRank {
+                k: self.k,
+                max: m.min(n),
+            });
+        }
+        // The output first: an unwritable directory fails before any pass.
+        let mut out = NpyRowWriter::<T>::create(u_path, (m, self.k))?;
+        let dir = match u_path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let f = self.factor(src, progress, Some(dir))?;
+        let k = f.s.len();
+        let u = f.basis.view();
+        let h = self.block_rows.clamp(1, m.max(1));
+        for r0 in (0..m).step_by(h) {
+            out.write_rows(u.slice(s![r0..(r0 + h).min(m), ..k]))?;
+        }
+        out.finish()?;
+        Ok(TruncatedSvdOnDisk {
+            u_path: u_path.to_path_buf(),
+            m,
+            s: f.s,
+            vt: f.vt,
+            report: f.report,
+        })
+    }
+
+    /// The algorithm, with its tall matrices in memory (`dir = None`) or in scratch files in
+    /// `dir`; `U` is left in the basis's first `k` columns.
+    fn factor<T, Src, F>(
+        &self,
+        src: &mut Src,
+        mut progress: F,
+        dir: Option<&Path>,
+    ) -> Result<Factors<T>>
     where
         T: Scalar,
         Src: RowBlockSource<T> + ?Sized,
@@ -404,19 +542,19 @@ impl StreamedRandomizedSvd {
             rt,
             &mut random::rng(self.seed.wrapping_add(0x9E37_79B9_7F4A_7C15)),
         );
-        let mut yt = Array2::<T>::zeros((m, rt).f());
+        let mut yt = Tall::<T>::zeros(m, rt, dir)?;
         // The pass that reads A last sketches A·Ω_t: pass 1 when it is the only product pass.
         let sketch_first = fuse && q == 0 && rt > 0;
         // Pass 1: finiteness, max |a_ij|, ‖A‖_F and Y = A·Ω (pass efficient: and W = Aᴴ·Y),
         // unscaled.
         // F order: the CholeskyQR2, QR and LU of Y then work in Y's own buffer (no m×l copy).
-        let mut y = Array2::<T>::zeros((m, l).f());
+        let mut y = Tall::<T>::zeros(m, l, dir)?;
         let mut w = Array2::<T>::zeros((n, if fuse { l } else { 0 }).f());
         let mut amax = zero;
         let mut fro = FroAccumulator::new();
-        let first = |y: &mut Array2<T>,
+        let first = |y: &mut Tall<T>,
                      w: &mut Array2<T>,
-                     yt: &mut Array2<T>,
+                     yt: &mut Tall<T>,
                      amax: &mut T::Real,
                      fro: &mut FroAccumulator<T::Real>,
                      e: i32,
@@ -430,13 +568,15 @@ impl StreamedRandomizedSvd {
             }
             fro.add(bf);
             let h = b.nrows();
-            let mut yi = y.slice_mut(s![r0..r0 + h, ..]);
+            let mut yv = y.view_mut();
+            let mut yi = yv.slice_mut(s![r0..r0 + h, ..]);
             general_mat_mul(T::one(), &b, &omega, T::zero(), &mut yi);
             if fuse {
                 add_adjoint_product(&b.view(), &yi.view(), w);
             }
             if sketch_first {
-                let mut ti = yt.slice_mut(s![r0..r0 + h, ..]);
+                let mut tv = yt.view_mut();
+                let mut ti = tv.slice_mut(s![r0..r0 + h, ..]);
                 general_mat_mul(T::one(), &b, &omega_t, T::zero(), &mut ti);
             }
             Ok(())
@@ -470,23 +610,26 @@ impl StreamedRandomizedSvd {
                 estimated: true,
                 error_source: ErrorSource::Formula,
             };
-            return Ok(TruncatedSvd::from_parts(
-                Array2::zeros((m, 0)),
-                Array1::zeros(0),
-                Array2::zeros((0, n)),
-                rep,
-            ));
+            return Ok(Factors {
+                basis: Tall::Heap(Array2::zeros((m, 0).f())),
+                s: Array1::zeros(0),
+                vt: Array2::zeros((0, n)),
+                report: rep,
+            });
         }
 
         // Pass efficient: q passes `Y = A·orth(W)`, each summing the next `W = Aᴴ·Y` (and, in
         // the last, A·Ω_t), then `B = R⁻ᴴ·Wᴴ` from `Y = Q·R` when `κ(R)` allows it.
         // The tall basis: CholeskyQR2 (level 3), Householder QR or LU when Y is too
         // ill-conditioned for it; the same span either way.
-        let normalise = |y: Array2<T>, is_last: bool| -> Result<Array2<T>> {
-            match cholesky_qr2(y, br) {
-                Ok(q) => Ok(q),
-                Err(y) if is_last => Ok(Qr::from_owned(y)?.into_q()),
-                Err(y) => lu_basis(y),
+        let normalise = |y: &mut Tall<T>, is_last: bool| -> Result<()> {
+            let mut v = y.view_mut();
+            if cholesky_qr2(&mut v, br) {
+                Ok(())
+            } else if is_last {
+                householder_in_place(&mut v).map(|_| ())
+            } else {
+                lu_basis_in_place(&mut v)
             }
         };
         let mut fused_b = None;
@@ -498,19 +641,21 @@ impl StreamedRandomizedSvd {
                 run(src, passes, &mut |r0, b| {
                     let b = scaled(b, e);
                     let h = b.nrows();
-                    let mut yi = y.slice_mut(s![r0..r0 + h, ..]);
+                    let mut yv = y.view_mut();
+                    let mut yi = yv.slice_mut(s![r0..r0 + h, ..]);
                     general_mat_mul(T::one(), &b, &z, T::zero(), &mut yi);
                     add_adjoint_product(&b.view(), &yi.view(), &mut wn);
                     if last && rt > 0 {
-                        let mut ti = yt.slice_mut(s![r0..r0 + h, ..]);
+                        let mut tv = yt.view_mut();
+                        let mut ti = tv.slice_mut(s![r0..r0 + h, ..]);
                         general_mat_mul(T::one(), &b, &omega_t, T::zero(), &mut ti);
                     }
                     Ok(())
                 })?;
                 w = wn;
             }
-            let qr = Qr::from_owned(std::mem::replace(&mut y, Array2::zeros((0, 0))))?;
-            let r = qr.r();
+            // Householder QR in Y's buffer: Y becomes Q, R is kept.
+            let r = householder_in_place(&mut y.view_mut())?;
             let sv = Svd::values(&r)?;
             let kappa_ok = match (sv.first(), sv.last()) {
                 (Some(&hi), Some(&lo)) => {
@@ -529,16 +674,16 @@ impl StreamedRandomizedSvd {
                 // κ(R) too large for the shortcut: B = Qᴴ·A in one more pass (below).
                 passes += 1;
             }
-            y = qr.into_q();
         } else {
-            y = normalise(y, q == 0)?;
+            normalise(&mut y, q == 0)?;
         }
         for i in 0..if fuse { 0 } else { q } {
             // Z = Aᴴ·Y, one pass.
             let mut z = Array2::<T>::zeros((n, l).f());
             run(src, passes, &mut |r0, b| {
                 let b = scaled(b, e);
-                let yi = y.slice(s![r0..r0 + b.nrows(), ..]);
+                let yv = y.view();
+                let yi = yv.slice(s![r0..r0 + b.nrows(), ..]);
                 add_adjoint_product(&b.view(), &yi, &mut z);
                 Ok(())
             })?;
@@ -552,13 +697,12 @@ impl StreamedRandomizedSvd {
                     &b,
                     &z,
                     T::zero(),
-                    &mut y.slice_mut(s![r0..r0 + h, ..]),
+                    &mut y.view_mut().slice_mut(s![r0..r0 + h, ..]),
                 );
                 Ok(())
             })?;
-            y = normalise(y, i + 1 == q)?;
+            normalise(&mut y, i + 1 == q)?;
         }
-        let qm = y;
         let bmat = match fused_b {
             Some(b) => b,
             None => {
@@ -568,7 +712,7 @@ impl StreamedRandomizedSvd {
                 run(src, passes, &mut |r0, b| {
                     let b = scaled(b, e);
                     let h = b.nrows();
-                    let qh = qm.slice(s![r0..r0 + h, ..]).t().mapv(|x| x.conj());
+                    let qh = y.view().slice(s![r0..r0 + h, ..]).t().mapv(|x| x.conj());
                     general_mat_mul(T::one(), &qh, &b, T::one(), &mut bmat);
                     if sketch {
                         general_mat_mul(
@@ -576,7 +720,7 @@ impl StreamedRandomizedSvd {
                             &b,
                             &omega_t,
                             T::zero(),
-                            &mut yt.slice_mut(s![r0..r0 + h, ..]),
+                            &mut yt.view_mut().slice_mut(s![r0..r0 + h, ..]),
                         );
                     }
                     Ok(())
@@ -586,14 +730,8 @@ impl StreamedRandomizedSvd {
         };
         let svd = Svd::from_owned(bmat)?;
         let sb = svd.s();
-        // U = Q·U_B: in Q's buffer unless the error estimate still needs Q.
         let ub_all = svd.u();
         let ub = ub_all.slice(s![.., ..k]);
-        let (u, qm) = if rt > 0 {
-            (qm.dot(&ub), Some(qm))
-        } else {
-            (times_in_place(qm, &ub, br), None)
-        };
         let sk: Array1<T::Real> = sb.slice(s![..k]).mapv(unscale);
         if !sk.iter().all(|x| x.is_finite()) {
             return Err(Error::NumericalBreakdown {
@@ -603,13 +741,21 @@ impl StreamedRandomizedSvd {
         let sk_scaled: Array1<T::Real> = sb.slice(s![..k]).to_owned();
         let vt = svd.vt().slice(s![..k, ..]).to_owned();
 
+        // The estimate needs Q and U·Σ = Q·(U_B·Σ), row block by row block, before U is formed.
         let estimate = (rt > 0).then(|| {
-            let us = scaled_cols(&u, &sk_scaled);
-            let qm = qm
-                .as_ref()
-                .expect("Q is kept when the estimate is asked for");
-            super::sketch::hmt_estimate(&yt, &omega_t, qm, &us, &vt)
+            let ubs = scaled_cols(&ub.to_owned(), &sk_scaled);
+            let qv = y.view();
+            super::sketch::hmt_estimate(
+                &yt.view(),
+                &omega_t,
+                &qv,
+                &|r0, r1| qv.slice(s![r0..r1, ..]).dot(&ubs),
+                &vt,
+                br,
+            )
         });
+        // U = Q·U_B, over Q's first k columns (row i of U needs only row i of Q).
+        times_in_place(&mut y.view_mut(), &ub, br);
         let mut source = match estimate {
             Some((range_bound, spectral_bound, _)) => ErrorSource::Estimate {
                 vectors: rt,
@@ -634,19 +780,14 @@ impl StreamedRandomizedSvd {
                 source = ErrorSource::Residual;
                 // ‖A − U·Σ·Vᴴ‖_F, one more pass.
                 passes += 1;
-                let us = scaled_cols(&u, &sk_scaled);
                 let mut acc = FroAccumulator::new();
+                let uv = y.view();
                 run(src, passes, &mut |r0, b| {
                     let b = scaled(b, e);
                     let h = b.nrows();
                     let mut r = b.to_owned();
-                    general_mat_mul(
-                        -T::one(),
-                        &us.slice(s![r0..r0 + h, ..]),
-                        &vt,
-                        T::one(),
-                        &mut r,
-                    );
+                    let us = scaled_cols(&uv.slice(s![r0..r0 + h, ..k]).to_owned(), &sk_scaled);
+                    general_mat_mul(-T::one(), &us, &vt, T::one(), &mut r);
                     acc.add(verify::norm_fro(&r));
                     Ok(())
                 })?;
@@ -667,116 +808,12 @@ impl StreamedRandomizedSvd {
             estimated: true,
             error_source: source,
         };
-        Ok(TruncatedSvd::from_parts(u, sk, vt, rep))
-    }
-}
-
-/// `Q·C` for an F-order `m×l` `Q` and an `l×k` `C` (`k ≤ l`), written over `Q`'s first `k`
-/// columns `rows` rows at a time (row `i` of the product needs only row `i` of `Q`), so the
-/// result takes no memory beyond `Q`'s buffer and one `rows×k` block.
-fn times_in_place<T: Scalar>(mut q: Array2<T>, c: &ArrayView2<'_, T>, rows: usize) -> Array2<T> {
-    let (m, l) = q.dim();
-    let k = c.ncols();
-    debug_assert!(k <= l && c.nrows() == l);
-    if !q.t().is_standard_layout() || m == 0 {
-        return q.dot(c);
-    }
-    let h = rows.clamp(1, m);
-    let mut t = Array2::<T>::zeros((h, k).f());
-    for r0 in (0..m).step_by(h) {
-        let r1 = (r0 + h).min(m);
-        let mut ti = t.slice_mut(s![..r1 - r0, ..]);
-        general_mat_mul(T::one(), &q.slice(s![r0..r1, ..]), c, T::zero(), &mut ti);
-        copy_columns(&ti.view(), &mut q.slice_mut(s![r0..r1, ..k]));
-    }
-    // F order: columns 0..k are the buffer's first m·k values.
-    let (mut v, offset) = q.into_raw_vec_and_offset();
-    debug_assert_eq!(offset.unwrap_or(0), 0);
-    v.truncate(m * k);
-    v.shrink_to_fit();
-    Array2::from_shape_vec((m, k).f(), v).expect("m·k values for an m×k matrix")
-}
-
-/// An orthonormal basis of the columns of the F-order `m×l` `y` (`m ≥ l`) by CholeskyQR2,
-/// in `y`'s buffer: twice `G = Yᴴ·Y`, `G = Rᴴ·R` (Cholesky), `Y ← Y·R⁻¹`, all level-3 BLAS
-/// over row blocks of `rows` rows (the unblocked panels of a Householder QR or LU of a tall
-/// matrix are level-2). The first factorisation loses orthogonality as `κ(Y)²·ε`, the second
-/// restores it to `O(ε)` (Yamamoto, Nakatsukasa, Yanagisawa and Fukaya 2015), as long as
-/// `κ(Y)²·ε` stays well below 1: the Gram matrix must factor with an estimated reciprocal
-/// condition number of at least `64·l·ε`; otherwise `Err(y)` gives the matrix back, unchanged
-/// when the first Gram matrix failed (the span is the same in every case), for the caller's
-/// Householder QR or LU.
-fn cholesky_qr2<T: Scalar>(
-    mut y: Array2<T>,
-    rows: usize,
-) -> std::result::Result<Array2<T>, Array2<T>> {
-    let (m, l) = y.dim();
-    if m < l || l == 0 || !y.t().is_standard_layout() {
-        return Err(y);
-    }
-    let h = rows.clamp(1, m);
-    let floor = T::Real::from_f64(64.0 * l as f64) * T::eps();
-    for _ in 0..2 {
-        // G = Yᴴ·Y, summed over row blocks (the adjoint of a block is a small copy).
-        let mut g = Array2::<T>::zeros((l, l).f());
-        for r0 in (0..m).step_by(h) {
-            let yi = y.slice(s![r0..(r0 + h).min(m), ..]);
-            add_adjoint_product(&yi, &yi, &mut g);
-        }
-        let Ok(c) = crate::decomp::cholesky::Cholesky::with_uplo(&g, Uplo::Upper) else {
-            return Err(y);
-        };
-        // A NaN estimate fails the test too.
-        let rc = c.rcond();
-        if rc.is_nan() || rc < floor {
-            return Err(y);
-        }
-        // R⁻¹ (upper triangular), then Y ← Y·R⁻¹ row block by row block, in place.
-        let r = c.u();
-        let rinv = match TriangularSolve::new(Uplo::Upper).solve(&r, &Array2::<T>::eye(l)) {
-            Ok(x) => x,
-            Err(_) => return Err(y),
-        };
-        let mut t = Array2::<T>::zeros((h, l).f());
-        for r0 in (0..m).step_by(h) {
-            let r1 = (r0 + h).min(m);
-            let mut ti = t.slice_mut(s![..r1 - r0, ..]);
-            general_mat_mul(
-                T::one(),
-                &y.slice(s![r0..r1, ..]),
-                &rinv,
-                T::zero(),
-                &mut ti,
-            );
-            copy_columns(&ti.view(), &mut y.slice_mut(s![r0..r1, ..]));
-        }
-    }
-    // F order: the buffer in memory order (a row-major walk would stride by m).
-    let finite = y
-        .as_slice_memory_order()
-        .is_some_and(|v| v.iter().all(|x| x.is_finite()));
-    if finite {
-        Ok(y)
-    } else {
-        Err(y)
-    }
-}
-
-/// `dst = src` column by column: for a block of rows of an F-order matrix each column is one
-/// contiguous run, which a two-dimensional `assign` would walk row by row (a stride of `m`).
-fn copy_columns<T: Scalar>(src: &ArrayView2<'_, T>, dst: &mut ndarray::ArrayViewMut2<'_, T>) {
-    for (mut d, c) in dst.columns_mut().into_iter().zip(src.columns()) {
-        d.assign(&c);
-    }
-}
-
-/// `w += bᴴ·y` (`b`: a block of rows of `A`, `y`: the same rows of `A·X`).
-fn add_adjoint_product<T: Scalar>(b: &ArrayView2<'_, T>, y: &ArrayView2<'_, T>, w: &mut Array2<T>) {
-    if T::IS_COMPLEX {
-        let bh = b.t().mapv(|x| x.conj());
-        general_mat_mul(T::one(), &bh, y, T::one(), w);
-    } else {
-        general_mat_mul(T::one(), &b.t(), y, T::one(), w);
+        Ok(Factors {
+            basis: y,
+            s: sk,
+            vt,
+            report: rep,
+        })
     }
 }
 
@@ -789,91 +826,141 @@ fn scaled<T: Scalar>(b: ArrayView2<'_, T>, e: i32) -> CowArray<'_, T, ndarray::I
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// What [`StreamedRandomizedSvd::factor`] leaves: `U` in the basis's first `k` columns.
+struct Factors<T: Scalar> {
+    basis: Tall<T>,
+    s: Array1<T::Real>,
+    vt: Array2<T>,
+    report: EckartYoung<T::Real>,
+}
 
-    /// `‖QᴴQ − I‖_max` and `‖Y − Q·(QᴴY)‖_max / ‖Y‖_max`.
-    fn defects<T: Scalar>(q: &Array2<T>, y: &Array2<T>) -> (f64, f64) {
-        let qh = q.t().mapv(|x| x.conj());
-        let g = qh.dot(q);
-        let orth = g
-            .indexed_iter()
-            .map(|((i, j), &x)| {
-                (x - if i == j { T::one() } else { T::zero() })
-                    .abs()
-                    .to_f64()
-            })
-            .fold(0.0, f64::max);
-        let r = y - &q.dot(&qh.dot(y));
-        let ymax = y.iter().map(|x| x.abs().to_f64()).fold(0.0, f64::max);
-        let span = r.iter().map(|x| x.abs().to_f64()).fold(0.0, f64::max) / ymax;
-        (orth, span)
+/// A truncated SVD `A ≈ U·Σ·Vᴴ` whose `U` (`m×k`) is a `.npy` file, from
+/// [`StreamedRandomizedSvd::compute_to_npy`]: `σ`, `Vᴴ` and the Eckart–Young report in memory,
+/// `U` on disk, read back block by block as a [`RowBlockSource`] through [`u`](Self::u) (or by
+/// NumPy: `np.load(path, mmap_mode="r")`).
+///
+/// ```
+/// use ndfactor::{stream::{RowBlockSource, StreamedRandomizedSvd}, testing, verify};
+/// let a = testing::gaussian::<f64>(200, 12, &mut testing::rng(4));
+/// let dir = tempfile::tempdir().unwrap();
+/// let t = StreamedRandomizedSvd::new(4).compute_to_npy(&mut a.view(), dir.path().join("u.npy"))?;
+/// let u = t.u()?.view()?.to_owned();
+/// assert!(verify::orthogonality_ratio(&u) < verify::LIN_THRESHOLD);
+/// assert_eq!((t.rank(), t.vt().dim(), t.u_path().file_name().unwrap().to_str()), (4, (4, 12), Some("u.npy")));
+/// assert!(t.report().frobenius_error <= verify::norm_fro(&a));
+/// # Ok::<(), ndfactor::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct TruncatedSvdOnDisk<T: Scalar> {
+    u_path: std::path::PathBuf,
+    m: usize,
+    s: Array1<T::Real>,
+    vt: Array2<T>,
+    report: EckartYoung<T::Real>,
+}
+
+impl<T: Scalar> TruncatedSvdOnDisk<T> {
+    /// Where `U` is: a C-order `m×k` `.npy` file.
+    ///
+    /// ```
+    /// # use ndfactor::stream::StreamedRandomizedSvd;
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let p = dir.path().join("u.npy");
+    /// let t = StreamedRandomizedSvd::new(1).compute_to_npy(&mut ndarray::Array2::<f64>::eye(3), &p)?;
+    /// assert_eq!(t.u_path(), p.as_path());
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn u_path(&self) -> &Path {
+        &self.u_path
     }
 
-    fn f_order<T: Scalar>(a: Array2<T>) -> Array2<T> {
-        let mut f = Array2::<T>::zeros(a.dim().f());
-        f.assign(&a);
-        f
+    /// `U`, memory-mapped: a row-block source, or [`NpyFile::view`] for the whole of it.
+    ///
+    /// # Errors
+    /// Those of [`NpyFile::open`] (e.g. the file was removed).
+    ///
+    /// ```
+    /// # use ndfactor::stream::{RowBlockSource, StreamedRandomizedSvd};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let t = StreamedRandomizedSvd::new(2)
+    ///     .compute_to_npy(&mut ndarray::Array2::<f32>::eye(5), dir.path().join("u.npy"))?;
+    /// assert_eq!(t.u()?.shape(), (5, 2));
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn u(&self) -> Result<NpyFile<T>>
+    where
+        T: ndarray_npy::ViewElement,
+    {
+        NpyFile::open(&self.u_path)
     }
 
-    /// CholeskyQR2 gives an orthonormal basis of the same span, to `O(l·ε)` and `O(κ·l·ε)`,
-    /// whatever the row blocks (1, 7, more than `m`); a singular Gram matrix gives the input
-    /// back unchanged.
-    fn check_cholesky_qr2<T: Scalar>() {
-        let (m, l) = (300, 12);
-        let eps = T::eps().to_f64();
-        // κ(Y) = 100 (f32: 10): inside the range the Gram matrix's condition allows,
-        // rcond(YᴴY) ≥ 64·l·ε.
-        let kappa = if eps > 1e-10 { 10.0 } else { 100.0 };
-        let s: Vec<T::Real> = (0..l)
-            .map(|i| T::Real::from_f64(kappa.powf(-(i as f64) / (l - 1) as f64)))
-            .collect();
-        let y = f_order(crate::testing::with_singular_values::<T>(
-            m,
-            l,
-            &s,
-            &mut crate::testing::rng(7),
-        ));
-        for rows in [1, 7, m + 5] {
-            let q = cholesky_qr2(y.clone(), rows)
-                .unwrap_or_else(|_| panic!("κ = 100 factors ({rows})"));
-            assert_eq!(q.dim(), (m, l));
-            let (orth, span) = defects(&q, &y);
-            assert!(orth < 10.0 * l as f64 * eps, "{rows}: ‖QᴴQ − I‖ = {orth:e}");
-            assert!(
-                span < 100.0 * 10.0 * l as f64 * eps,
-                "{rows}: span defect {span:e}"
-            );
-        }
-        // Two equal columns: the Gram matrix is singular; y comes back as it was.
-        let mut z = y.clone();
-        let c0 = z.column(0).to_owned();
-        z.column_mut(3).assign(&c0);
-        for rows in [1, 7, m + 5] {
-            match cholesky_qr2(z.clone(), rows) {
-                Err(back) => assert_eq!(back, z),
-                Ok(_) => panic!("a singular Gram matrix must fall back ({rows})"),
-            }
-        }
-        // C order or more columns than rows: not handled, given back.
-        let c = y.as_standard_layout().to_owned();
-        assert!(cholesky_qr2(c, 7).is_err());
-        assert!(cholesky_qr2(f_order(Array2::<T>::zeros((3, 5))), 7).is_err());
+    /// `σ₁ ≥ … ≥ σ_k`.
+    ///
+    /// ```
+    /// # use ndfactor::stream::StreamedRandomizedSvd;
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let a = ndarray::array![[3.0f64, 0.0], [0.0, 1.0], [0.0, 0.0]];
+    /// let t = StreamedRandomizedSvd::new(1).compute_to_npy(&mut a.view(), dir.path().join("u.npy"))?;
+    /// assert!((t.s()[0] - 3.0).abs() < 8.0 * f64::EPSILON);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn s(&self) -> ArrayView1<'_, T::Real> {
+        self.s.view()
     }
 
-    #[test]
-    fn cholesky_qr2_f64() {
-        check_cholesky_qr2::<f64>();
+    /// `V_kᴴ` (`k×n`).
+    ///
+    /// ```
+    /// # use ndfactor::stream::StreamedRandomizedSvd;
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let t = StreamedRandomizedSvd::new(2)
+    ///     .compute_to_npy(&mut ndarray::Array2::<f64>::eye(4), dir.path().join("u.npy"))?;
+    /// assert_eq!(t.vt().dim(), (2, 4));
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn vt(&self) -> ArrayView2<'_, T> {
+        self.vt.view()
     }
 
-    #[test]
-    fn cholesky_qr2_f32() {
-        check_cholesky_qr2::<f32>();
+    /// Rank `k`.
+    ///
+    /// ```
+    /// # use ndfactor::stream::StreamedRandomizedSvd;
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let t = StreamedRandomizedSvd::new(2)
+    ///     .compute_to_npy(&mut ndarray::Array2::<f64>::eye(4), dir.path().join("u.npy"))?;
+    /// assert_eq!(t.rank(), 2);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn rank(&self) -> usize {
+        self.s.len()
     }
 
-    #[test]
-    fn cholesky_qr2_c64() {
-        check_cholesky_qr2::<crate::c64>();
+    /// Rows `m` of `U` (and of the factored matrix).
+    ///
+    /// ```
+    /// # use ndfactor::stream::StreamedRandomizedSvd;
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let t = StreamedRandomizedSvd::new(1)
+    ///     .compute_to_npy(&mut ndarray::Array2::<f64>::eye(4), dir.path().join("u.npy"))?;
+    /// assert_eq!(t.nrows(), 4);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn nrows(&self) -> usize {
+        self.m
+    }
+
+    /// The Eckart–Young error report, as [`TruncatedSvd::report`].
+    ///
+    /// ```
+    /// # use ndfactor::stream::StreamedRandomizedSvd;
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let a = ndarray::array![[3.0f64, 0.0], [0.0, 1.0]];
+    /// let t = StreamedRandomizedSvd::new(1).compute_to_npy(&mut a.view(), dir.path().join("u.npy"))?;
+    /// assert!((t.report().frobenius_error - 1.0).abs() < 8.0 * f64::EPSILON);
+    /// # Ok::<(), ndfactor::Error>(())
+    /// ```
+    pub fn report(&self) -> EckartYoung<T::Real> {
+        self.report
     }
 }

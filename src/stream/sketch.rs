@@ -20,31 +20,61 @@ const HMT_FACTOR: f64 = 10.0 * 0.797_884_560_802_865_4;
 
 /// The a-posteriori estimate from `Y_t = A·Ω_t` (`m×r`, the test vectors `Ω_t` drawn
 /// independently of the sketch): the range residual `(I − QQᴴ)·Y_t` and the factor residual
-/// `Y_t − U·Σ·(Vᴴ·Ω_t)` (`us = U·Σ`). Returns `(range_bound, spectral_bound, frobenius_estimate)`.
+/// `Y_t − U·Σ·(Vᴴ·Ω_t)` (`us_rows(r0, r1)` gives rows `r0..r1` of `U·Σ`). Returns
+/// `(range_bound, spectral_bound, frobenius_estimate)`.
+///
+/// Computed `rows` rows at a time (two sweeps over `Q` and `Y_t`), so nothing of size `m` is
+/// allocated: `Q` and `Y_t` may live in scratch files.
 pub(crate) fn hmt_estimate<T: Scalar>(
-    yt: &Array2<T>,
+    yt: &ArrayView2<'_, T>,
     omega_t: &Array2<T>,
-    q: &Array2<T>,
-    us: &Array2<T>,
+    q: &ArrayView2<'_, T>,
+    us_rows: &dyn Fn(usize, usize) -> Array2<T>,
     vt: &Array2<T>,
+    rows: usize,
 ) -> (T::Real, T::Real, T::Real) {
     let zero = T::Real::from_f64(0.0);
-    let r = yt.ncols();
+    let (m, r) = yt.dim();
+    let l = q.ncols();
+    let h = rows.clamp(1, m.max(1));
+    let blocks = || (0..m).step_by(h).map(move |r0| (r0, (r0 + h).min(m)));
+    let qh_times = |r0: usize, r1: usize, z: &Array2<T>, c: &mut Array2<T>| {
+        let qh = q.slice(s![r0..r1, ..]).t().mapv(|x| x.conj());
+        general_mat_mul(T::one(), &qh, z, T::one(), c);
+    };
     // (I − QQᴴ)·Y_t, projected twice (one projection loses orthogonality to Q when ‖QᴴY_t‖ is
-    // much larger than the residual, as it is for a good sketch).
-    let mut zr = yt.clone();
-    for _ in 0..2 {
-        let c = q.t().mapv(|x| x.conj()).dot(&zr);
-        general_mat_mul(-T::one(), q, &c, T::one(), &mut zr);
+    // much larger than the residual, as it is for a good sketch): C₁ = Qᴴ·Y_t, then
+    // Z₁ = Y_t − Q·C₁ and C₂ = Qᴴ·Z₁ in one sweep, Z₂ = Z₁ − Q·C₂ in the next.
+    let mut c1 = Array2::<T>::zeros((l, r));
+    for (r0, r1) in blocks() {
+        qh_times(r0, r1, &yt.slice(s![r0..r1, ..]).to_owned(), &mut c1);
     }
-    let mut zf = yt.clone();
-    let c = vt.dot(omega_t);
-    general_mat_mul(-T::one(), us, &c, T::one(), &mut zf);
-    let col = |z: &Array2<T>, j: usize| verify::norm_fro(&z.slice(s![.., j..j + 1]));
+    let z1 = |r0: usize, r1: usize| {
+        let mut z = yt.slice(s![r0..r1, ..]).to_owned();
+        general_mat_mul(-T::one(), &q.slice(s![r0..r1, ..]), &c1, T::one(), &mut z);
+        z
+    };
+    let mut c2 = Array2::<T>::zeros((l, r));
+    for (r0, r1) in blocks() {
+        qh_times(r0, r1, &z1(r0, r1), &mut c2);
+    }
+    let vo = vt.dot(omega_t);
+    let mut zr_cols = vec![FroAccumulator::new(); r];
+    let mut zf_cols = vec![FroAccumulator::new(); r];
+    for (r0, r1) in blocks() {
+        let mut zr = z1(r0, r1);
+        general_mat_mul(-T::one(), &q.slice(s![r0..r1, ..]), &c2, T::one(), &mut zr);
+        let mut zf = yt.slice(s![r0..r1, ..]).to_owned();
+        general_mat_mul(-T::one(), &us_rows(r0, r1), &vo, T::one(), &mut zf);
+        for j in 0..r {
+            zr_cols[j].add(verify::norm_fro(&zr.slice(s![.., j..j + 1])));
+            zf_cols[j].add(verify::norm_fro(&zf.slice(s![.., j..j + 1])));
+        }
+    }
     let (mut rmax, mut fmax) = (zero, zero);
     let mut acc = FroAccumulator::new();
-    for j in 0..r {
-        let (a, b) = (col(&zr, j), col(&zf, j));
+    for (a, b) in zr_cols.iter().zip(&zf_cols) {
+        let (a, b) = (a.norm(), b.norm());
         if a > rmax {
             rmax = a;
         }
@@ -390,7 +420,14 @@ impl SinglePassSvd {
             return Err(breakdown());
         }
         let us = scaled_cols(&u, &sk);
-        let (range_bound, spectral_bound, frob) = hmt_estimate(&yt, &omega_t, &q, &us, &vt);
+        let (range_bound, spectral_bound, frob) = hmt_estimate(
+            &yt.view(),
+            &omega_t,
+            &q.view(),
+            &|r0, r1| us.slice(s![r0..r1, ..]).to_owned(),
+            &vt,
+            m,
+        );
         let rel = if fa > zero { frob / fa } else { zero };
         let rep = EckartYoung {
             rank: r,
