@@ -20,6 +20,21 @@ def residual(a, u, s, vt, block=8192):
     return total ** 0.5
 
 
+class MappedRows:
+    """A read-only memory-mapped array without `copy`: dask.array.from_array copies any array
+    that has one (dask 2026.11: `x = x.copy()`), which for a file larger than memory fails with
+    an allocation error before the first chunk is read. Slices are read from the map."""
+
+    def __init__(self, a):
+        self.a = a
+        self.shape = a.shape
+        self.dtype = a.dtype
+        self.ndim = a.ndim
+
+    def __getitem__(self, idx):
+        return np.asarray(self.a[idx])
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("path")
@@ -30,6 +45,9 @@ def main():
     p.add_argument("--only", choices=["dask", "sklearn"], default=None)
     p.add_argument("--workers", type=int, default=None,
                    help="threads of Dask's threaded scheduler (default: one per core)")
+    p.add_argument("--no-copy", action="store_true",
+                   help="give Dask the map without a copy method (from_array copies arrays that "
+                        "have one: needed for files larger than memory)")
     o = p.parse_args()
     a = np.load(o.path, mmap_mode="r")
     try:
@@ -44,7 +62,8 @@ def main():
         import dask.array as da
         if o.workers is not None:
             dask.config.set(scheduler="threads", num_workers=o.workers)
-        x = da.from_array(a, chunks=(o.block_rows, a.shape[1]))
+        src = MappedRows(a) if o.no_copy else a
+        x = da.from_array(src, chunks=(o.block_rows, a.shape[1]))
         t = time.perf_counter()
         u, s, vt = da.linalg.svd_compressed(x, o.rank, n_power_iter=o.power_iters,
                                             n_oversamples=o.oversample, seed=0, compute=True)
