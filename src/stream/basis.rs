@@ -146,7 +146,7 @@ pub(crate) fn cholesky_qr2<T: Scalar>(y: &mut ArrayViewMut2<'_, T>, rows: usize)
     }
     // F order: the buffer in memory order (a row-major walk would stride by m).
     y.as_slice_memory_order()
-        .is_some_and(|v| v.iter().all(|x| x.is_finite()))
+        .is_some_and(crate::lapack::buffer::all_finite_slice)
 }
 
 /// Householder QR of the F-order `m×l` `y` (`m ≥ l`) in place: `y` becomes `Q`'s first `l`
@@ -160,7 +160,7 @@ pub(crate) fn householder_in_place<T: Scalar>(y: &mut ArrayViewMut2<'_, T>) -> R
     debug_assert!(m >= l && y.t().is_standard_layout());
     let finite = y
         .as_slice_memory_order()
-        .is_some_and(|v| v.iter().all(|x| x.is_finite()));
+        .is_some_and(crate::lapack::buffer::all_finite_slice);
     if !finite {
         return Err(Error::NumericalBreakdown {
             routine: "streamed basis (Householder QR)",
